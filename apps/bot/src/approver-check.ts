@@ -1,0 +1,65 @@
+import type { RunRecord } from "@deskgate/contracts";
+
+export type ApproverVerdict = { ok: true } | { ok: false; reason: string };
+
+export interface ApproverCheckOptions {
+  /** User ids (U…/W…) and user group ids (S…). */
+  approvers: readonly string[];
+  requireSecondApprover: boolean;
+  /** Members of a user group (usergroups.users.list). */
+  groupMembers: (groupId: string) => Promise<readonly string[]>;
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/** Who may decide on a run's actions: SLACK_APPROVERS, and the four-eyes rule when on. */
+export class ApproverCheck {
+  private readonly cache = new Map<string, { members: readonly string[]; until: number }>();
+
+  constructor(private readonly options: ApproverCheckOptions) {}
+
+  async mayApprove(userId: string, run: RunRecord | undefined): Promise<ApproverVerdict> {
+    if (!(await this.isApprover(userId))) {
+      return {
+        ok: false,
+        reason:
+          "You are not on this workspace's approver list (SLACK_APPROVERS), so your click changed nothing.",
+      };
+    }
+    if (this.options.requireSecondApprover && run?.request.requester.userId === userId) {
+      return {
+        ok: false,
+        reason:
+          "Four-eyes rule: you started this run, so another teammate has to approve its actions.",
+      };
+    }
+    return { ok: true };
+  }
+
+  /** Approvers may stop any run; anyone may stop a run they started. */
+  async mayStop(userId: string, run: RunRecord): Promise<ApproverVerdict> {
+    if (run.request.requester.userId === userId || (await this.isApprover(userId)))
+      return { ok: true };
+    return {
+      ok: false,
+      reason: "Only the person who started this run or an approver can stop it.",
+    };
+  }
+
+  private async isApprover(userId: string): Promise<boolean> {
+    if (this.options.approvers.includes(userId)) return true;
+    for (const id of this.options.approvers) {
+      if (id.startsWith("S") && (await this.members(id)).includes(userId)) return true;
+    }
+    return false;
+  }
+
+  private async members(groupId: string): Promise<readonly string[]> {
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.cache.get(groupId);
+    if (cached && cached.until > now) return cached.members;
+    const members = await this.options.groupMembers(groupId);
+    this.cache.set(groupId, { members, until: now + (this.options.cacheMs ?? 60_000) });
+    return members;
+  }
+}

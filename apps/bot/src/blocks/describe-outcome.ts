@@ -1,0 +1,38 @@
+import type { ApprovalState } from "@deskgate/contracts";
+import { describeAction } from "./describe-action.ts";
+
+const time = (iso: string) => `<!date^${Math.floor(new Date(iso).getTime() / 1000)}^{time}|${iso}>`;
+
+function after(from: string, to: string): string {
+  const seconds = Math.max(
+    0,
+    Math.round((new Date(to).getTime() - new Date(from).getTime()) / 1000),
+  );
+  return seconds < 120
+    ? `${seconds} s after request`
+    : `${Math.round(seconds / 60)} min after request`;
+}
+
+/** "Approved by @bob · 14:03 · 42 s after request", and the other endings. Pure. */
+export function describeOutcome(state: ApprovalState): string {
+  const { request, outcome } = state;
+  if (!outcome) return "";
+  switch (outcome.status) {
+    case "approved": {
+      const who = outcome.approvals.map((a) => `<@${a.by.userId}>`).join(" and ");
+      const edit = outcome.editedAction
+        ? ` · edited to: ${describeAction(outcome.editedAction)}`
+        : "";
+      const window = outcome.trustWindowMs
+        ? ` · next ${Math.round(outcome.trustWindowMs / 60_000)} min auto-approved`
+        : "";
+      return `:white_check_mark: Approved by ${who} · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${edit}${window}`;
+    }
+    case "denied":
+      return `:no_entry: Denied by <@${outcome.by.userId}> · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${outcome.reason ? ` · reason: ${outcome.reason}` : ""}`;
+    case "expired":
+      return `:alarm_clock: Expired at ${time(outcome.at)} with no decision · auto-denied`;
+    case "cancelled":
+      return `:black_square_for_stop: Run stopped${outcome.by ? ` by <@${outcome.by.userId}>` : ""} · ${time(outcome.at)}`;
+  }
+}

@@ -1,0 +1,64 @@
+import { ConfigError } from "@deskgate/core";
+import { describe, expect, it } from "vitest";
+import { loadBotConfig } from "./config.ts";
+
+const noFile = "/nonexistent/.env";
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadBotConfig(env, noFile);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+}
+
+describe("loadBotConfig", () => {
+  it("lists every missing setting with what to set", () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "SLACK_BOT_TOKEN: required (the bot token from OAuth & Permissions, xoxb-…)",
+        expect.stringMatching(/^SLACK_CHANNELS: /),
+        expect.stringMatching(/^SLACK_APPROVERS: /),
+      ]),
+    );
+  });
+
+  it("requires the app token in Socket Mode and the signing secret in HTTP mode", () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_CHANNELS: "C1", SLACK_APPROVERS: "U1" };
+    expect(problemsOf({ ...base, SLACK_MODE: "socket" })).toEqual([
+      expect.stringMatching(/^SLACK_APP_TOKEN: required in Socket Mode/),
+    ]);
+    expect(problemsOf({ ...base, SLACK_MODE: "http" })).toEqual([
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: required in HTTP mode/),
+    ]);
+    expect(
+      loadBotConfig({ ...base, SLACK_SIGNING_SECRET: "0123456789abcdef" }, noFile).slackMode,
+    ).toBe("http");
+  });
+
+  it("names malformed ids and tokens", () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: "xoxp-user-token",
+      SLACK_APP_TOKEN: "xapp-1",
+      SLACK_CHANNELS: "general",
+      SLACK_APPROVERS: "bob",
+      REQUIRE_SECOND_APPROVER: "yes",
+    });
+    expect(problems.join("\n")).toMatch(/SLACK_BOT_TOKEN: must be a bot token/);
+    expect(problems.join("\n")).toMatch(/SLACK_CHANNELS\.0: channel ids look like/);
+    expect(problems.join("\n")).toMatch(/SLACK_APPROVERS\.0: user ids/);
+    expect(problems.join("\n")).toMatch(/REQUIRE_SECOND_APPROVER: must be true, false, 1 or 0/);
+  });
+
+  it("parses .env.example into a Socket Mode config without reading the Anthropic key", () => {
+    const config = loadBotConfig({}, ".env.example");
+    expect(config.slackMode).toBe("socket");
+    expect(config.channels).toEqual(["C0123456789"]);
+    expect(config.approvers).toEqual(["U0123456789"]);
+    expect(config.requireSecondApprover).toBe(false);
+    expect(JSON.stringify(config)).not.toContain("sk-ant");
+  });
+});

@@ -1,0 +1,116 @@
+import type { RunEvent } from "@deskgate/contracts";
+import { describeAction } from "../blocks/describe-action.ts";
+import { runRootMessage, runSummaryMessage, threadLine } from "../blocks/run-messages.ts";
+import type { BotContext } from "../bot-context.ts";
+import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
+
+/**
+ * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
+ * message's status. Safe to call twice with the same event (a retry): messages are keyed.
+ */
+export function createRunEventHandler(ctx: BotContext): (event: RunEvent) => Promise<void> {
+  return async (event) => {
+    const thread = await ctx.refs.thread(event.runId);
+    if (!thread) {
+      ctx.logger.warn(
+        { runId: event.runId, type: event.type },
+        "event for a run this bot has no thread for; skipped",
+      );
+      return;
+    }
+    switch (event.type) {
+      case "run.started":
+        return updateRoot(ctx, event.runId);
+      case "step.proposed":
+        switch (event.review.kind) {
+          case "asked": {
+            const state = await ctx.runDesk.getApproval(event.review.approval.approvalId);
+            if (state) await postApprovalCard(ctx, thread, state);
+            return updateRoot(ctx, event.runId);
+          }
+          case "auto_approved": {
+            const why =
+              event.review.basis === "trust_window"
+                ? "auto-approved (trust window)"
+                : `auto-approved by rule \`${event.review.ruleId ?? "policy"}\``;
+            return postOnce(
+              ctx,
+              event.runId,
+              `step:${event.step}:proposed`,
+              threadLine(`Step ${event.step} · ${describeAction(event.action)} · ${why}`),
+            );
+          }
+          case "denied_by_policy":
+            return postOnce(
+              ctx,
+              event.runId,
+              `step:${event.step}:proposed`,
+              threadLine(
+                `:no_entry: Step ${event.step} · ${describeAction(event.action)} · blocked by rule \`${event.review.ruleId ?? "policy"}\`: ${event.review.reason}`,
+              ),
+            );
+        }
+        return;
+      case "step.decided":
+        await refreshCard(ctx, event.approvalId);
+        return updateRoot(ctx, event.runId);
+      case "step.executed": {
+        const text = event.ok
+          ? `:heavy_check_mark: Step ${event.step} done · ${describeAction(event.action)}`
+          : `:warning: Step ${event.step} failed · ${describeAction(event.action)} · ${event.error ?? "unknown error"}`;
+        return postOnce(ctx, event.runId, `step:${event.step}:executed`, threadLine(text));
+      }
+      case "approval.parked": {
+        await refreshCard(ctx, event.approvalId);
+        const ts = await cardTs(ctx, event.runId, event.approvalId);
+        const link = ts
+          ? (await ctx.client.chat.getPermalink({ channel: thread.channel, message_ts: ts }))
+              .permalink
+          : undefined;
+        const text = `:hourglass: Step ${event.step} of run \`${event.runId}\` is past its deadline and still waiting for a decision${link ? ` — <${link}|open the card>` : ""}`;
+        return postOnce(
+          ctx,
+          event.runId,
+          `reminder:${event.approvalId}:${event.reminder}`,
+          threadLine(text),
+          { inChannel: true },
+        );
+      }
+      case "run.finished":
+      case "run.failed":
+      case "run.cancelled": {
+        const status =
+          event.type === "run.finished"
+            ? "finished"
+            : event.type === "run.failed"
+              ? "failed"
+              : "cancelled";
+        const reason =
+          event.type === "run.failed"
+            ? event.reason
+            : event.type === "run.cancelled" && event.by
+              ? `stopped by <@${event.by.userId}>`
+              : undefined;
+        await postOnce(
+          ctx,
+          event.runId,
+          "summary",
+          runSummaryMessage(status, event.summary, reason),
+        );
+        return updateRoot(ctx, event.runId);
+      }
+    }
+  };
+}
+
+async function updateRoot(ctx: BotContext, runId: string): Promise<void> {
+  const [run, thread] = await Promise.all([ctx.runDesk.getRun(runId), ctx.refs.thread(runId)]);
+  if (!run || !thread) return;
+  const message = runRootMessage(run);
+  await ctx.client.chat.update({
+    channel: thread.channel,
+    ts: thread.rootTs,
+    text: message.text,
+    blocks: message.blocks as never,
+  });
+}

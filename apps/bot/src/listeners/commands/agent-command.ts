@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import type { RunRecord } from "@deskgate/contracts";
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { agentUsage, parseAgentCommand } from "../../agent-command.ts";
+import { runRootMessage } from "../../blocks/run-messages.ts";
+import type { BotContext } from "../../bot-context.ts";
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+const newRunId = () => `run_${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}`;
+
+/** `/agent start|stop|status|list|help`. Acknowledges first (Slack allows 3 s). */
+export function agentCommandHandler(ctx: BotContext) {
+  return async ({ ack, command }: CommandArgs): Promise<void> => {
+    await ack();
+    const reply = (text: string) =>
+      ctx.client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
+    const parsed = parseAgentCommand(command.text);
+    switch (parsed.kind) {
+      case "help":
+        await reply(agentUsage);
+        return;
+      case "usage":
+        await reply(`${parsed.problem}\n\n${agentUsage}`);
+        return;
+      case "start": {
+        if (!ctx.channels.includes(command.channel_id)) {
+          await reply(
+            `Runs can't be started in this channel. Use one of: ${ctx.channels.map((c) => `<#${c}>`).join(", ")}`,
+          );
+          return;
+        }
+        const request = {
+          runId: newRunId(),
+          task: parsed.task,
+          requester: { userId: command.user_id, name: command.user_name },
+          channel: command.channel_id,
+          requestedAt: new Date().toISOString(),
+          ...(parsed.desktop ? { desktop: parsed.desktop } : {}),
+        };
+        const draft: RunRecord = {
+          request,
+          status: "queued",
+          step: 0,
+          updatedAt: request.requestedAt,
+        };
+        const root = runRootMessage(draft);
+        const posted = await ctx.client.chat.postMessage({
+          channel: command.channel_id,
+          text: root.text,
+          blocks: root.blocks as never,
+        });
+        await ctx.refs.saveThread(request.runId, {
+          channel: command.channel_id,
+          rootTs: String(posted.ts),
+        });
+        await ctx.runDesk.startRun(request);
+        ctx.logger.info({ runId: request.runId, user: command.user_id }, "run started from slack");
+        return;
+      }
+      case "stop": {
+        const run = await ctx.runDesk.getRun(parsed.runId);
+        if (!run) {
+          await reply(`No run \`${parsed.runId}\`. \`/agent list\` shows the runs.`);
+          return;
+        }
+        const allowed = await ctx.approvers.mayStop(command.user_id, run);
+        if (!allowed.ok) {
+          await reply(allowed.reason);
+          return;
+        }
+        const result = await ctx.runDesk.cancelRun(parsed.runId, {
+          userId: command.user_id,
+          name: command.user_name,
+        });
+        await reply(
+          result.kind === "cancelled"
+            ? `Stopping \`${parsed.runId}\`.`
+            : `\`${parsed.runId}\` has already ended.`,
+        );
+        return;
+      }
+      case "status": {
+        if (parsed.runId) {
+          const run = await ctx.runDesk.getRun(parsed.runId);
+          await reply(
+            run
+              ? String(
+                  runRootMessage(run).blocks[0] &&
+                    (runRootMessage(run).blocks[0] as { text: { text: string } }).text.text,
+                )
+              : `No run \`${parsed.runId}\`.`,
+          );
+          return;
+        }
+        await reply(await listText(ctx, 5));
+        return;
+      }
+      case "list":
+        await reply(await listText(ctx, 20));
+        return;
+    }
+  };
+}
+
+async function listText(ctx: BotContext, limit: number): Promise<string> {
+  const runs = await ctx.runDesk.listRuns({ limit });
+  if (runs.length === 0) return "No runs yet. Start one with `/agent start <task>`.";
+  return runs
+    .map(
+      (run) =>
+        `• \`${run.request.runId}\` · ${run.status}${run.step ? ` · step ${run.step}` : ""} · ${run.desktop ?? run.request.desktop ?? "any desktop"} · ${run.request.task.slice(0, 80)}`,
+    )
+    .join("\n");
+}

@@ -1,0 +1,68 @@
+import {
+  createApprovalBackend,
+  createDeadlineWorker,
+  createRunEventConsumer,
+  runMetricSources,
+} from "@deskgate/approvals";
+import { createLogger, runMain, ShutdownSequence } from "@deskgate/core";
+import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
+import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
+import { loadBotConfig } from "./config.ts";
+import { createBot } from "./create-bot.ts";
+
+/** The bot: the only process with Slack credentials. Slack ⇄ Redis, nothing else. */
+runMain(async () => {
+  const config = loadBotConfig(process.env);
+  const secrets = [config.slackBotToken, config.slackAppToken, config.slackSigningSecret].filter(
+    (s): s is string => !!s,
+  );
+  const logger = createLogger({ name: "bot", level: config.logLevel, secrets });
+  const shutdown = new ShutdownSequence(logger);
+  shutdown.onSignals();
+
+  const connection = await openServiceRedis({
+    redisUrl: config.redisUrl,
+    path: process.env.PATH,
+    dataDir: `${config.dataDir}/redis`,
+    connectionName: "deskgate-bot",
+    logger,
+    onClose: (name, close) => shutdown.add(name, close),
+  });
+
+  const backend = createApprovalBackend(connection, logger);
+  shutdown.add("queues", () => backend.queues.close());
+  const metrics = createServiceMetrics("bot", runMetricSources(backend.registry));
+  const bot = createBot({
+    settings: config,
+    runDesk: backend.runDesk,
+    redis: connection,
+    logger,
+    onDecided: (seconds) => metrics.decisionLatencySeconds.observe(seconds),
+  });
+  await bot.slack.start();
+  shutdown.add("slack", () => bot.slack.stop());
+  const events = createRunEventConsumer({ connection, handler: bot.handleRunEvent });
+  events.on("failed", (job, err) =>
+    logger.error({ err, attempts: job?.attemptsMade }, "posting a run event to slack failed"),
+  );
+  shutdown.add("run events", () => events.close());
+  const deadlines = createDeadlineWorker(connection, backend.decisions);
+  shutdown.add("deadlines", () => deadlines.close());
+
+  const health = await startHealthServer({
+    port: config.healthPort,
+    registry: metrics.registry,
+    checks: { redis: redisHealthCheck(connection) },
+    logger,
+  });
+  shutdown.add("health server", () => health.close());
+  logger.info(
+    {
+      mode: config.slackMode,
+      channels: config.channels,
+      healthPort: health.port,
+      httpPort: bot.slack.port(),
+    },
+    "bot ready",
+  );
+});

@@ -1,0 +1,102 @@
+import { type ApprovalBackend, createDeadlineWorker, DesktopLease } from "@deskgate/approvals";
+import { type ComputerAction, desktopRunQueueName, queueNames } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
+import type { Computer, Screenshot } from "@deskgate/desktop";
+import type { Policy } from "@deskgate/policy";
+import { createWorker, type Worker } from "@deskgate/queue";
+import type { Redis } from "@deskgate/redis";
+import { RedisApprovalGate } from "./gate/redis-approval-gate.ts";
+import { createClaimRunProcessor } from "./handlers/claim-run-job.ts";
+import type { RunAgent } from "./handlers/run-agent.ts";
+import { createRunAgentProcessor } from "./handlers/run-agent-job.ts";
+
+export interface DesktopWorkerDeps {
+  connection: Redis;
+  backend: ApprovalBackend;
+  desktop: string;
+  model: string;
+  policy: Policy;
+  computer: Computer;
+  runAgent: RunAgent;
+  renderApprovalImage: (screenshot: Screenshot, action: ComputerAction) => Promise<Buffer>;
+  screenDifference: (before: Buffer, after: Buffer) => Promise<number>;
+  screenChangeThreshold: number;
+  logger: Logger;
+  /** BullMQ lock duration for a running run: how soon a dead worker's run is picked up again. */
+  lockDurationMs?: number;
+}
+
+export interface DesktopWorker {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * One desktop's consumers: its own run queue (one run at a time), the shared queue (only
+ * claims runs while the desktop is free), and approval deadlines.
+ */
+export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<DesktopWorker> {
+  const lease = new DesktopLease(deps.backend.redis, deps.desktop);
+  let shared: Worker | undefined;
+  const onLeaseChange = (held: boolean) => {
+    if (!shared) return;
+    if (held) void shared.pause(true);
+    else if (shared.isPaused()) shared.resume();
+  };
+  const own = createWorker(
+    desktopRunQueueName(deps.desktop),
+    createRunAgentProcessor({
+      backend: deps.backend,
+      desktop: deps.desktop,
+      lease,
+      model: deps.model,
+      runAgent: deps.runAgent,
+      onLeaseChange,
+      logger: deps.logger,
+      makeGate: (job, token) =>
+        new RedisApprovalGate({
+          backend: deps.backend,
+          policy: deps.policy,
+          desktop: deps.desktop,
+          job,
+          token,
+          renderApprovalImage: deps.renderApprovalImage,
+          screenDifference: deps.screenDifference,
+          screenChangeThreshold: deps.screenChangeThreshold,
+          logger: deps.logger,
+        }),
+    }),
+    {
+      connection: deps.connection,
+      concurrency: 1,
+      // A run whose worker died mid-step resumes from its checkpoint, however often.
+      maxStalledCount: 1_000,
+      ...(deps.lockDurationMs
+        ? { lockDurationMs: deps.lockDurationMs, stalledIntervalMs: deps.lockDurationMs }
+        : {}),
+    },
+  );
+  shared = createWorker(
+    queueNames.runs,
+    createClaimRunProcessor({ backend: deps.backend, desktop: deps.desktop, lease, onLeaseChange }),
+    {
+      connection: deps.connection,
+      concurrency: 1,
+    },
+  );
+  if ((await lease.holder()) !== null) void shared.pause(true);
+  const deadlines = createDeadlineWorker(deps.connection, deps.backend.decisions);
+  const workers = [own, shared, deadlines];
+  for (const worker of workers) {
+    worker.on("error", (err) =>
+      deps.logger.error({ err, queue: worker.name }, "queue worker error"),
+    );
+  }
+  return {
+    workers,
+    async close() {
+      // Closing waits for an action in progress to finish; parked runs stay parked in Redis.
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import { ApprovalStore } from "@deskgate/approvals";
+import type { ComputerAction, Decision } from "@deskgate/contracts";
+import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
+import { waitFor } from "@deskgate/test-support/app-process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GateHarness } from "../testing/gate-harness.ts";
+
+const click: ComputerAction = { action: "left_click", coordinate: [10, 20] };
+const typeDate: ComputerAction = { action: "type", text: "date" };
+const enter: ComputerAction = { action: "key", text: "Return" };
+
+let redis: PrivateRedis;
+let harness: GateHarness;
+beforeEach(async () => {
+  redis = await startPrivateRedis();
+  harness = new GateHarness(redis.url);
+});
+afterEach(async () => {
+  await harness.close();
+  await redis.dispose();
+});
+
+describe("deciding a request", () => {
+  it("lets exactly one of 50 concurrent decisions win and tells the rest who won", async () => {
+    const store = new ApprovalStore(harness.backend.redis);
+    const now = new Date();
+    await store.create({
+      approvalId: "apr_run_race01_1",
+      runId: "run_race01",
+      step: 1,
+      desktop: "desk-a",
+      action: click,
+      requestedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+      requiredApprovals: 1,
+      expiryMode: "deny",
+    });
+    const decisions: Decision[] = Array.from({ length: 50 }, (_, i) => ({
+      verdict: i % 2 === 0 ? "approve" : "deny",
+      by: { userId: `U${i}` },
+      at: new Date().toISOString(),
+      ...(i % 2 === 1 ? { reason: `no ${i}` } : {}),
+    }));
+    const results = await Promise.all(
+      decisions.map((d) => harness.backend.runDesk.decide("apr_run_race01_1", d)),
+    );
+    const winners = results.filter((r) => r.kind === "decided");
+    const losers = results.filter((r) => r.kind === "already_decided");
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(49);
+    const winning = winners[0]!.kind === "decided" ? winners[0]!.state.outcome : undefined;
+    for (const loser of losers)
+      if (loser.kind === "already_decided") expect(loser.state.outcome).toEqual(winning);
+    const audit = await harness.backend.audit.read("run_race01");
+    expect(
+      audit.filter(
+        (r) => r.event.type === "approval.granted" || r.event.type === "approval.denied",
+      ),
+    ).toHaveLength(1);
+  });
+});
+
+describe("a run held at the gate", () => {
+  it("waits for approval, then acts exactly once and finishes", async () => {
+    harness.collectEvents();
+    await harness.startDesktop({ actions: [click, typeDate] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    expect(await harness.executed(run.runId)).toEqual([]);
+    expect((await harness.approve(first)).kind).toBe("decided");
+    const second = await harness.waitForPending(run.runId, first);
+    expect(await harness.executed(run.runId)).toEqual([{ step: 1, action: click, note: null }]);
+    await harness.approve(second);
+    await harness.waitForStatus(run.runId, "finished");
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1, 2]);
+    await waitFor(() => harness.events.some((e) => e.type === "run.finished"), {
+      what: "run.finished announced",
+    });
+    expect(harness.events.map((e) => e.type)).toEqual([
+      "run.started",
+      "step.proposed",
+      "step.decided",
+      "step.proposed",
+      "step.decided",
+      "run.finished",
+    ]);
+    const card = harness.events[1]!;
+    expect(
+      card.type === "step.proposed" &&
+        card.review.kind === "asked" &&
+        card.review.approval.screenshotKey,
+    ).toBeTruthy();
+  });
+
+  it("sends a denial's reason back and never acts on it", async () => {
+    await harness.startDesktop({ actions: [click, typeDate] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.deny(first, "wrong window");
+    const second = await harness.waitForPending(run.runId, first);
+    expect(await harness.denied(run.runId)).toEqual([
+      { step: 1, reason: "wrong window (denied by U_BOB)" },
+    ]);
+    await harness.approve(second);
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toEqual([{ step: 2, action: typeDate, note: null }]);
+  });
+
+  it("auto-denies a request with a 1 s timeout when no run worker is alive", async () => {
+    const desktop = await harness.startDesktop({
+      actions: [click],
+      policy: { rules: [{ id: "quick", match: {}, decision: "ask", timeout: "1s" }] },
+    });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    // Only a deadline consumer stays (as in the bot); the worker is gone.
+    await desktop.close();
+    harness.desktops.splice(harness.desktops.indexOf(desktop), 1);
+    const { createDeadlineWorker } = await import("@deskgate/approvals");
+    const deadlines = createDeadlineWorker(harness.connect(), harness.backend.decisions);
+    try {
+      const state = await waitFor(
+        async () => {
+          const s = await harness.backend.store.get(approvalId);
+          return s?.status === "decided" ? s : undefined;
+        },
+        { timeoutMs: 5_000, what: "auto-deny" },
+      );
+      expect(state.outcome?.status).toBe("expired");
+    } finally {
+      await deadlines.close();
+    }
+  });
+
+  it("ends a waiting run at once when it is stopped", async () => {
+    await harness.startDesktop({ actions: [click, typeDate] });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    const started = Date.now();
+    const result = await harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" });
+    expect(result.kind).toBe("cancelled");
+    await harness.waitForStatus(run.runId, "cancelled", 3_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await harness.backend.store.get(approvalId))?.outcome?.status).toBe("cancelled");
+    expect(await harness.executed(run.runId)).toEqual([]);
+    expect((await harness.approve(approvalId)).kind).toBe("already_decided");
+  });
+
+  it("lets an action in progress finish after a stop, and starts no other", async () => {
+    await harness.startDesktop({
+      actions: [click, typeDate],
+      actionMs: 600,
+      policy: { rules: [{ id: "allow", match: {}, decision: "allow" }] },
+    });
+    const run = await harness.startRun();
+    await harness.waitForStatus(run.runId, "running");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" });
+    await harness.waitForStatus(run.runId, "cancelled");
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1]);
+  });
+
+  it("needs two different approvers where a rule says so", async () => {
+    await harness.startDesktop({
+      actions: [enter],
+      policy: { rules: [{ id: "two", match: {}, decision: "ask", approvers: 2 }] },
+    });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    expect((await harness.approve(approvalId, "U_BOB")).kind).toBe("recorded");
+    expect((await harness.approve(approvalId, "U_BOB")).kind).toBe("duplicate_approver");
+    expect(await harness.executed(run.runId)).toEqual([]);
+    expect((await harness.backend.store.get(approvalId))?.status).toBe("pending");
+    const completed = await harness.approve(approvalId, "U_CAROL");
+    expect(completed.kind).toBe("decided");
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+
+  it("ends a two-approver request on any deny", async () => {
+    await harness.startDesktop({
+      actions: [enter],
+      policy: { rules: [{ id: "two", match: {}, decision: "ask", approvers: 2 }] },
+    });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    await harness.approve(approvalId, "U_BOB");
+    expect((await harness.deny(approvalId, "not now", "U_CAROL")).kind).toBe("decided");
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toEqual([]);
+  });
+
+  it("does not act on a screen that changed since the approver saw it", async () => {
+    await harness.startDesktop({ actions: [click] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    harness.screenChange = 0.3; // a dialog popped up
+    await harness.approve(first);
+    const second = await harness.waitForPending(run.runId, first);
+    expect(second).toBe(`${first}_2`);
+    expect(await harness.executed(run.runId)).toEqual([]);
+    const audit = await harness.backend.audit.read(run.runId);
+    expect(audit.some((r) => r.event.type === "action.blocked_screen_changed")).toBe(true);
+    harness.screenChange = 0;
+    await harness.approve(second);
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+
+  it("auto-approves the run's next actions inside a trust window, and records them so", async () => {
+    await harness.startDesktop({ actions: [click, typeDate, enter] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.approve(first, "U_BOB", { trustWindowMs: 60_000 });
+    await harness.waitForStatus(run.runId, "finished");
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1, 2, 3]);
+    const audit = await harness.backend.audit.read(run.runId);
+    const auto = audit.filter((r) => r.event.type === "action.auto_approved").map((r) => r.event);
+    expect(auto).toEqual([
+      expect.objectContaining({ step: 2, basis: "trust_window" }),
+      expect.objectContaining({ step: 3, basis: "trust_window" }),
+    ]);
+  });
+
+  it("asks again once a trust window has passed", async () => {
+    await harness.startDesktop({ actions: [click, typeDate] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.approve(first, "U_BOB", { trustWindowMs: 1 });
+    await harness.waitForPending(run.runId, first);
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+
+  it("executes an approver's edit and tells the model what changed", async () => {
+    await harness.startDesktop({ actions: [typeDate] });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    const edited: ComputerAction = { action: "type", text: "date -u" };
+    await harness.approve(approvalId, "U_BOB", { editedAction: edited });
+    await harness.waitForStatus(run.runId, "finished");
+    const [done] = await harness.executed(run.runId);
+    expect(done!.action).toEqual(edited);
+    expect(done!.note).toMatch(/changed this action.*"text":"date".*"text":"date -u"/);
+  });
+
+  it("parks an expired request, reminds the channel, and still resumes on a late decision", async () => {
+    harness.collectEvents();
+    await harness.startDesktop({
+      actions: [click],
+      policy: {
+        rules: [
+          {
+            id: "park",
+            match: {},
+            decision: "ask",
+            timeout: "300ms",
+            expiry: "park",
+            renotifyEvery: "300ms",
+          },
+        ],
+      },
+    });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    await waitFor(() => harness.events.filter((e) => e.type === "approval.parked").length >= 3, {
+      what: "reminders",
+    });
+    const reminders = harness.events
+      .filter((e) => e.type === "approval.parked")
+      .map((e) => (e.type === "approval.parked" ? e.reminder : -1));
+    expect(reminders.slice(0, 3)).toEqual([0, 1, 2]);
+    expect((await harness.run(run.runId))?.status).toBe("waiting");
+    expect((await harness.approve(approvalId)).kind).toBe("decided");
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+
+  it("keeps a desktop for its waiting run; a second run starts when the first ends", async () => {
+    await harness.startDesktop({ desktop: "desk-a", actions: [click] });
+    const first = await harness.startRun({ desktop: "desk-a" });
+    const firstApproval = await harness.waitForPending(first.runId);
+    const second = await harness.startRun({ desktop: "desk-a" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await harness.run(second.runId))?.status).toBe("queued");
+    await harness.approve(firstApproval);
+    await harness.waitForStatus(first.runId, "finished");
+    const secondApproval = await harness.waitForPending(second.runId);
+    await harness.approve(secondApproval);
+    await harness.waitForStatus(second.runId, "finished");
+  });
+
+  it("sends targeted runs only to their desktop, and untargeted ones to a free one", async () => {
+    await harness.startDesktop({ desktop: "desk-a", actions: [click] });
+    await harness.startDesktop({ desktop: "desk-b", actions: [click] });
+    const pinned = await harness.startRun({ desktop: "desk-b" });
+    await harness.waitForPending(pinned.runId);
+    expect((await harness.run(pinned.runId))?.desktop).toBe("desk-b");
+    const any = await harness.startRun();
+    await harness.waitForPending(any.runId);
+    expect((await harness.run(any.runId))?.desktop).toBe("desk-a");
+  });
+
+  it("loses nothing when Redis restarts while a run waits", async () => {
+    await harness.startDesktop({ actions: [click] });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    await redis.server.restart();
+    await waitFor(
+      async () => (await harness.backend.redis.ping().catch(() => undefined)) === "PONG",
+      { what: "redis back" },
+    );
+    expect((await harness.backend.store.get(approvalId))?.status).toBe("pending");
+    expect((await harness.approve(approvalId)).kind).toBe("decided");
+    await harness.waitForStatus(run.runId, "finished", 20_000);
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+});

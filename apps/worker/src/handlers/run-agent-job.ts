@@ -1,0 +1,182 @@
+import type { ApprovalGate } from "@deskgate/agent";
+import { type ApprovalBackend, type DesktopLease, redisKeys } from "@deskgate/approvals";
+import { jobCatalog, parseOrThrow, type RunRequest } from "@deskgate/contracts";
+import { AppError, type Logger } from "@deskgate/core";
+import { isDelayedError, type Job, parkJob, wakeJob } from "@deskgate/queue";
+import type { RunAgent, RunAgentResult } from "./run-agent.ts";
+
+export interface RunAgentProcessorDeps {
+  backend: ApprovalBackend;
+  desktop: string;
+  lease: DesktopLease;
+  /** The model's name, for the run's "started" announcement. */
+  model: string;
+  runAgent: RunAgent;
+  makeGate: (job: Job, token: string | undefined) => ApprovalGate;
+  /** Told when this desktop becomes busy or free (the worker pauses the shared queue). */
+  onLeaseChange?: (held: boolean) => void;
+  logger: Logger;
+}
+
+/** A runs.<desktop> job holding a run that is not this one's turn waits this long at most. */
+const waitForLeaseMs = 7 * 24 * 3600_000;
+
+/**
+ * Processes `agent.run` jobs on this desktop's queue: reserve the desktop, run (or resume)
+ * the agent, and when the run ends record it, announce it and hand the desktop on.
+ * A parked run (DelayedError) keeps the desktop reserved.
+ */
+export function createRunAgentProcessor(deps: RunAgentProcessorDeps) {
+  const { backend, lease, logger } = deps;
+  return async (job: Job, token: string | undefined): Promise<string> => {
+    const request = parseOrThrow(jobCatalog["agent.run"], job.data, "agent.run payload");
+    const runId = request.runId;
+    const log = logger.child({ runId });
+    if (!(await lease.acquire(runId))) {
+      await lease.enqueueWaiter(runId);
+      log.info({ holder: await lease.holder() }, "desktop busy; run queued behind the current one");
+      return parkJob(job, token, Date.now() + waitForLeaseMs, async () => {
+        if ((await lease.holder()) === null)
+          await wakeJob(backend.queues.runs(deps.desktop), runId);
+      });
+    }
+    deps.onLeaseChange?.(true);
+    await ensureStarted(deps, request);
+    let result: RunAgentResult;
+    try {
+      result = await deps.runAgent({
+        request,
+        gate: deps.makeGate(job, token),
+        checkpoints: backend.checkpoints,
+        isCancelled: async () => (await backend.redis.exists(redisKeys.cancel(runId))) === 1,
+        logger: log,
+      });
+    } catch (err) {
+      // Parked, or superseded by another attempt that owns the run now: not an end of the run.
+      if (isDelayedError(err) || (err instanceof AppError && err.code === "run_lock_lost"))
+        throw err;
+      log.error({ err }, "run failed");
+      result = {
+        status: "failed",
+        reason: err instanceof Error ? err.message : String(err),
+        summary: emptySummary(String(err)),
+      };
+    }
+    await finishRun(deps, request, result);
+    return result.status;
+  };
+}
+
+async function ensureStarted(deps: RunAgentProcessorDeps, request: RunRequest): Promise<void> {
+  const { backend } = deps;
+  const runId = request.runId;
+  if (!(await backend.registry.get(runId))) {
+    await backend.registry.put({
+      request,
+      status: "queued",
+      step: 0,
+      updatedAt: backend.now().toISOString(),
+    });
+  }
+  const first = await backend.redis.set(redisKeys.announced(runId, "started"), "1", "NX");
+  await backend.registry.update(runId, { status: "running", desktop: deps.desktop });
+  if (first !== "OK") return;
+  const at = backend.now().toISOString();
+  await backend.audit.append({
+    type: "run.started",
+    runId,
+    at,
+    desktop: deps.desktop,
+    model: deps.model,
+  });
+  await backend.publisher.announce({
+    type: "run.started",
+    runId,
+    at,
+    desktop: deps.desktop,
+    model: deps.model,
+  });
+}
+
+async function finishRun(
+  deps: RunAgentProcessorDeps,
+  request: RunRequest,
+  result: RunAgentResult,
+): Promise<void> {
+  const { backend, lease } = deps;
+  const runId = request.runId;
+  const at = backend.now().toISOString();
+  const reason = result.reason ?? result.summary.endReason;
+  await backend.registry.update(runId, {
+    status: result.status,
+    summary: result.summary,
+    endReason: reason,
+    pendingApprovalId: undefined,
+  });
+  const cancelledBy = await cancelledByOf(deps, runId);
+  switch (result.status) {
+    case "finished":
+      await backend.audit.append({ type: "run.finished", runId, at, summary: result.summary });
+      await backend.publisher.announce({
+        type: "run.finished",
+        runId,
+        at,
+        summary: result.summary,
+      });
+      break;
+    case "failed":
+      await backend.audit.append({ type: "run.failed", runId, at, reason });
+      await backend.publisher.announce({
+        type: "run.failed",
+        runId,
+        at,
+        reason,
+        summary: result.summary,
+      });
+      break;
+    case "cancelled":
+      await backend.audit.append({
+        type: "run.cancelled",
+        runId,
+        at,
+        ...(cancelledBy ? { by: cancelledBy } : {}),
+      });
+      await backend.publisher.announce({
+        type: "run.cancelled",
+        runId,
+        at,
+        summary: result.summary,
+        ...(cancelledBy ? { by: cancelledBy } : {}),
+      });
+      break;
+  }
+  await backend.redis.del(redisKeys.checkpoint(runId));
+  await lease.release(runId);
+  const next = await lease.nextWaiter();
+  if (next) await wakeJob(backend.queues.runs(deps.desktop), next);
+  deps.onLeaseChange?.(false);
+}
+
+async function cancelledByOf(deps: RunAgentProcessorDeps, runId: string) {
+  const raw = await deps.backend.redis.get(redisKeys.cancel(runId));
+  if (!raw) return undefined;
+  const parsed = JSON.parse(raw) as { by?: { userId: string; name?: string } };
+  return parsed.by;
+}
+
+export function emptySummary(endReason: string) {
+  return {
+    steps: 0,
+    approved: 0,
+    denied: 0,
+    autoApproved: 0,
+    durationMs: 0,
+    usage: {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+    },
+    endReason,
+  };
+}

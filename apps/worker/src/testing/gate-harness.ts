@@ -1,0 +1,168 @@
+import {
+  type ApprovalBackend,
+  createApprovalBackend,
+  createRunEventConsumer,
+} from "@deskgate/approvals";
+import type { ComputerAction, RunEvent, RunRecord, RunRequest } from "@deskgate/contracts";
+import { createLogger } from "@deskgate/core";
+import { RecordingComputer } from "@deskgate/desktop/testing";
+import { parsePolicy } from "@deskgate/policy";
+import type { Worker } from "@deskgate/queue";
+import { connectRedis, type Redis } from "@deskgate/redis";
+import { waitFor } from "@deskgate/test-support/app-process";
+import { type DesktopWorker, startDesktopWorker } from "../desktop-worker.ts";
+import { createScriptedRunAgent, deniedKey, executedKey } from "./scripted-run-agent.ts";
+
+export const testLogger = createLogger({
+  level: process.env.DESKGATE_TEST_LOG === "1" ? "debug" : "silent",
+});
+
+/** Everything a gate test needs over one private Redis: the backend, desktops, and the announcements. */
+export class GateHarness {
+  readonly connections: Redis[] = [];
+  readonly logger = testLogger;
+  readonly backend: ApprovalBackend;
+  readonly events: RunEvent[] = [];
+  readonly desktops: DesktopWorker[] = [];
+  /** What screenDifference answers; tests change it to simulate a changed screen. */
+  screenChange = 0;
+  private consumer: Worker | undefined;
+  private runCounter = 0;
+
+  constructor(readonly redisUrl: string) {
+    this.backend = createApprovalBackend(this.connect(), testLogger);
+  }
+
+  connect(): Redis {
+    const redis = connectRedis(this.redisUrl);
+    this.connections.push(redis);
+    return redis;
+  }
+
+  collectEvents(): void {
+    this.consumer = createRunEventConsumer({
+      connection: this.connect(),
+      handler: async (event) => void this.events.push(event),
+    });
+  }
+
+  async startDesktop(options: {
+    desktop?: string;
+    actions: ComputerAction[];
+    policy?: unknown;
+    actionMs?: number;
+    /** The PNG every screenshot returns (default: a 1×1 image). */
+    screenshotPng?: Buffer;
+  }): Promise<DesktopWorker> {
+    const connection = this.connect();
+    const computer = new RecordingComputer(
+      undefined,
+      options.screenshotPng ? { png: options.screenshotPng } : {},
+    );
+    const worker = await startDesktopWorker({
+      connection,
+      backend: createApprovalBackend(connection, testLogger),
+      desktop: options.desktop ?? "desk-a",
+      model: "scripted",
+      policy: parsePolicy(options.policy ?? askEverything, { approvalTimeoutMs: 60_000 }),
+      computer,
+      runAgent: createScriptedRunAgent({
+        redis: connection,
+        actions: options.actions,
+        computer,
+        ...(options.actionMs ? { actionMs: options.actionMs } : {}),
+      }),
+      renderApprovalImage: async (shot) => shot.png,
+      screenDifference: async () => this.screenChange,
+      screenChangeThreshold: 0.02,
+      logger: testLogger,
+    });
+    this.desktops.push(worker);
+    return worker;
+  }
+
+  async startRun(options: { desktop?: string; requester?: string } = {}): Promise<RunRequest> {
+    this.runCounter += 1;
+    const request: RunRequest = {
+      runId: `run_test${String(this.runCounter).padStart(4, "0")}${Math.random().toString(36).slice(2, 8)}`,
+      task: "scripted",
+      requester: { userId: options.requester ?? "U_REQUESTER" },
+      channel: "C1",
+      requestedAt: new Date().toISOString(),
+      ...(options.desktop ? { desktop: options.desktop } : {}),
+    };
+    await this.backend.runDesk.startRun(request);
+    return request;
+  }
+
+  run(runId: string): Promise<RunRecord | undefined> {
+    return this.backend.registry.get(runId);
+  }
+
+  waitForStatus(
+    runId: string,
+    status: RunRecord["status"],
+    timeoutMs = 10_000,
+  ): Promise<RunRecord> {
+    return waitFor(
+      async () => {
+        const record = await this.run(runId);
+        return record?.status === status ? record : undefined;
+      },
+      { timeoutMs, what: `run ${runId} to be ${status}` },
+    );
+  }
+
+  /** The approval the run waits on now (a new one once the previous is decided). */
+  waitForPending(runId: string, notId?: string, timeoutMs = 10_000): Promise<string> {
+    return waitFor(
+      async () => {
+        const record = await this.run(runId);
+        const id = record?.status === "waiting" ? record.pendingApprovalId : undefined;
+        return id && id !== notId ? id : undefined;
+      },
+      { timeoutMs, what: `run ${runId} to wait for a decision` },
+    );
+  }
+
+  async executed(
+    runId: string,
+  ): Promise<Array<{ step: number; action: ComputerAction; note: string | null }>> {
+    return (await this.backend.redis.lrange(executedKey(runId), 0, -1)).map((item) =>
+      JSON.parse(item),
+    );
+  }
+
+  async denied(runId: string): Promise<Array<{ step: number; reason: string }>> {
+    return (await this.backend.redis.lrange(deniedKey(runId), 0, -1)).map((item) =>
+      JSON.parse(item),
+    );
+  }
+
+  approve(approvalId: string, userId = "U_BOB", extra: Record<string, unknown> = {}) {
+    return this.backend.runDesk.decide(approvalId, {
+      verdict: "approve",
+      by: { userId },
+      at: new Date().toISOString(),
+      ...extra,
+    });
+  }
+
+  deny(approvalId: string, reason: string, userId = "U_BOB") {
+    return this.backend.runDesk.decide(approvalId, {
+      verdict: "deny",
+      by: { userId },
+      at: new Date().toISOString(),
+      reason,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.close();
+    for (const desktop of this.desktops) await desktop.close();
+    await this.backend.queues.close();
+    for (const connection of this.connections) connection.disconnect();
+  }
+}
+
+export const askEverything = { rules: [{ id: "ask-all", match: {}, decision: "ask" }] };

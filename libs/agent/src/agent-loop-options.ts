@@ -1,0 +1,37 @@
+import type { Logger } from "@deskgate/core";
+import type { Computer } from "@deskgate/desktop";
+import type { AgentModel } from "./agent-model.ts";
+import type { ApprovalGate } from "./approval-gate.ts";
+import type { AgentEvent } from "./run-outcome.ts";
+import type { RunState } from "./run-state.ts";
+import type { ValidateToolInput } from "./validate-tool-input.ts";
+
+export interface RunLimits {
+  /** Actions proposed (valid or not) before the run stops. */
+  maxSteps: number;
+  /** Wall time from `state.startedAt`, across parks and restarts. */
+  maxWallMs: number;
+  /** Input + output + cache tokens over the whole run. */
+  maxTokens: number;
+  /** Screenshots kept in the conversation; older ones become a short placeholder. */
+  keepScreenshots: number;
+}
+
+export interface AgentLoopOptions {
+  /** Mutated in place as the run goes; every checkpoint gets this object. */
+  state: RunState;
+  model: AgentModel;
+  computer: Computer;
+  gate: ApprovalGate;
+  /** Defaults to `validateToolInput` (schema + in-screen coordinates). */
+  validate?: ValidateToolInput;
+  /** Persist the state; awaited before the loop goes on. */
+  checkpoint: (state: RunState) => Promise<void>;
+  isCancelled: () => Promise<boolean>;
+  limits: RunLimits;
+  logger: Logger;
+  now?: () => Date;
+  /** Waits between model attempts during an outage. */
+  sleep?: (ms: number) => Promise<void>;
+  onEvent?: (event: AgentEvent) => void;
+}

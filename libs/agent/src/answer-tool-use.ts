@@ -1,0 +1,113 @@
+import type { ComputerAction, ProposedAction } from "@deskgate/contracts";
+import type { AgentLoopOptions } from "./agent-loop-options.ts";
+import type { ContentBlock } from "./conversation.ts";
+import type { PendingToolUse } from "./run-state.ts";
+import { errorResult, interruptedResult, successResult } from "./tool-results.ts";
+import { validateToolInput } from "./validate-tool-input.ts";
+
+/** The tool_result for one tool_use, or the end of the run (the gate said cancel). */
+export type ToolUseAnswer =
+  | { kind: "result"; block: ContentBlock }
+  | { kind: "end"; reason: string };
+
+/** `ProposedAction.rationale` is bounded; the approver sees the start of a long text. */
+const maxRationaleLength = 4_000;
+
+/**
+ * Validate → checkpoint → gate → act. Invalid input never reaches the gate or the desktop.
+ * The checkpoint comes before the review, so a gate that parks the run by throwing is
+ * resumed later at this very tool_use (same step, same id); its error propagates as is.
+ */
+export async function answerToolUse(
+  call: PendingToolUse,
+  options: AgentLoopOptions,
+): Promise<ToolUseAnswer> {
+  const { state, computer } = options;
+  if (call.name !== "computer") {
+    return result(
+      errorResult(call.toolUseId, `Unknown tool "${call.name}"; only "computer" is available.`),
+    );
+  }
+  const validation = (options.validate ?? validateToolInput)(call.input, computer.modelScreen());
+  if (!validation.ok) {
+    state.counts.invalid += 1;
+    options.onEvent?.({ type: "action.invalid", step: call.step, message: validation.message });
+    return result(errorResult(call.toolUseId, `Not executed: ${validation.message}`));
+  }
+  const proposal: ProposedAction = {
+    runId: state.runId,
+    step: call.step,
+    toolUseId: call.toolUseId,
+    action: validation.action,
+    ...(call.rationale ? { rationale: call.rationale.slice(0, maxRationaleLength) } : {}),
+  };
+  await options.checkpoint(state);
+  const verdict = await options.gate.review(proposal, { computer });
+  switch (verdict.kind) {
+    case "cancel":
+      return { kind: "end", reason: verdict.reason };
+    case "deny":
+      state.counts.denied += 1;
+      return result(errorResult(call.toolUseId, `The user denied this action: ${verdict.reason}`));
+    case "approve":
+      // A stop that arrived while the approval was pending wins over the approval.
+      if (await options.isCancelled()) return { kind: "end", reason: "the run was stopped" };
+      return result(await executeApproved(call, verdict.action, verdict.note, options));
+  }
+}
+
+/**
+ * Marks the action in flight (checkpointed) before touching the desktop, so a crash in
+ * between is reported to the model on resume instead of being replayed. The caller
+ * checkpoints again once the result is recorded and the mark is cleared.
+ */
+async function executeApproved(
+  call: PendingToolUse,
+  action: ComputerAction,
+  note: string | undefined,
+  options: AgentLoopOptions,
+): Promise<ContentBlock> {
+  const { state, computer } = options;
+  state.inFlight = { toolUseId: call.toolUseId, step: call.step, action };
+  await options.checkpoint(state);
+  const started = Date.now();
+  const report = (ok: boolean, error?: string) =>
+    options.onEvent?.({
+      type: "action.executed",
+      step: call.step,
+      action,
+      ok,
+      ...(error === undefined ? {} : { error }),
+      durationMs: Date.now() - started,
+    });
+  try {
+    const output = await computer.execute(action);
+    state.counts.executed += 1;
+    report(true);
+    return await successResult(call.toolUseId, output, computer, note);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    report(false, message);
+    return errorResult(call.toolUseId, `The ${action.action} action failed: ${message}`);
+  } finally {
+    delete state.inFlight;
+  }
+}
+
+/** Answers the tool_use whose action was in flight at a crash, without replaying it. */
+export async function answerInterrupted(options: AgentLoopOptions): Promise<void> {
+  const { state } = options;
+  const inFlight = state.inFlight;
+  if (!inFlight) return;
+  options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
+  state.results.push(
+    await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer),
+  );
+  state.pending = state.pending.filter((call) => call.toolUseId !== inFlight.toolUseId);
+  delete state.inFlight;
+  await options.checkpoint(state);
+}
+
+function result(block: ContentBlock): ToolUseAnswer {
+  return { kind: "result", block };
+}

@@ -1,0 +1,190 @@
+import { AppError, createLogger } from "@deskgate/core";
+import {
+  type FakeAnthropic,
+  type ScriptStep,
+  startFakeAnthropic,
+  turns,
+} from "@deskgate/test-support/fake-anthropic";
+import { afterEach, describe, expect, it } from "vitest";
+import { createAnthropicModel } from "./anthropic-model.ts";
+import { type LoopHarness, startLoopHarness, testApiKey } from "./loop-harness.ts";
+import type { AgentEvent } from "./run-outcome.ts";
+
+const silent = createLogger({ level: "silent" });
+const screen = { width: 1024, height: 768 };
+const fakes: Array<FakeAnthropic | LoopHarness> = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.close()));
+});
+async function fakeApi(script: ScriptStep[]) {
+  const fake = await startFakeAnthropic({ script, apiKey: testApiKey });
+  fakes.push(fake);
+  return fake;
+}
+async function harness(...args: Parameters<typeof startLoopHarness>) {
+  const started = await startLoopHarness(...args);
+  fakes.push(started);
+  return started;
+}
+const oneTurn = (fake: FakeAnthropic, model: string, logger = silent) =>
+  createAnthropicModel({ apiKey: testApiKey, baseURL: fake.baseURL, model, logger }).createTurn({
+    system: "be careful",
+    messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
+    screen,
+  });
+
+describe("the Anthropic model adapter", () => {
+  it.each([
+    ["claude-sonnet-4-6", "computer_20251124", "computer-use-2025-11-24", true],
+    ["claude-haiku-4-5-20251001", "computer_20250124", "computer-use-2025-01-24", false],
+    ["claude-3-5-sonnet-20241022", "computer_20241022", "computer-use-2024-10-22", false],
+  ])("sends %s the %s tool with the %s beta", async (model, type, beta, zoom) => {
+    const fake = await fakeApi([turns.done("hi")]);
+    const turn = await oneTurn(fake, model);
+    expect(turn).toMatchObject({ stopReason: "end_turn", content: [{ type: "text", text: "hi" }] });
+    const request = fake.requests[0]!;
+    expect(request.headers["anthropic-beta"]).toBe(beta);
+    expect(request.body.model).toBe(model);
+    expect(request.body.tools).toEqual([
+      {
+        type,
+        name: "computer",
+        display_width_px: 1024,
+        display_height_px: 768,
+        ...(zoom ? { enable_zoom: true } : {}),
+      },
+    ]);
+  });
+
+  it("reaches the API at baseURL with the key and a version header", async () => {
+    const fake = await fakeApi([turns.done()]);
+    await oneTurn(fake, "claude-sonnet-4-6");
+    const { headers } = fake.requests[0]!;
+    expect(headers["x-api-key"] ?? headers.authorization).toMatch(/^(Bearer )?sk-ant-test-key$/);
+    expect(headers["anthropic-version"]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(fake.rejected).toEqual([]);
+  });
+
+  it("puts cache breakpoints on the system prompt and the latest user turn only", async () => {
+    const fake = await fakeApi([turns.done()]);
+    await oneTurn(fake, "claude-sonnet-4-6");
+    const { body } = fake.requests[0]!;
+    expect(body.system).toEqual([
+      { type: "text", text: "be careful", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(body.messages.at(-1)!.content).toEqual([
+      { type: "text", text: "hello", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(JSON.stringify(body).split("cache_control").length - 1).toBe(2);
+  });
+
+  it("reports usage including the cache fields", async () => {
+    const fake = await fakeApi([
+      {
+        ...turns.done(),
+        usage: {
+          input_tokens: 7,
+          output_tokens: 3,
+          cache_read_input_tokens: 900,
+          cache_creation_input_tokens: 40,
+        },
+      },
+    ]);
+    expect((await oneTurn(fake, "claude-sonnet-4-6")).usage).toEqual({
+      inputTokens: 7,
+      outputTokens: 3,
+      cacheReadInputTokens: 900,
+      cacheCreationInputTokens: 40,
+    });
+  });
+
+  it("offers an unknown model the newest beta tool and logs a warning", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "warn",
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const fake = await fakeApi([turns.done()]);
+    await oneTurn(fake, "claude-future-9", logger);
+    expect(fake.requests[0]!.headers["anthropic-beta"]).toBe("computer-use-2025-11-24");
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        model: "claude-future-9",
+        tool: "computer_20251124",
+      }),
+    ]);
+  });
+
+  it("refuses at creation a model that needs the GA computer toolset", () => {
+    const create = (model: string, computerTool?: "computer_toolset_20260801") =>
+      createAnthropicModel({ apiKey: "k", model, computerTool, logger: silent });
+    expect(() => create("claude-opus-5-5")).toThrow(/computer_toolset_20260801/);
+    expect(() => create("claude-sonnet-4-6", "computer_toolset_20260801")).toThrow(AppError);
+  });
+
+  it("turns a rejected request into a non-retryable error", async () => {
+    const fake = await fakeApi([{ fail: 400, errorType: "invalid_request_error" }]);
+    const error = await oneTurn(fake, "claude-sonnet-4-6").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "model_http_400", retryable: false });
+  });
+});
+
+describe("riding out API trouble", () => {
+  it("lets the SDK retry 429, 529 and 500, and the run completes", async () => {
+    const { fake, run } = await harness(
+      [
+        { fail: 429, retryAfterSeconds: 0, retryAfterMs: 1 },
+        { fail: 529, retryAfterMs: 1 },
+        { fail: 500, retryAfterMs: 1 },
+        turns.done(),
+      ],
+      { model: { maxRetries: 3 } },
+    );
+    expect((await run()).kind).toBe("finished");
+    expect(fake.requests.map((r) => r.headers["x-stainless-retry-count"])).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+    ]);
+  });
+
+  it("backs off and tries again when the SDK's retries are spent, until it works", async () => {
+    const sleeps: number[] = [];
+    const events: AgentEvent[] = [];
+    const { fake, run } = await harness(
+      [{ fail: 500 }, { fail: 503 }, { fail: 529 }, { hang: true }, { fail: 429 }, turns.done()],
+      {
+        model: { maxRetries: 0, timeoutMs: 150 },
+        overrides: { sleep: async (ms) => void sleeps.push(ms), onEvent: (e) => events.push(e) },
+      },
+    );
+    expect((await run()).kind).toBe("finished");
+    expect(sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(fake.requests).toHaveLength(6);
+    expect(events.filter((e) => e.type === "model.retrying")).toHaveLength(5);
+  });
+
+  it("fails the run once an outage outlasts the run's time limit", async () => {
+    let clock = Date.now();
+    const { run } = await harness(
+      Array.from({ length: 20 }, () => ({ fail: 503 })),
+      {
+        model: { maxRetries: 0 },
+        overrides: {
+          now: () => new Date(clock),
+          sleep: async (ms) => {
+            clock += ms;
+          },
+          limits: { maxSteps: 5, maxWallMs: 60_000, maxTokens: 1e6, keepScreenshots: 3 },
+        },
+      },
+    );
+    expect(await run()).toMatchObject({
+      kind: "failed",
+      reason: expect.stringMatching(/stayed unavailable until the run's time limit/),
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { AppError, type Logger } from "@deskgate/core";
+import type { ScreenSize } from "@deskgate/desktop";
+import type { AgentModel, ModelTurn, ModelTurnRequest } from "./agent-model.ts";
+import { withCacheBreakpoint } from "./conversation.ts";
+import {
+  type ComputerToolName,
+  type ComputerToolVersion,
+  computerToolFor,
+} from "./tool-versions.ts";
+
+export interface AnthropicModelOptions {
+  apiKey: string;
+  /** ANTHROPIC_BASE_URL: a proxy or gateway; the SDK's default otherwise. */
+  baseURL?: string | undefined;
+  model: string;
+  /** Overrides the table in tool-versions.ts. */
+  computerTool?: ComputerToolName | undefined;
+  maxTokens?: number;
+  /** The SDK's own retries for 429/5xx/529 and connection errors. */
+  maxRetries?: number;
+  timeoutMs?: number;
+  logger: Logger;
+}
+
+/**
+ * The only importer of @anthropic-ai/sdk. Speaks the Messages API through
+ * `client.beta.messages.create` with the computer tool (and beta flag) the model supports.
+ */
+export function createAnthropicModel(options: AnthropicModelOptions): AgentModel {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    maxRetries: options.maxRetries ?? 4,
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  const choice = computerToolFor(options.model, options.computerTool);
+  if (!choice.tool.supported) {
+    throw new AppError(
+      "computer_tool_unsupported",
+      `model ${options.model} needs the ${choice.tool.type} computer tool, which this worker does not speak yet; ` +
+        "choose a model that takes a beta computer tool (see libs/agent/README.md)",
+    );
+  }
+  if (!choice.known) {
+    options.logger.warn(
+      { model: options.model, tool: choice.tool.type },
+      "model not in the computer tool table; offering the newest beta tool",
+    );
+  }
+  const tool = choice.tool;
+  return {
+    model: options.model,
+    tool,
+    async createTurn(request: ModelTurnRequest): Promise<ModelTurn> {
+      try {
+        const response = await client.beta.messages.create({
+          model: options.model,
+          max_tokens: options.maxTokens ?? 4_096,
+          // Tools then system form the stable prefix; one breakpoint after the system
+          // caches both. https://platform.claude.com/docs/en/build-with-claude/prompt-caching
+          system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+          tools: [toolDefinition(tool, request.screen)] as never,
+          messages: withCacheBreakpoint(request.messages) as never,
+          ...(tool.betaFlag ? { betas: [tool.betaFlag] } : {}),
+        });
+        const usage = response.usage;
+        return {
+          content: response.content as unknown as ModelTurn["content"],
+          stopReason: response.stop_reason ?? "end_turn",
+          usage: {
+            inputTokens: usage.input_tokens ?? 0,
+            outputTokens: usage.output_tokens ?? 0,
+            cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+            cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+          },
+        };
+      } catch (err) {
+        throw toAppError(err);
+      }
+    },
+  };
+}
+
+/** The `tools[]` entry of a beta computer tool, sized to the screen the model sees. */
+export function toolDefinition(
+  tool: ComputerToolVersion,
+  screen: ScreenSize,
+): Record<string, unknown> {
+  return {
+    type: tool.type,
+    name: "computer",
+    display_width_px: screen.width,
+    display_height_px: screen.height,
+    ...(tool.zoom ? { enable_zoom: true } : {}),
+  };
+}
+
+/** SDK errors → AppError; rate limits, overload, 5xx and network trouble are retryable. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof Anthropic.APIConnectionError) {
+    return new AppError("model_unreachable", `model API unreachable: ${err.message}`, {
+      retryable: true,
+      cause: err,
+    });
+  }
+  if (err instanceof Anthropic.APIError) {
+    const status = err.status ?? 0;
+    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    return new AppError(`model_http_${status}`, `model API answered ${status}: ${err.message}`, {
+      retryable,
+      cause: err,
+    });
+  }
+  return new AppError("model_failed", err instanceof Error ? err.message : String(err), {
+    cause: err,
+  });
+}

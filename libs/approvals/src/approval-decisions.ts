@@ -1,0 +1,220 @@
+import type { AuditLog } from "@deskgate/audit";
+import type { Actor, ApprovalState, Decision } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
+import { enqueue, wakeJob } from "@deskgate/queue";
+import type { Redis } from "@deskgate/redis";
+import type { ApprovalStore, TransitionResult } from "./approval-store.ts";
+import { redisKeys } from "./redis-keys.ts";
+import type { DecideResult } from "./run-desk.ts";
+import type { RunEventPublisher } from "./run-event-publisher.ts";
+import type { RunQueues } from "./run-queues.ts";
+
+export interface ApprovalDecisionsDeps {
+  redis: Redis;
+  store: ApprovalStore;
+  queues: RunQueues;
+  publisher: RunEventPublisher;
+  audit: AuditLog;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Decisions and what follows from them: the atomic transition, then the audit record,
+ * the run event, the trust window, and waking the parked run. Used by the bot (clicks),
+ * the deadline worker (expiry) and cancel.
+ */
+export class ApprovalDecisions {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ApprovalDecisionsDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async decide(approvalId: string, decision: Decision): Promise<DecideResult> {
+    const result = await this.deps.store.decide(approvalId, decision);
+    switch (result.kind) {
+      case "not_found":
+        return result;
+      case "decided":
+        await this.afterDecided(result.state);
+        return { kind: "decided", state: result.state };
+      case "recorded":
+        await this.deps.audit.append({
+          type: "approval.recorded",
+          runId: result.state.request.runId,
+          at: decision.at,
+          approvalId,
+          step: result.state.request.step,
+          by: decision.by,
+        });
+        return { kind: "recorded", state: result.state };
+      case "duplicate_approver":
+        return { kind: result.kind, state: result.state };
+      case "already_decided":
+        // The decider may have died (or Redis gone) between the decision and its follow-ups.
+        await this.completeFollowUps(result.state);
+        return { kind: result.kind, state: result.state };
+      case "parked":
+      case "unchanged":
+        throw new Error(`decide returned ${result.kind}`);
+    }
+  }
+
+  /** Deadline reached: deny, or park and remind (per the request's expiry mode). */
+  async expire(approvalId: string, reminder: number): Promise<TransitionResult> {
+    const current = await this.deps.store.get(approvalId);
+    if (!current) return { kind: "not_found" };
+    if (current.status === "decided") {
+      await this.completeFollowUps(current);
+      return { kind: "already_decided", state: current };
+    }
+    const { request } = current;
+    if (request.expiryMode === "deny") {
+      const result = await this.deps.store.expire(approvalId, this.now());
+      if (result.kind === "decided") await this.afterDecided(result.state);
+      return result;
+    }
+    const result =
+      reminder === 0
+        ? await this.deps.store.park(approvalId)
+        : { kind: "unchanged" as const, state: current };
+    if (reminder === 0 && result.kind === "parked") {
+      await this.deps.audit.append({
+        type: "approval.expired",
+        runId: request.runId,
+        at: this.now().toISOString(),
+        approvalId,
+        step: request.step,
+        mode: "park",
+      });
+    }
+    await this.deps.publisher.announce({
+      type: "approval.parked",
+      runId: request.runId,
+      at: this.now().toISOString(),
+      approvalId,
+      step: request.step,
+      reminder,
+    });
+    const every = request.renotifyEveryMs ?? 10 * 60_000;
+    await enqueue(
+      this.deps.queues.deadlines(),
+      "approval.expire",
+      { approvalId, runId: request.runId, reminder: reminder + 1 },
+      {
+        delay: every,
+        jobId: `remind-${approvalId}-${reminder + 1}`,
+      },
+    );
+    return result;
+  }
+
+  async cancel(approvalId: string, by?: Actor): Promise<TransitionResult> {
+    const result = await this.deps.store.cancel(approvalId, this.now(), by);
+    if (result.kind === "decided") await this.afterDecided(result.state);
+    return result;
+  }
+
+  /**
+   * Idempotent repair after a crash between a decision and what follows it: the audit
+   * record is written if missing, and the run is woken (a no-op unless it is parked).
+   */
+  async completeFollowUps(state: ApprovalState): Promise<void> {
+    const { request } = state;
+    if (!(await this.hasDecisionRecord(request.runId, request.approvalId)))
+      await this.auditDecision(state);
+    await wakeJob(this.deps.queues.runs(request.desktop), request.runId);
+  }
+
+  private async hasDecisionRecord(runId: string, approvalId: string): Promise<boolean> {
+    const decisionTypes = new Set([
+      "approval.granted",
+      "approval.denied",
+      "approval.expired",
+      "approval.cancelled",
+    ]);
+    const records = await this.deps.audit.read(runId);
+    return records.some(
+      (r) =>
+        decisionTypes.has(r.event.type) &&
+        "approvalId" in r.event &&
+        r.event.approvalId === approvalId,
+    );
+  }
+
+  private async afterDecided(state: ApprovalState): Promise<void> {
+    const { request, outcome } = state;
+    if (!outcome) return;
+    await this.auditDecision(state);
+    await this.deps.publisher.announce({
+      type: "step.decided",
+      runId: request.runId,
+      at: outcome.at,
+      step: request.step,
+      approvalId: request.approvalId,
+      outcome,
+    });
+    await wakeJob(this.deps.queues.runs(request.desktop), request.runId);
+    this.deps.logger.info(
+      { runId: request.runId, approvalId: request.approvalId, status: outcome.status },
+      "approval decided",
+    );
+  }
+
+  /** The decision's audit record (and the trust window it opens). */
+  private async auditDecision(state: ApprovalState): Promise<void> {
+    const { request, outcome } = state;
+    if (!outcome) return;
+    const base = {
+      runId: request.runId,
+      at: outcome.at,
+      approvalId: request.approvalId,
+      step: request.step,
+    };
+    const latencyMs = Math.max(
+      0,
+      new Date(outcome.at).getTime() - new Date(request.requestedAt).getTime(),
+    );
+    switch (outcome.status) {
+      case "approved":
+        await this.deps.audit.append({
+          ...base,
+          type: "approval.granted",
+          approvers: outcome.approvals.map((a) => a.by),
+          latencyMs,
+          ...(outcome.editedAction ? { editedAction: outcome.editedAction } : {}),
+          ...(outcome.trustWindowMs ? { trustWindowMs: outcome.trustWindowMs } : {}),
+        });
+        if (outcome.trustWindowMs) {
+          const until = new Date(outcome.at).getTime() + outcome.trustWindowMs;
+          await this.deps.redis.set(
+            redisKeys.trustUntil(request.runId),
+            String(until),
+            "PX",
+            outcome.trustWindowMs,
+          );
+        }
+        break;
+      case "denied":
+        await this.deps.audit.append({
+          ...base,
+          type: "approval.denied",
+          by: outcome.by,
+          latencyMs,
+          ...(outcome.reason ? { reason: outcome.reason } : {}),
+        });
+        break;
+      case "expired":
+        await this.deps.audit.append({ ...base, type: "approval.expired", mode: "deny" });
+        break;
+      case "cancelled":
+        await this.deps.audit.append({
+          ...base,
+          type: "approval.cancelled",
+          ...(outcome.by ? { by: outcome.by } : {}),
+        });
+        break;
+    }
+  }
+}

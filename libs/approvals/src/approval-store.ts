@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import {
+  type Actor,
+  type ApprovalRequest,
+  type ApprovalState,
+  approvalStateSchema,
+  type Decision,
+  parseOrThrow,
+} from "@deskgate/contracts";
+import type { Redis } from "@deskgate/redis";
+import { redisKeys } from "./redis-keys.ts";
+
+const transitionScript = readFileSync(
+  new URL("./approval-transition.lua", import.meta.url),
+  "utf8",
+);
+
+export type TransitionResult =
+  | {
+      kind:
+        | "decided"
+        | "recorded"
+        | "duplicate_approver"
+        | "already_decided"
+        | "parked"
+        | "unchanged";
+      state: ApprovalState;
+    }
+  | { kind: "not_found" };
+
+/** Keep a decided request this long after its deadline, for late clicks and the audit. */
+const retentionMs = 7 * 24 * 3600_000;
+
+/**
+ * Approval requests in Redis. Every change is one Lua script run, so concurrent clicks
+ * cannot both win: the first decision is stored and every later caller gets it back.
+ */
+export class ApprovalStore {
+  constructor(private readonly redis: Redis) {}
+
+  /** Stores a new pending request; returns the existing state if the id is taken. */
+  async create(request: ApprovalRequest): Promise<ApprovalState> {
+    const state: ApprovalState = { request, status: "pending", approvals: [] };
+    const ttlMs = new Date(request.expiresAt).getTime() - Date.now() + retentionMs;
+    const created = await this.redis.set(
+      redisKeys.approval(request.approvalId),
+      JSON.stringify(state),
+      "PX",
+      Math.max(ttlMs, 60_000),
+      "NX",
+    );
+    if (created === "OK") return state;
+    const existing = await this.get(request.approvalId);
+    if (!existing) throw new Error(`approval ${request.approvalId} vanished while being created`);
+    return existing;
+  }
+
+  async get(approvalId: string): Promise<ApprovalState | undefined> {
+    const raw = await this.redis.get(redisKeys.approval(approvalId));
+    return raw ? parseState(raw) : undefined;
+  }
+
+  decide(approvalId: string, decision: Decision): Promise<TransitionResult> {
+    return this.transition(approvalId, { kind: "decide", decision });
+  }
+
+  expire(approvalId: string, at: Date): Promise<TransitionResult> {
+    return this.transition(approvalId, { kind: "expire", at: at.toISOString() });
+  }
+
+  park(approvalId: string): Promise<TransitionResult> {
+    return this.transition(approvalId, { kind: "park" });
+  }
+
+  cancel(approvalId: string, at: Date, by?: Actor): Promise<TransitionResult> {
+    return this.transition(approvalId, {
+      kind: "cancel",
+      at: at.toISOString(),
+      ...(by ? { by } : {}),
+    });
+  }
+
+  private async transition(
+    approvalId: string,
+    event: Record<string, unknown>,
+  ): Promise<TransitionResult> {
+    const [kind, raw] = (await this.redis.eval(
+      transitionScript,
+      1,
+      redisKeys.approval(approvalId),
+      JSON.stringify(event),
+    )) as [string, string];
+    if (kind === "not_found") return { kind };
+    return { kind: kind as Exclude<TransitionResult["kind"], "not_found">, state: parseState(raw) };
+  }
+}
+
+/** Lua's cjson writes an empty array as {}; put it back before validating. */
+function parseState(raw: string): ApprovalState {
+  const data = JSON.parse(raw) as { approvals?: unknown };
+  if (!Array.isArray(data.approvals)) data.approvals = [];
+  return parseOrThrow(approvalStateSchema, data, "stored approval");
+}
+
+/** One deterministic id per run step (and attempt, when the screen changed): a resumed run finds its request. */
+export function approvalIdFor(runId: string, step: number, attempt = 1): string {
+  return `apr_${runId}_${step}${attempt > 1 ? `_${attempt}` : ""}`;
+}

@@ -1,0 +1,24 @@
+import { jobCatalog, parseOrThrow, queueNames } from "@deskgate/contracts";
+import { createWorker, type Worker } from "@deskgate/queue";
+import type { Redis } from "@deskgate/redis";
+import type { ApprovalDecisions } from "./approval-decisions.ts";
+
+/**
+ * Runs approval deadlines and parked-request reminders. Both apps run one, so a request
+ * expires on time even when the worker that asked is dead; BullMQ hands each job to one.
+ */
+export function createDeadlineWorker(connection: Redis, decisions: ApprovalDecisions): Worker {
+  return createWorker(
+    queueNames.approvalDeadlines,
+    async (job) => {
+      const payload = parseOrThrow(
+        jobCatalog["approval.expire"],
+        job.data,
+        "approval.expire payload",
+      );
+      const result = await decisions.expire(payload.approvalId, payload.reminder);
+      return result.kind;
+    },
+    { connection, concurrency: 4 },
+  );
+}

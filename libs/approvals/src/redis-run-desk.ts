@@ -1,0 +1,73 @@
+import type { AuditLog } from "@deskgate/audit";
+import type { Actor, ApprovalState, Decision, RunRecord, RunRequest } from "@deskgate/contracts";
+import { enqueue, wakeJob } from "@deskgate/queue";
+import type { Redis } from "@deskgate/redis";
+import type { ApprovalDecisions } from "./approval-decisions.ts";
+import type { ApprovalStore } from "./approval-store.ts";
+import { redisKeys } from "./redis-keys.ts";
+import type { CancelResult, DecideResult, RunDesk } from "./run-desk.ts";
+import type { RunQueues } from "./run-queues.ts";
+import type { RunRegistry } from "./run-registry.ts";
+import type { ScreenshotStore } from "./screenshot-store.ts";
+
+export interface RedisRunDeskDeps {
+  redis: Redis;
+  queues: RunQueues;
+  registry: RunRegistry;
+  store: ApprovalStore;
+  decisions: ApprovalDecisions;
+  screenshots: ScreenshotStore;
+  audit: AuditLog;
+  now?: () => Date;
+}
+
+/** The bot's view of runs and approvals, over Redis and BullMQ. */
+export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async startRun(request: RunRequest): Promise<RunRecord> {
+      const record: RunRecord = {
+        request,
+        status: "queued",
+        step: 0,
+        updatedAt: now().toISOString(),
+      };
+      await deps.registry.put(record);
+      await deps.audit.append({
+        type: "run.queued",
+        runId: request.runId,
+        at: now().toISOString(),
+        request,
+      });
+      await enqueue(deps.queues.runs(request.desktop), "agent.run", request, {
+        jobId: request.runId,
+      });
+      return record;
+    },
+
+    async cancelRun(runId: string, by: Actor): Promise<CancelResult> {
+      const run = await deps.registry.get(runId);
+      if (!run) return { kind: "not_found" };
+      if (run.status === "finished" || run.status === "failed" || run.status === "cancelled") {
+        return { kind: "already_ended", run };
+      }
+      await deps.redis.set(
+        redisKeys.cancel(runId),
+        JSON.stringify({ by, at: now().toISOString() }),
+      );
+      if (run.pendingApprovalId) await deps.decisions.cancel(run.pendingApprovalId, by);
+      // A parked run wakes now and ends; a queued one ends when a desktop picks it up.
+      const desktop = run.desktop ?? run.request.desktop;
+      await wakeJob(deps.queues.runs(desktop), runId);
+      return { kind: "cancelled", run: (await deps.registry.get(runId)) ?? run };
+    },
+
+    getRun: (runId: string) => deps.registry.get(runId),
+    listRuns: (options = {}) => deps.registry.list(options.limit ?? 10),
+    getApproval: (approvalId: string): Promise<ApprovalState | undefined> =>
+      deps.store.get(approvalId),
+    decide: (approvalId: string, decision: Decision): Promise<DecideResult> =>
+      deps.decisions.decide(approvalId, decision),
+    readScreenshot: (key: string) => deps.screenshots.read(key),
+  };
+}

@@ -1,0 +1,47 @@
+import type {
+  Actor,
+  ApprovalState,
+  Decision,
+  RunEvent,
+  RunRecord,
+  RunRequest,
+} from "@deskgate/contracts";
+
+/** What one decide call did. Exhaustive: `switch` on `kind`. */
+export type DecideResult =
+  /** This call decided the request (a deny, or the approval that met the quorum). */
+  | { kind: "decided"; state: ApprovalState }
+  /** Approval counted; the rule needs more approvers (state.approvals shows who so far). */
+  | { kind: "recorded"; state: ApprovalState }
+  /** The same person already approved this request; counted once. */
+  | { kind: "duplicate_approver"; state: ApprovalState }
+  /** Someone decided first (or it expired/was cancelled); state.outcome says who and how. */
+  | { kind: "already_decided"; state: ApprovalState }
+  | { kind: "not_found" };
+
+export type CancelResult =
+  | { kind: "cancelled"; run: RunRecord }
+  | { kind: "already_ended"; run: RunRecord }
+  | { kind: "not_found" };
+
+/**
+ * Everything the bot needs from the run/approval backend (Redis + BullMQ), and nothing of
+ * Slack. The bot holds no worker state of its own beyond Slack message ids.
+ */
+export interface RunDesk {
+  /** Queue a run (any desktop, or `request.desktop`) and record it as queued. */
+  startRun(request: RunRequest): Promise<RunRecord>;
+  /** Stop a run: a waiting run ends at once, a running one after its current action. */
+  cancelRun(runId: string, by: Actor): Promise<CancelResult>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Most recent first; active runs before ended ones. */
+  listRuns(options?: { limit?: number }): Promise<RunRecord[]>;
+  getApproval(approvalId: string): Promise<ApprovalState | undefined>;
+  /** Atomic, first decision wins; wakes the waiting run when this call decides it. */
+  decide(approvalId: string, decision: Decision): Promise<DecideResult>;
+  /** The PNG stored under an ApprovalRequest.screenshotKey / step.executed screenshotKey. */
+  readScreenshot(key: string): Promise<Buffer | undefined>;
+}
+
+/** The bot's side of the announcement queue. */
+export type RunEventHandler = (event: RunEvent) => Promise<void>;

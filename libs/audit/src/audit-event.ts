@@ -1,0 +1,146 @@
+import {
+  actorSchema,
+  approvalIdSchema,
+  computerActionSchema,
+  desktopNameSchema,
+  expiryModeSchema,
+  isoTimeSchema,
+  parseContract,
+  runIdSchema,
+  runRequestSchema,
+  runSummarySchema,
+} from "@deskgate/contracts";
+import { AppError } from "@deskgate/core";
+import { z } from "zod";
+
+const base = { runId: runIdSchema, at: isoTimeSchema };
+const step = z.number().int().min(1);
+const durationMs = z.number().int().min(0);
+const approval = { ...base, approvalId: approvalIdSchema, step };
+
+/** Longest `input` summary kept on `action.rejected_invalid`; see `summarizeInput`. */
+export const maxInputSummaryLength = 500;
+
+/**
+ * What happened in a run, as a permanent record: who approved what, when, and what ran.
+ * Past-tense domain facts, not log lines; one stream per run (see RedisStreamAuditLog).
+ */
+export const auditEventSchema = z.discriminatedUnion("type", [
+  z.object({ ...base, type: z.literal("run.queued"), request: runRequestSchema }),
+  z.object({
+    ...base,
+    type: z.literal("run.started"),
+    desktop: desktopNameSchema,
+    model: z.string().min(1),
+  }),
+  z.object({
+    ...approval,
+    type: z.literal("approval.requested"),
+    action: computerActionSchema,
+    ruleId: z.string().optional(),
+    requiredApprovals: z.number().int().min(1).max(5),
+    expiresAt: isoTimeSchema,
+    /** Shadow-mode policy: the deny rule that would have applied. */
+    shadowDenied: z.object({ ruleId: z.string(), reason: z.string() }).optional(),
+  }),
+  /** One approval on a rule that needs several; the request stays pending. */
+  z.object({ ...approval, type: z.literal("approval.recorded"), by: actorSchema }),
+  z.object({
+    ...approval,
+    type: z.literal("approval.granted"),
+    approvers: z.array(actorSchema).min(1),
+    /** From the request to the deciding click. */
+    latencyMs: durationMs,
+    editedAction: computerActionSchema.optional(),
+    trustWindowMs: z.number().int().positive().optional(),
+  }),
+  z.object({
+    ...approval,
+    type: z.literal("approval.denied"),
+    by: actorSchema,
+    reason: z.string().optional(),
+    latencyMs: durationMs,
+  }),
+  z.object({ ...approval, type: z.literal("approval.expired"), mode: expiryModeSchema }),
+  z.object({ ...approval, type: z.literal("approval.cancelled"), by: actorSchema.optional() }),
+  z.object({
+    ...base,
+    type: z.literal("action.auto_approved"),
+    step,
+    action: computerActionSchema,
+    basis: z.enum(["policy", "trust_window"]),
+    ruleId: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("action.denied_by_policy"),
+    step,
+    action: computerActionSchema,
+    ruleId: z.string(),
+    reason: z.string(),
+  }),
+  /** The model proposed something that is not a valid action; nothing was asked or run. */
+  z.object({
+    ...base,
+    type: z.literal("action.rejected_invalid"),
+    step,
+    /** The proposed input, shortened: what the model sent, for the reader of the trail. */
+    input: z.string().max(maxInputSummaryLength).optional(),
+    message: z.string(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("action.executed"),
+    step,
+    action: computerActionSchema,
+    ok: z.boolean(),
+    error: z.string().optional(),
+    durationMs,
+  }),
+  /**
+   * Started but never recorded as finished (a crash, or a cancel mid-action): whether it
+   * took effect on the desktop is unknown.
+   */
+  z.object({ ...base, type: z.literal("action.interrupted"), step, action: computerActionSchema }),
+  /** Approved, but the screen changed since the approver saw it, so it was not run. */
+  z.object({
+    ...base,
+    type: z.literal("action.blocked_screen_changed"),
+    step,
+    /** How much of the screen differs, 0–1. */
+    difference: z.number().min(0),
+  }),
+  z.object({ ...base, type: z.literal("run.finished"), summary: runSummarySchema }),
+  z.object({ ...base, type: z.literal("run.failed"), reason: z.string() }),
+  z.object({ ...base, type: z.literal("run.cancelled"), by: actorSchema.optional() }),
+]);
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditEventType = AuditEvent["type"];
+export const auditEventTypes = auditEventSchema.options.map((option) => option.shape.type.value);
+
+/** A rejected tool input as a short JSON string for `action.rejected_invalid.input`. */
+export function summarizeInput(input: unknown): string {
+  let json: string;
+  try {
+    json = JSON.stringify(input) ?? String(input);
+  } catch {
+    json = String(input);
+  }
+  return json.length <= maxInputSummaryLength
+    ? json
+    : `${json.slice(0, maxInputSummaryLength - 1)}…`;
+}
+
+/** Parses one event or throws `AppError(code)` naming every bad field. */
+export function parseAuditEvent(input: unknown, code: string, label = "audit event"): AuditEvent {
+  const result = parseContract(auditEventSchema, input, label);
+  if (!result.ok) throw new AppError(code, result.message);
+  return result.value;
+}
+
+/** Run ids become Redis key parts, so a malformed one is refused before any command. */
+export function checkRunId(runId: string): void {
+  const result = parseContract(runIdSchema, runId, "run id");
+  if (!result.ok)
+    throw new AppError("audit_run_id_invalid", `${result.message} (got ${JSON.stringify(runId)})`);
+}

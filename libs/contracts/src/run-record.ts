@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { approvalIdSchema, desktopNameSchema, isoTimeSchema } from "./ids.ts";
+import { runSummarySchema } from "./run-event.ts";
+import { runRequestSchema } from "./run-request.ts";
+
+export const runStatusSchema = z.enum([
+  "queued",
+  "running",
+  "waiting",
+  "finished",
+  "failed",
+  "cancelled",
+]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const endedRunStatuses = [
+  "finished",
+  "failed",
+  "cancelled",
+] as const satisfies readonly RunStatus[];
+
+/** A run as `/agent status` and `/agent list` show it; kept in Redis by the run's owner. */
+export const runRecordSchema = z.object({
+  request: runRequestSchema,
+  status: runStatusSchema,
+  /** The desktop that claimed it, once one has. */
+  desktop: desktopNameSchema.optional(),
+  /** Actions proposed so far. */
+  step: z.number().int().min(0),
+  /** The request the run is waiting on, while status is "waiting". */
+  pendingApprovalId: approvalIdSchema.optional(),
+  updatedAt: isoTimeSchema,
+  summary: runSummarySchema.optional(),
+  endReason: z.string().optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -1,0 +1,58 @@
+import sharp from "sharp";
+import type { ScreenSize, Screenshot } from "./computer.ts";
+
+/** A raw grab: 4 bytes per pixel in B, G, R, A order (nut-js on X11; alpha is 0). */
+export interface RawBgraImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * BGRA → packed RGB. sharp would premultiply by the (zero) alpha before resizing and
+ * produce garbage, so the alpha byte is dropped here; a plain loop is ~6× faster than
+ * nut-js's Image.toRGB (see /docs/BENCHMARKS.md).
+ */
+export function bgraToRgb(image: RawBgraImage): Buffer {
+  const pixels = image.width * image.height;
+  const rgb = Buffer.allocUnsafe(pixels * 3);
+  const source = image.data;
+  for (let i = 0, o = 0; i < pixels * 4; i += 4, o += 3) {
+    rgb[o] = source[i + 2]!;
+    rgb[o + 1] = source[i + 1]!;
+    rgb[o + 2] = source[i]!;
+  }
+  return rgb;
+}
+
+/** PNG settings: fast zlib level; screens are mostly flat colour, so level 6 gains little. */
+const pngOptions = { compressionLevel: 3, adaptiveFiltering: false } as const;
+
+/** Raw BGRA screen (full resolution) → PNG at the model's size. */
+export async function encodeScreenshot(
+  image: RawBgraImage,
+  target: ScreenSize,
+): Promise<Screenshot> {
+  const rgb = bgraToRgb(image);
+  let pipeline = sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } });
+  if (target.width !== image.width || target.height !== image.height) {
+    pipeline = pipeline.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
+  }
+  const png = await pipeline.png(pngOptions).toBuffer();
+  return { png, width: target.width, height: target.height };
+}
+
+/** A region of the raw screen (screen pixels) → PNG scaled to `target`, for `zoom`. */
+export async function encodeRegion(
+  image: RawBgraImage,
+  region: { left: number; top: number; width: number; height: number },
+  target: ScreenSize,
+): Promise<Screenshot> {
+  const rgb = bgraToRgb(image);
+  const png = await sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract(region)
+    .resize(target.width, target.height, { fit: "contain", background: "#000" })
+    .png(pngOptions)
+    .toBuffer();
+  return { png, width: target.width, height: target.height };
+}

@@ -1,0 +1,246 @@
+import { execFile } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import type { ComputerAction, Coordinate } from "@deskgate/contracts";
+import { AppError, type Logger } from "@deskgate/core";
+import type { ActionResult, Computer, ScreenSize, Screenshot } from "./computer.ts";
+import { assertDisplayReachable } from "./display-check.ts";
+import { parseKeySequence } from "./key-names.ts";
+import { CoordinateScaler } from "./scaling.ts";
+import { captureRegion, captureScreenshot } from "./screen-capture.ts";
+
+const run = promisify(execFile);
+type NutJs = typeof import("@nut-tree-fork/nut-js");
+
+/** Text is typed in chunks so one huge `type` cannot block the X server for long. */
+const typeChunkLength = 200;
+const dragSteps = 12;
+const nonAsciiTypingDelayMs = 160;
+
+export interface NutComputerOptions {
+  display: string;
+  logger: Logger;
+}
+
+/**
+ * Opens the X display named by `display` and returns a Computer driving it with nut-js.
+ * Checks the display first: nut-js would segfault the process without one.
+ */
+export async function createNutComputer(options: NutComputerOptions): Promise<Computer> {
+  await assertDisplayReachable(options.display);
+  // libnut opens the display named by the process's DISPLAY, so it must match.
+  process.env.DISPLAY = options.display;
+  const nut: NutJs = await import("@nut-tree-fork/nut-js");
+  nut.mouse.config.autoDelayMs = 0;
+  nut.keyboard.config.autoDelayMs = 0;
+  const screen = { width: await nut.screen.width(), height: await nut.screen.height() };
+  options.logger.info({ display: options.display, screen }, "desktop opened");
+  return new NutComputer(nut, new CoordinateScaler(screen), options.display);
+}
+
+class NutComputer implements Computer {
+  constructor(
+    private readonly nut: NutJs,
+    private readonly scaler: CoordinateScaler,
+    private readonly display: string,
+  ) {}
+
+  modelScreen(): ScreenSize {
+    return this.scaler.model;
+  }
+
+  async screenshot(): Promise<Screenshot> {
+    return captureScreenshot(this.nut.screen, this.scaler.model);
+  }
+
+  async close(): Promise<void> {
+    // Release anything a failed action may have left held down.
+    await this.nut.mouse.releaseButton(this.nut.Button.LEFT).catch(() => undefined);
+  }
+
+  async execute(action: ComputerAction): Promise<ActionResult> {
+    const { mouse, Button } = this.nut;
+    switch (action.action) {
+      case "key":
+        await this.pressSequence(action.text);
+        return { kind: "done" };
+      case "type":
+        await this.typeText(action.text);
+        return { kind: "done" };
+      case "mouse_move":
+        await this.moveTo(action.coordinate);
+        return { kind: "done" };
+      case "left_click":
+      case "right_click":
+      case "middle_click":
+      case "double_click":
+      case "triple_click":
+        await this.withHeldKeys(action.text, async () => {
+          if (action.coordinate) await this.moveTo(action.coordinate);
+          await this.click(action.action);
+        });
+        return { kind: "done" };
+      case "left_click_drag":
+        await this.drag(action.start_coordinate, action.coordinate);
+        return { kind: "done" };
+      case "left_mouse_down":
+        if (action.coordinate) await this.moveTo(action.coordinate);
+        await mouse.pressButton(Button.LEFT);
+        return { kind: "done" };
+      case "left_mouse_up":
+        if (action.coordinate) await this.moveTo(action.coordinate);
+        await mouse.releaseButton(Button.LEFT);
+        return { kind: "done" };
+      case "scroll":
+        await this.withHeldKeys(action.text, async () => {
+          if (action.coordinate) await this.moveTo(action.coordinate);
+          await this.scroll(action.scroll_direction, action.scroll_amount);
+        });
+        return { kind: "done" };
+      case "hold_key":
+        await this.holdKeys(action.text, action.duration * 1000);
+        return { kind: "done" };
+      case "wait":
+        await sleep(action.duration * 1000);
+        return { kind: "done" };
+      case "screenshot":
+        return { kind: "image", image: await this.screenshot() };
+      case "cursor_position": {
+        const point = await mouse.getPosition();
+        return { kind: "cursor", position: this.scaler.toModel([point.x, point.y]) };
+      }
+      case "zoom":
+        return {
+          kind: "image",
+          image: await captureRegion(
+            this.nut.screen,
+            this.scaler.regionToScreen(action.region),
+            this.scaler.model,
+          ),
+        };
+    }
+  }
+
+  private async moveTo(coordinate: Coordinate): Promise<void> {
+    const [x, y] = this.scaler.toScreen(coordinate);
+    await this.nut.mouse.setPosition(new this.nut.Point(x, y));
+  }
+
+  private async click(
+    kind: "left_click" | "right_click" | "middle_click" | "double_click" | "triple_click",
+  ) {
+    const { mouse, Button } = this.nut;
+    if (kind === "right_click") return mouse.click(Button.RIGHT);
+    if (kind === "middle_click") return mouse.click(Button.MIDDLE);
+    const count = kind === "double_click" ? 2 : kind === "triple_click" ? 3 : 1;
+    for (let i = 0; i < count; i += 1) {
+      await mouse.pressButton(Button.LEFT);
+      await mouse.releaseButton(Button.LEFT);
+    }
+  }
+
+  private async drag(from: Coordinate, to: Coordinate): Promise<void> {
+    const { mouse, Button, Point } = this.nut;
+    const [x0, y0] = this.scaler.toScreen(from);
+    const [x1, y1] = this.scaler.toScreen(to);
+    await mouse.setPosition(new Point(x0, y0));
+    await mouse.pressButton(Button.LEFT);
+    try {
+      // Intermediate positions, so applications see a drag rather than a jump.
+      for (let step = 1; step <= dragSteps; step += 1) {
+        const t = step / dragSteps;
+        await mouse.setPosition(
+          new Point(Math.round(x0 + (x1 - x0) * t), Math.round(y0 + (y1 - y0) * t)),
+        );
+        await sleep(5);
+      }
+    } finally {
+      await mouse.releaseButton(Button.LEFT);
+    }
+  }
+
+  private async scroll(direction: "up" | "down" | "left" | "right", amount: number): Promise<void> {
+    const { mouse } = this.nut;
+    if (direction === "up") await mouse.scrollUp(amount);
+    else if (direction === "down") await mouse.scrollDown(amount);
+    else if (direction === "left") await mouse.scrollLeft(amount);
+    else await mouse.scrollRight(amount);
+  }
+
+  private keysOf(text: string) {
+    const parsed = parseKeySequence(text);
+    if (!parsed.ok) throw new AppError("invalid_key", parsed.message);
+    return parsed.combos.map((combo) =>
+      combo.map((name) => {
+        const key = this.nut.Key[name as keyof typeof this.nut.Key];
+        // A name nut-js lacks would reach libnut as `undefined` and press nothing.
+        if (key === undefined) throw new AppError("invalid_key", `nut-js has no key ${name}`);
+        return key;
+      }),
+    );
+  }
+
+  private async pressSequence(text: string): Promise<void> {
+    for (const keys of this.keysOf(text)) await this.holding(keys, async () => undefined);
+  }
+
+  private async holdKeys(text: string, durationMs: number): Promise<void> {
+    await this.holding(this.keysOf(text).flat(), () => sleep(durationMs));
+  }
+
+  private async withHeldKeys(text: string | undefined, act: () => Promise<void>): Promise<void> {
+    if (!text) return act();
+    await this.holding(this.keysOf(text).flat(), act);
+  }
+
+  /**
+   * Presses `keys` one at a time, acts, releases them in reverse. One key per nut-js call:
+   * given several, nut-js treats all but one as modifiers and silently skips any that is
+   * not (ctrl+a would leave "a" held down, auto-repeating).
+   */
+  private async holding(keys: number[], act: () => Promise<unknown>): Promise<void> {
+    const { keyboard } = this.nut;
+    const pressed: number[] = [];
+    try {
+      for (const key of keys) {
+        await keyboard.pressKey(key);
+        pressed.push(key);
+      }
+      await act();
+    } finally {
+      for (const key of pressed.reverse()) await keyboard.releaseKey(key);
+    }
+  }
+
+  /**
+   * nut-js's keyboard.type drops Shift for shifted symbols ("@" arrives as "2"), so text
+   * goes through xdotool. A character outside the keymap (é, —, ✓) makes xdotool bind it
+   * to a spare keycode, press, and unbind after a quarter of --delay; an application that
+   * looks the keycode up after the unbind gets nothing. Under CPU load 25 ms lost
+   * characters, 160 ms (40 ms margin, ~80 ms per character) did not, so non-ASCII runs
+   * pay that and ASCII runs type at full speed.
+   */
+  private async typeText(text: string): Promise<void> {
+    for (const run of typingRuns(text)) {
+      const delay = run.ascii ? "0" : String(nonAsciiTypingDelayMs);
+      await execXdotool(["type", "--delay", delay, "--", run.text], this.display);
+    }
+  }
+}
+
+/** Splits text into ASCII and non-ASCII runs of at most `typeChunkLength` code points. */
+export function typingRuns(text: string): Array<{ ascii: boolean; text: string }> {
+  const runs: Array<{ ascii: boolean; characters: string[] }> = [];
+  for (const character of Array.from(text)) {
+    const ascii = character.codePointAt(0)! < 128;
+    const last = runs.at(-1);
+    if (last && last.ascii === ascii && last.characters.length < typeChunkLength)
+      last.characters.push(character);
+    else runs.push({ ascii, characters: [character] });
+  }
+  return runs.map((run) => ({ ascii: run.ascii, text: run.characters.join("") }));
+}
+
+async function execXdotool(args: string[], display: string): Promise<void> {
+  await run("xdotool", args, { env: { ...process.env, DISPLAY: display } });
+}

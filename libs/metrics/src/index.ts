@@ -1,0 +1,2 @@
+export * from "./health-server.ts";
+export * from "./service-metrics.ts";

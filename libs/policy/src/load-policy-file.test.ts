@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AppError } from "@deskgate/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { evaluatePolicy } from "./evaluate-policy.ts";
+import { loadPolicyFile } from "./load-policy-file.ts";
+
+const options = { approvalTimeoutMs: 60_000 };
+const dir = mkdtempSync(join(tmpdir(), "deskgate-policy-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function loadError(path: string): AppError {
+  try {
+    loadPolicyFile(path, options);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error("expected loadPolicyFile to fail");
+}
+
+const file = {
+  mode: "shadow",
+  defaults: { timeout: "5m", expiry: "park" },
+  rules: [
+    {
+      id: "no-sudo",
+      match: { actions: ["type"], textMatches: "\\bsudo\\b" },
+      decision: "deny",
+      reason: "no",
+    },
+    { id: "observe", match: { actions: ["screenshot"] }, decision: "allow" },
+  ],
+};
+
+describe("loadPolicyFile", () => {
+  it.each([
+    ["policy.yaml", stringify(file)],
+    ["policy.json", JSON.stringify(file)],
+  ])("round-trips a rules file written as %s", (name, content) => {
+    const policy = loadPolicyFile(write(name, content), options);
+    expect(policy.mode).toBe("shadow");
+    expect(policy.defaults).toEqual({
+      requiredApprovals: 1,
+      timeoutMs: 300_000,
+      expiryMode: "park",
+      renotifyEveryMs: 600_000,
+    });
+    expect(
+      evaluatePolicy({ action: "type", text: "sudo su" }, { desktop: "d" }, policy),
+    ).toMatchObject({
+      kind: "ask",
+      shadowDenied: { ruleId: "no-sudo", reason: "no" },
+    });
+    expect(evaluatePolicy({ action: "screenshot" }, { desktop: "d" }, policy).kind).toBe("allow");
+  });
+
+  it("refuses malformed YAML, naming the path and the line", () => {
+    const path = write("broken.yaml", "rules:\n  - id: a\n    match: {actions: [key]\n");
+    const error = loadError(path);
+    expect(error.code).toBe("policy_invalid");
+    expect(error.message).toMatch(new RegExp(`^${path}: not valid YAML: .*line`));
+  });
+
+  it("refuses malformed JSON, naming the path", () => {
+    const path = write("broken.json", '{"rules": [');
+    expect(loadError(path).message).toMatch(new RegExp(`^${path}: not valid JSON`));
+  });
+
+  it("refuses a missing file, naming the path", () => {
+    const path = join(dir, "absent.yaml");
+    expect(loadError(path).message).toMatch(
+      new RegExp(`^${path}: cannot read the policy file .*ENOENT`),
+    );
+  });
+
+  it("refuses invalid rules with the path, rule and field", () => {
+    const path = write(
+      "bad-rules.yaml",
+      "rules:\n  - id: oops\n    match: {}\n    decision: allow-ish\n",
+    );
+    expect(loadError(path).message).toBe(
+      `${path}: rules[0] (id "oops") decision: unknown decision "allow-ish" (use allow, deny or ask)`,
+    );
+  });
+
+  it("loads the shipped example policy and applies it as documented", () => {
+    const path = fileURLToPath(
+      new URL("../../../infra/policy/example-policy.yaml", import.meta.url),
+    );
+    const policy = loadPolicyFile(path, options);
+    const decide = (
+      action: Parameters<typeof evaluatePolicy>[0],
+      desktop = "desktop-1",
+      previousAction?: "type",
+    ) => evaluatePolicy(action, { desktop, previousAction }, policy);
+    expect(decide({ action: "screenshot" }).kind).toBe("allow");
+    expect(decide({ action: "type", text: "sudo apt update" })).toMatchObject({
+      kind: "deny",
+      ruleId: "no-sudo",
+    });
+    expect(decide({ action: "key", text: "Return" }, "desktop-1", "type")).toMatchObject({
+      kind: "ask",
+      ruleId: "terminal-commands-need-two",
+      requiredApprovals: 2,
+      timeoutMs: 15 * 60_000,
+    });
+    expect(decide({ action: "key", text: "Alt+F4" }).kind).toBe("deny");
+    expect(decide({ action: "left_click", coordinate: [1200, 10] }, "prod").kind).toBe("deny");
+    expect(decide({ action: "left_click", coordinate: [1200, 10] }, "staging")).toMatchObject({
+      expiryMode: "park",
+    });
+    expect(decide({ action: "left_click", coordinate: [1200, 10] })).toMatchObject({
+      kind: "ask",
+      ruleId: "everything-else",
+      timeoutMs: 30 * 60_000,
+      expiryMode: "deny",
+    });
+  });
+});

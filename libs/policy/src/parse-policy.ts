@@ -1,0 +1,82 @@
+import { AppError } from "@deskgate/core";
+import type { z } from "zod";
+import { normalizeKeyCombo } from "./normalize-key-combo.ts";
+import type { AskSettings, Policy, PolicyMatch, PolicyOptions, PolicyRule } from "./policy.ts";
+import { defaultRenotifyEveryMs } from "./policy.ts";
+import { type PolicyFile, policyFileSchema } from "./policy-schema.ts";
+
+type RuleEntry = PolicyFile["rules"][number];
+
+/**
+ * Validates and compiles a rules file's content. Throws `AppError("policy_invalid")`
+ * naming every problem at once, each with the rule's index and id and the field.
+ */
+export function parsePolicy(raw: unknown, options: PolicyOptions): Policy {
+  const parsed = policyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError("policy_invalid", describePolicyIssues(parsed.error, raw).join("; "));
+  }
+  return compilePolicy(parsed.data, options);
+}
+
+function compilePolicy(file: PolicyFile, options: PolicyOptions): Policy {
+  const defaults: AskSettings = {
+    requiredApprovals: file.defaults.approvers ?? 1,
+    timeoutMs: file.defaults.timeout ?? options.approvalTimeoutMs,
+    expiryMode: file.defaults.expiry ?? "deny",
+    renotifyEveryMs: file.defaults.renotifyEvery ?? defaultRenotifyEveryMs,
+  };
+  return Object.freeze({
+    mode: file.mode,
+    defaults: Object.freeze(defaults),
+    rules: Object.freeze(file.rules.map((rule) => compileRule(rule, defaults))),
+  });
+}
+
+function compileRule(rule: RuleEntry, defaults: AskSettings): PolicyRule {
+  const { match } = rule;
+  const compiled: PolicyMatch = {
+    ...(match.actions && { actions: new Set(match.actions) }),
+    ...(match.textMatches && { textMatches: match.textMatches }),
+    ...(match.keys && { keys: new Set(match.keys.map(normalizeKeyCombo)) }),
+    ...(match.region && { region: match.region }),
+    ...(match.afterAction && { afterAction: new Set(match.afterAction) }),
+    ...(match.desktops && { desktops: new Set(match.desktops) }),
+  };
+  return Object.freeze({
+    id: rule.id,
+    match: Object.freeze(compiled),
+    decision: rule.decision,
+    reason: rule.reason ?? `blocked by policy rule "${rule.id}"`,
+    requiredApprovals: rule.approvers ?? defaults.requiredApprovals,
+    timeoutMs: rule.timeout ?? defaults.timeoutMs,
+    expiryMode: rule.expiry ?? defaults.expiryMode,
+    renotifyEveryMs: rule.renotifyEvery ?? defaults.renotifyEveryMs,
+  });
+}
+
+/** `rules[2] (id "no-sudo") match.textMatches: invalid regular expression: …` */
+export function describePolicyIssues(error: z.ZodError, raw: unknown): string[] {
+  return error.issues.map((issue) => {
+    const [head, index, ...rest] = issue.path.map(String);
+    if (head === "rules" && index !== undefined && /^\d+$/.test(index)) {
+      const id = ruleIdAt(raw, Number(index));
+      const where = `rules[${index}]${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
+      return rest.length > 0
+        ? `${where} ${rest.join(".")}: ${issue.message}`
+        : `${where}: ${issue.message}`;
+    }
+    const path = issue.path.map(String).join(".");
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}
+
+function ruleIdAt(raw: unknown, index: number): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const rules = (raw as { rules?: unknown }).rules;
+  if (!Array.isArray(rules)) return undefined;
+  const rule: unknown = rules[index];
+  if (typeof rule !== "object" || rule === null) return undefined;
+  const id = (rule as { id?: unknown }).id;
+  return typeof id === "string" ? id : undefined;
+}

@@ -1,0 +1,110 @@
+import { computerActionNames, desktopNameSchema, expiryModeSchema } from "@deskgate/contracts";
+import { envDuration } from "@deskgate/core";
+import { z } from "zod";
+
+const durationHint = 'must be a duration such as "30m", "90s" or "1500ms"';
+
+/** "30m", "90s", "1500ms", "2h", or a number of milliseconds. */
+const durationSchema = z
+  .union([z.string(), z.number()], { error: durationHint })
+  .transform((value, ctx) => {
+    const parsed = typeof value === "number" ? value : envDuration.safeParse(value).data;
+    if (parsed === undefined || !Number.isInteger(parsed) || parsed <= 0) {
+      ctx.addIssue({ code: "custom", message: `${durationHint}, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+const actionNameSchema = z.enum(computerActionNames, {
+  error: (issue) =>
+    `unknown action ${JSON.stringify(issue.input)} (known: ${computerActionNames.join(", ")})`,
+});
+
+/** A single value is accepted where a list is expected (`afterAction: type`). */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(item).min(1));
+}
+
+// Compiled here, once, so a bad pattern stops the service at start-up, not mid-run.
+const regexSchema = z.string().transform((source, ctx) => {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    // The engine's message already reads "Invalid regular expression: /(/: Unterminated group".
+    const message = error instanceof Error ? error.message : `invalid regular expression: ${error}`;
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  }
+});
+
+const regionSchema = z
+  .tuple([
+    z.number().int().min(0),
+    z.number().int().min(0),
+    z.number().int().min(0),
+    z.number().int().min(0),
+  ])
+  .refine(
+    ([x0, y0, x1, y1]) => x1 > x0 && y1 > y0,
+    "must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0",
+  );
+
+const approversSchema = z.number().int().min(1).max(5);
+
+// Strict objects: a misspelt field ("approver", "matches") is an error, not a silently
+// ignored condition that makes a rule match more than its author meant.
+export const policyMatchSchema = z.strictObject({
+  actions: oneOrMany(actionNameSchema).optional(),
+  textMatches: regexSchema.optional(),
+  keys: oneOrMany(z.string().trim().min(1)).optional(),
+  region: regionSchema.optional(),
+  afterAction: oneOrMany(actionNameSchema).optional(),
+  desktops: oneOrMany(desktopNameSchema).optional(),
+});
+
+export const policyRuleSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "letters, digits, '-', '_' and '.', at most 80"),
+  description: z.string().optional(),
+  match: policyMatchSchema,
+  decision: z.enum(["allow", "deny", "ask"], {
+    error: (issue) => `unknown decision ${JSON.stringify(issue.input)} (use allow, deny or ask)`,
+  }),
+  reason: z.string().trim().min(1).max(500).optional(),
+  approvers: approversSchema.optional(),
+  timeout: durationSchema.optional(),
+  expiry: expiryModeSchema.optional(),
+  renotifyEvery: durationSchema.optional(),
+});
+
+export const policyDefaultsSchema = z.strictObject({
+  approvers: approversSchema.optional(),
+  timeout: durationSchema.optional(),
+  expiry: expiryModeSchema.optional(),
+  renotifyEvery: durationSchema.optional(),
+});
+
+/** A rules file (JSON or YAML) as written by an operator; see infra/policy/example-policy.yaml. */
+export const policyFileSchema = z
+  .strictObject({
+    mode: z.enum(["enforce", "shadow"]).default("enforce"),
+    defaults: policyDefaultsSchema.default({}),
+    rules: z.array(policyRuleSchema),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.rules.forEach((rule, index) => {
+      if (seen.has(rule.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "id"],
+          message: "duplicate rule id",
+        });
+      }
+      seen.add(rule.id);
+    });
+  });
+export type PolicyFile = z.infer<typeof policyFileSchema>;
+export type PolicyFileInput = z.input<typeof policyFileSchema>;

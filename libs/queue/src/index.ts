@@ -1,0 +1,2 @@
+export type { Queue, Worker } from "bullmq";
+export * from "./typed-queue.ts";

@@ -1,0 +1,137 @@
+import { type JobName, type JobPayload, jobCatalog, parseOrThrow } from "@deskgate/contracts";
+import { AppError } from "@deskgate/core";
+import type { Redis } from "@deskgate/redis";
+import {
+  type ConnectionOptions,
+  DelayedError,
+  type Job,
+  type JobsOptions,
+  Queue,
+  UnrecoverableError,
+  Worker,
+} from "bullmq";
+
+export type { Job } from "bullmq";
+export { DelayedError } from "bullmq";
+
+/**
+ * Completed jobs are kept by count and age, not removed at once: removing them makes
+ * `waitUntilFinished` fail with "Missing key for job" (measured here).
+ */
+const defaultJobOptions: JobsOptions = {
+  removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
+  removeOnFail: { count: 5_000 },
+};
+
+export function createQueue(name: string, connection: Redis): Queue {
+  return new Queue(name, {
+    connection: connection as unknown as ConnectionOptions,
+    defaultJobOptions,
+  });
+}
+
+/** Adds a job after checking its payload against the catalog: a bad payload never enters Redis. */
+export async function enqueue<N extends JobName>(
+  queue: Queue,
+  name: N,
+  payload: JobPayload<N>,
+  options: JobsOptions = {},
+): Promise<Job> {
+  const data = parseOrThrow(jobCatalog[name], payload, `${name} payload`);
+  return queue.add(name, data, options);
+}
+
+export type JobProcessor = (job: Job, token: string | undefined) => Promise<unknown>;
+
+export interface WorkerOptions {
+  connection: Redis;
+  concurrency?: number;
+  /** Start paused (e.g. the shared run queue on a desktop that is busy). */
+  autorun?: boolean;
+  lockDurationMs?: number;
+  /** How often stalled jobs (their worker died mid-job) are looked for. */
+  stalledIntervalMs?: number;
+  /** How many stalls a job survives; runs resume from their checkpoint, so many. */
+  maxStalledCount?: number;
+}
+
+/**
+ * A BullMQ worker over one queue. This is the one place an AppError that must not be
+ * retried becomes BullMQ's UnrecoverableError.
+ */
+export function createWorker(
+  name: string,
+  processor: JobProcessor,
+  options: WorkerOptions,
+): Worker {
+  return new Worker(
+    name,
+    async (job, token) => {
+      try {
+        return await processor(job, token);
+      } catch (err) {
+        if (err instanceof AppError && !err.retryable)
+          throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        throw err;
+      }
+    },
+    {
+      connection: options.connection as unknown as ConnectionOptions,
+      concurrency: options.concurrency ?? 1,
+      autorun: options.autorun ?? true,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 1,
+    },
+  );
+}
+
+/**
+ * Parks the running job until `untilMs` (or until something promotes it) and ends this
+ * attempt. A delayed job holds no lock and is ignored by the stalled checker, so it
+ * survives worker restarts. Always throws.
+ */
+export async function parkJob(
+  job: Job,
+  token: string | undefined,
+  untilMs: number,
+  afterParked?: () => Promise<void>,
+): Promise<never> {
+  await job.moveToDelayed(untilMs, token);
+  await afterParked?.();
+  throw new DelayedError();
+}
+
+/**
+ * Wakes a parked job now. Tolerates a job that is not delayed (already woken, running, or
+ * gone): promote() fails on those, and waking twice is harmless.
+ */
+export async function wakeJob(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return false;
+  try {
+    await job.promote();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isDelayedError(err: unknown): boolean {
+  return err instanceof DelayedError;
+}
+
+/**
+ * Whether `token` still holds the job's lock. A worker that could not renew its lock
+ * (Redis was away longer than the lock lasts) may find the job handed to another worker;
+ * checking this right before acting keeps an action from running twice. Keys use BullMQ's
+ * default "bull" prefix, as every queue here does.
+ */
+export async function holdsJobLock(
+  redis: Redis,
+  job: Job,
+  token: string | undefined,
+): Promise<boolean> {
+  if (!token || !job.id) return false;
+  return (await redis.get(`bull:${job.queueName}:${job.id}:lock`)) === token;
+}

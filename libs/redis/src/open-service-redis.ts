@@ -1,0 +1,44 @@
+import type { Logger } from "@deskgate/core";
+import type { Redis } from "ioredis";
+import { checkEvictionPolicy } from "./eviction-policy.ts";
+import { connectRedis, describeRedisUrl, waitForRedis } from "./redis-connection.ts";
+import { resolveRedis } from "./resolve-redis.ts";
+
+export interface OpenServiceRedisOptions {
+  redisUrl: string | undefined;
+  /** PATH, to find redis-server for a private one. */
+  path: string | undefined;
+  dataDir: string;
+  connectionName: string;
+  logger: Logger;
+  /** Registers what must be closed at shutdown (in reverse order of registration). */
+  onClose: (name: string, close: () => Promise<void>) => void;
+}
+
+/**
+ * An app's Redis: REDIS_URL, or the one on the default port, or a private redis-server;
+ * connected, answering, and checked for an eviction policy that would lose jobs.
+ */
+export async function openServiceRedis(options: OpenServiceRedisOptions): Promise<Redis> {
+  const { logger } = options;
+  const resolved = await resolveRedis({
+    redisUrl: options.redisUrl,
+    path: options.path,
+    dataDir: options.dataDir,
+    logger,
+  });
+  if (resolved.privateServer)
+    options.onClose("private redis", () => resolved.privateServer!.stop());
+  const connection = connectRedis(resolved.url, { connectionName: options.connectionName });
+  options.onClose("redis", async () => void connection.disconnect());
+  await waitForRedis(connection);
+  const warning = await checkEvictionPolicy(connection);
+  if (warning) logger.warn({ redis: describeRedisUrl(resolved.url) }, warning);
+  return connection;
+}
+
+/** For /healthz: undefined when Redis answers. */
+export function redisHealthCheck(connection: Redis): () => Promise<string | undefined> {
+  return async () =>
+    (await connection.ping()) === "PONG" ? undefined : "redis did not answer PING";
+}

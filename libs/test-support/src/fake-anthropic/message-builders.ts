@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import type { FakeBlock, FakeTurn } from "./fake-anthropic-types.ts";
+
+type ActionInput = Record<string, unknown> & { action: string };
+
+export function toolUseId(): string {
+  return `toolu_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;
+}
+
+/** A scripted turn as the Messages API returns it (non-streaming). */
+export function toMessage(turn: FakeTurn, model: string) {
+  return {
+    id: `msg_${randomBytes(12).toString("hex")}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content: turn.content.map((block) =>
+      block.type === "tool_use" ? { ...block, id: block.id ?? toolUseId() } : block,
+    ),
+    stop_reason: turn.stop_reason,
+    stop_sequence: turn.stop_reason === "stop_sequence" ? "###" : null,
+    usage: {
+      input_tokens: 100,
+      output_tokens: 20,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      service_tier: "standard",
+      ...turn.usage,
+    },
+  };
+}
+
+/** Builders for scripted turns: optional text first (the rationale), then tool calls. */
+export const turns = {
+  action(input: ActionInput, text?: string): FakeTurn {
+    return turns.actions([input], text);
+  },
+  actions(inputs: ActionInput[], text?: string): FakeTurn {
+    const calls: FakeBlock[] = inputs.map((input) => ({
+      type: "tool_use",
+      name: "computer",
+      input,
+    }));
+    return {
+      content: [...(text ? [{ type: "text" as const, text }] : []), ...calls],
+      stop_reason: "tool_use",
+    };
+  },
+  done(text = "Done."): FakeTurn {
+    return { content: [{ type: "text", text }], stop_reason: "end_turn" };
+  },
+  text(text: string, stop_reason: FakeTurn["stop_reason"]): FakeTurn {
+    return { content: [{ type: "text", text }], stop_reason };
+  },
+};

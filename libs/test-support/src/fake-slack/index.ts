@@ -1,0 +1,3 @@
+export * from "./fake-slack.ts";
+export * from "./fake-slack-web-api.ts";
+export * from "./slack-payloads.ts";

@@ -1,0 +1,137 @@
+import { createHmac } from "node:crypto";
+
+/** A `/agent …` slash command as Slack sends it. */
+export function slashCommand(text: string, options: { userId?: string; channelId?: string } = {}) {
+  return {
+    token: "verification-token",
+    team_id: "T0FAKE",
+    team_domain: "fake",
+    channel_id: options.channelId ?? "C0RUNS",
+    channel_name: "agents",
+    user_id: options.userId ?? "U0ALICE",
+    user_name: (options.userId ?? "U0ALICE").toLowerCase(),
+    command: "/agent",
+    text,
+    api_app_id: "A0FAKE",
+    response_url: "https://hooks.fake.slack.test/commands/1",
+    trigger_id: `trigger-${Date.now()}`,
+  };
+}
+
+/** A button click on a message. */
+export function blockAction(options: {
+  actionId: string;
+  value: string;
+  userId: string;
+  channelId?: string;
+  messageTs: string;
+  threadTs?: string;
+}) {
+  const channel = options.channelId ?? "C0RUNS";
+  return {
+    type: "block_actions",
+    team: { id: "T0FAKE", domain: "fake" },
+    user: {
+      id: options.userId,
+      username: options.userId.toLowerCase(),
+      name: options.userId.toLowerCase(),
+      team_id: "T0FAKE",
+    },
+    api_app_id: "A0FAKE",
+    token: "verification-token",
+    container: {
+      type: "message",
+      message_ts: options.messageTs,
+      channel_id: channel,
+      is_ephemeral: false,
+    },
+    trigger_id: `trigger-${Date.now()}`,
+    channel: { id: channel, name: "agents" },
+    message: {
+      type: "message",
+      ts: options.messageTs,
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      text: "",
+    },
+    response_url: "https://hooks.fake.slack.test/actions/1",
+    actions: [
+      {
+        action_id: options.actionId,
+        block_id: "decision",
+        value: options.value,
+        type: "button",
+        action_ts: String(Date.now() / 1000),
+      },
+    ],
+  };
+}
+
+/** A modal submitted with the given input values ({blockId: {actionId: value}}). */
+export function viewSubmission(options: {
+  callbackId: string;
+  userId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, string>>;
+}) {
+  const values = Object.fromEntries(
+    Object.entries(options.values).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(
+        Object.entries(actions).map(([actionId, value]) => [
+          actionId,
+          { type: "plain_text_input", value },
+        ]),
+      ),
+    ]),
+  );
+  return {
+    type: "view_submission",
+    team: { id: "T0FAKE", domain: "fake" },
+    user: {
+      id: options.userId,
+      username: options.userId.toLowerCase(),
+      name: options.userId.toLowerCase(),
+      team_id: "T0FAKE",
+    },
+    api_app_id: "A0FAKE",
+    token: "verification-token",
+    trigger_id: `trigger-${Date.now()}`,
+    view: {
+      id: "V0MODAL",
+      type: "modal",
+      callback_id: options.callbackId,
+      private_metadata: options.privateMetadata,
+      state: { values },
+      hash: "1",
+      title: { type: "plain_text", text: "x" },
+    },
+  };
+}
+
+/**
+ * A request signed as Slack signs it (v0 HMAC-SHA256 of `v0:timestamp:body`), with knobs
+ * to forge the signature or move the timestamp.
+ * https://api.slack.com/authentication/verifying-requests-from-slack
+ */
+export function signedRequest(
+  body: string,
+  signingSecret: string,
+  options: { timestampOffsetSeconds?: number; forge?: boolean } = {},
+): { body: string; headers: Record<string, string> } {
+  const timestamp = String(Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0));
+  const digest = createHmac("sha256", options.forge ? "not-the-secret" : signingSecret)
+    .update(`v0:${timestamp}:${body}`)
+    .digest("hex");
+  return {
+    body,
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": `v0=${digest}`,
+    },
+  };
+}
+
+export function formEncoded(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
