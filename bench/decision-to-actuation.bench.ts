@@ -68,7 +68,7 @@ const worker = await startDesktopWorker({
   logger,
 });
 const backend = createApprovalBackend(connect(), logger);
-const deadlines = createDeadlineWorker(connect(), backend.decisions);
+const deadlines = createDeadlineWorker(connect(), backend.decisions, logger);
 
 async function waitingApproval(runId: string): Promise<string> {
   for (;;) {

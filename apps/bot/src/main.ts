@@ -41,12 +41,12 @@ runMain(async () => {
   });
   await bot.slack.start();
   shutdown.add("slack", () => bot.slack.stop());
-  const events = createRunEventConsumer({ connection, handler: bot.handleRunEvent });
+  const events = createRunEventConsumer({ connection, handler: bot.handleRunEvent, logger });
   events.on("failed", (job, err) =>
     logger.error({ err, attempts: job?.attemptsMade }, "posting a run event to slack failed"),
   );
   shutdown.add("run events", () => events.close());
-  const deadlines = createDeadlineWorker(connection, backend.decisions);
+  const deadlines = createDeadlineWorker(connection, backend.decisions, logger);
   shutdown.add("deadlines", () => deadlines.close());
 
   const health = await startHealthServer({

@@ -68,6 +68,7 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
     }),
     {
       connection: deps.connection,
+      logger: deps.logger,
       concurrency: 1,
       // A run whose worker died mid-step resumes from its checkpoint, however often.
       maxStalledCount: 1_000,
@@ -81,17 +82,13 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
     createClaimRunProcessor({ backend: deps.backend, desktop: deps.desktop, lease, onLeaseChange }),
     {
       connection: deps.connection,
+      logger: deps.logger,
       concurrency: 1,
     },
   );
   if ((await lease.holder()) !== null) void shared.pause(true);
-  const deadlines = createDeadlineWorker(deps.connection, deps.backend.decisions);
+  const deadlines = createDeadlineWorker(deps.connection, deps.backend.decisions, deps.logger);
   const workers = [own, shared, deadlines];
-  for (const worker of workers) {
-    worker.on("error", (err) =>
-      deps.logger.error({ err, queue: worker.name }, "queue worker error"),
-    );
-  }
   return {
     workers,
     async close() {

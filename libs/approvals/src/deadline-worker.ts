@@ -1,4 +1,5 @@
 import { jobCatalog, parseOrThrow, queueNames } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
 import { createWorker, type Worker } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import type { ApprovalDecisions } from "./approval-decisions.ts";
@@ -7,7 +8,11 @@ import type { ApprovalDecisions } from "./approval-decisions.ts";
  * Runs approval deadlines and parked-request reminders. Both apps run one, so a request
  * expires on time even when the worker that asked is dead; BullMQ hands each job to one.
  */
-export function createDeadlineWorker(connection: Redis, decisions: ApprovalDecisions): Worker {
+export function createDeadlineWorker(
+  connection: Redis,
+  decisions: ApprovalDecisions,
+  logger: Logger,
+): Worker {
   return createWorker(
     queueNames.approvalDeadlines,
     async (job) => {
@@ -19,6 +24,6 @@ export function createDeadlineWorker(connection: Redis, decisions: ApprovalDecis
       const result = await decisions.expire(payload.approvalId, payload.reminder);
       return result.kind;
     },
-    { connection, concurrency: 4 },
+    { connection, logger, concurrency: 4 },
   );
 }

@@ -1,5 +1,5 @@
 import { parseContract, queueNames, runEventSchema } from "@deskgate/contracts";
-import { AppError } from "@deskgate/core";
+import { AppError, type Logger } from "@deskgate/core";
 import { createWorker, type Worker } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import type { RunEventHandler } from "./run-desk.ts";
@@ -12,6 +12,7 @@ import type { RunEventHandler } from "./run-desk.ts";
 export function createRunEventConsumer(options: {
   connection: Redis;
   handler: RunEventHandler;
+  logger: Logger;
   /** Posting one event takes well under this; BullMQ renews the lock while it runs. */
   lockDurationMs?: number;
 }): Worker {
@@ -26,6 +27,7 @@ export function createRunEventConsumer(options: {
     // lapses, however often that happens (messages are keyed, so nothing posts twice).
     {
       connection: options.connection,
+      logger: options.logger,
       concurrency: 1,
       maxStalledCount: 1_000,
       lockDurationMs: options.lockDurationMs ?? 10_000,

@@ -1,5 +1,5 @@
 import { type JobName, type JobPayload, jobCatalog, parseOrThrow } from "@deskgate/contracts";
-import { AppError } from "@deskgate/core";
+import { AppError, type Logger } from "@deskgate/core";
 import type { Redis } from "@deskgate/redis";
 import {
   type ConnectionOptions,
@@ -23,11 +23,18 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { count: 5_000 },
 };
 
+/**
+ * A queue over a shared connection. Its "error" events repeat the connection's own (which
+ * `watchRedisConnection` reports once per outage), so they are not reported again here;
+ * without a listener BullMQ prints each one to the console.
+ */
 export function createQueue(name: string, connection: Redis): Queue {
-  return new Queue(name, {
+  const queue = new Queue(name, {
     connection: connection as unknown as ConnectionOptions,
     defaultJobOptions,
   });
+  queue.on("error", () => undefined);
+  return queue;
 }
 
 /** Adds a job after checking its payload against the catalog: a bad payload never enters Redis. */
@@ -45,6 +52,8 @@ export type JobProcessor = (job: Job, token: string | undefined) => Promise<unkn
 
 export interface WorkerOptions {
   connection: Redis;
+  /** Where the worker's connection and processing errors go (BullMQ prints them otherwise). */
+  logger: Logger;
   concurrency?: number;
   /** Start paused (e.g. the shared run queue on a desktop that is busy). */
   autorun?: boolean;
@@ -64,7 +73,7 @@ export function createWorker(
   processor: JobProcessor,
   options: WorkerOptions,
 ): Worker {
-  return new Worker(
+  const worker = new Worker(
     name,
     async (job, token) => {
       try {
@@ -84,6 +93,8 @@ export function createWorker(
       maxStalledCount: options.maxStalledCount ?? 1,
     },
   );
+  worker.on("error", (err) => options.logger.error({ err, queue: name }, "queue worker error"));
+  return worker;
 }
 
 /**

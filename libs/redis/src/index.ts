@@ -4,3 +4,4 @@ export * from "./open-service-redis.ts";
 export * from "./redis-connection.ts";
 export * from "./redis-server-process.ts";
 export * from "./resolve-redis.ts";
+export * from "./watch-connection.ts";

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { checkEvictionPolicy } from "./eviction-policy.ts";
 import { connectRedis, describeRedisUrl, waitForRedis } from "./redis-connection.ts";
 import { resolveRedis } from "./resolve-redis.ts";
+import { watchRedisConnection } from "./watch-connection.ts";
 
 export interface OpenServiceRedisOptions {
   redisUrl: string | undefined;
@@ -30,6 +31,7 @@ export async function openServiceRedis(options: OpenServiceRedisOptions): Promis
   if (resolved.privateServer)
     options.onClose("private redis", () => resolved.privateServer!.stop());
   const connection = connectRedis(resolved.url, { connectionName: options.connectionName });
+  watchRedisConnection(connection, logger);
   options.onClose("redis", async () => void connection.disconnect());
   await waitForRedis(connection);
   const warning = await checkEvictionPolicy(connection);

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { createLogger } from "@deskgate/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkEvictionPolicy } from "./eviction-policy.ts";
-import { connectRedis } from "./redis-connection.ts";
+import { connectRedis, waitForRedis } from "./redis-connection.ts";
 import { resolveRedis } from "./resolve-redis.ts";
 import { freePort, startPrivateRedis } from "./testing/private-redis.ts";
+import { watchRedisConnection } from "./watch-connection.ts";
 
 const logger = createLogger({ level: "silent" });
 const cleanups: Array<() => Promise<void>> = [];
@@ -79,5 +81,38 @@ describe("checkEvictionPolicy", () => {
     expect(await checkEvictionPolicy(client)).toBeUndefined();
     await client.config("SET", "maxmemory-policy", "allkeys-lru");
     expect(await checkEvictionPolicy(client)).toMatch(/allkeys-lru.*noeviction/);
+  });
+});
+
+describe("watchRedisConnection", () => {
+  it("reports an outage once when it starts and once when Redis is back", async () => {
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.dispose());
+    const lines: Array<{ level: string; msg: string; downMs?: number }> = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const client = connectRedis(redis.url);
+    cleanups.push(async () => void client.disconnect());
+    watchRedisConnection(client, createLogger({ level: "info", destination }));
+    await waitForRedis(client);
+
+    await redis.server.kill();
+    // Commands issued during the outage wait for the reconnect instead of failing.
+    const pending = client.set("kept", "yes");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await redis.server.start();
+    await pending;
+
+    expect(await client.get("kept")).toBe("yes");
+    const messages = lines.map((l) => `${l.level}: ${l.msg}`);
+    expect(messages).toEqual([
+      "error: redis connection lost; reconnecting",
+      "warn: redis connection restored",
+    ]);
+    expect(lines[1]!.downMs).toBeGreaterThanOrEqual(1_000);
   });
 });

@@ -117,7 +117,11 @@ describe("a run held at the gate", () => {
     await desktop.close();
     harness.desktops.splice(harness.desktops.indexOf(desktop), 1);
     const { createDeadlineWorker } = await import("@deskgate/approvals");
-    const deadlines = createDeadlineWorker(harness.connect(), harness.backend.decisions);
+    const deadlines = createDeadlineWorker(
+      harness.connect(),
+      harness.backend.decisions,
+      harness.logger,
+    );
     try {
       const state = await waitFor(
         async () => {

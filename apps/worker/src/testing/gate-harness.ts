@@ -43,6 +43,7 @@ export class GateHarness {
     this.consumer = createRunEventConsumer({
       connection: this.connect(),
       handler: async (event) => void this.events.push(event),
+      logger: this.logger,
     });
   }
 
