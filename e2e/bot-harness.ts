@@ -35,6 +35,7 @@ export async function startBot(
   const consumer: Worker = createRunEventConsumer({
     connection: harness.connect(),
     handler: bot.handleRunEvent,
+    onGaveUp: bot.handleUndeliverableEvent,
     logger: harness.logger,
   });
   return {

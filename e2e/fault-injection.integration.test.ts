@@ -23,7 +23,11 @@ import { botProcess } from "./app-processes.ts";
  */
 const trials = Number(process.env.FAULT_TRIALS ?? 3);
 const seed = Number(process.env.FAULT_SEED ?? 20261125);
-const killRate = Number(process.env.FAULT_KILL_RATE ?? 0.06);
+/** Chance of a kill while a request waits, and again right after its decision. */
+const killRate = Number(process.env.FAULT_KILL_RATE ?? 0.08);
+const targets = ["worker", "bot", "redis"] as const;
+type Target = (typeof targets)[number];
+const pickTarget = (rand: () => number): Target => targets[Math.floor(rand() * targets.length)]!;
 const repo = resolve(import.meta.dirname, "..");
 const steps: ComputerAction[] = Array.from({ length: 20 }, (_, i) =>
   i % 3 === 0
@@ -124,35 +128,49 @@ describe("fault injection", () => {
         const decided = new Map<string, "approved" | "denied">();
         const trialKills: string[] = [];
         const deadline = Date.now() + 90_000;
+        const trialStarted = Date.now();
+        const kill = async (target: Target, pauseMs: number) => {
+          kills[target] += 1;
+          trialKills.push(target);
+          if (target === "worker") {
+            await worker.kill();
+            await sleep(pauseMs);
+            worker = workerProcess().start();
+          } else if (target === "bot") {
+            await bot.kill();
+            await sleep(pauseMs);
+            bot = startBot().start();
+          } else {
+            await redis.server.kill();
+            await sleep(pauseMs);
+            await redis.server.start();
+          }
+        };
         for (;;) {
-          expect(Date.now(), `trial ${trial} timed out`).toBeLessThan(deadline);
+          if (Date.now() > deadline) {
+            const run = await backend.registry.get(request.runId);
+            const job = await backend.queues.runs("desk-f").getJob(request.runId);
+            process.stderr.write(
+              `trial ${trial} timed out; kills [${trialKills.join(", ")}]\nrun: ${JSON.stringify(run)}\njob: ${job ? await job.getState() : "none"} ${JSON.stringify(job?.data ?? {}).slice(0, 300)}\nworker log:\n${worker.lines.slice(-40).join("\n")}\nbot log:\n${bot.lines.slice(-20).join("\n")}\n`,
+            );
+            expect.fail(`trial ${trial} timed out`);
+          }
           const run = await retrying(() => backend.registry.get(request.runId));
           if (
             run &&
             (run.status === "finished" || run.status === "failed" || run.status === "cancelled")
           )
             break;
-          if (rand() < killRate) {
-            const target = (["worker", "bot", "redis"] as const)[Math.floor(rand() * 3)]!;
-            kills[target] += 1;
-            trialKills.push(target);
-            if (target === "worker") {
-              await worker.kill();
-              await sleep(rand() * 300);
-              worker = workerProcess().start();
-            } else if (target === "bot") {
-              await bot.kill();
-              await sleep(rand() * 300);
-              bot = startBot().start();
-            } else {
-              await redis.server.kill();
-              await sleep(rand() * 300);
-              await redis.server.start();
-            }
-          }
           const approvalId = run?.status === "waiting" ? run.pendingApprovalId : undefined;
           if (approvalId && !decided.has(approvalId)) {
+            // Drawn per request, never per poll, so a seed replays the same schedule: the
+            // verdict, and whether to kill something while the run waits and again right
+            // after the decision (while the worker wakes and acts).
             const verdict = rand() < 0.8 ? "approve" : "deny";
+            const killWhileWaiting = rand() < killRate ? pickTarget(rand) : undefined;
+            const killAfterDecision = rand() < killRate ? pickTarget(rand) : undefined;
+            const pauseMs = Math.floor(rand() * 300);
+            if (killWhileWaiting) await kill(killWhileWaiting, pauseMs);
             const result = await retrying(() =>
               backend.runDesk.decide(approvalId, {
                 verdict,
@@ -164,8 +182,9 @@ describe("fault injection", () => {
             if (result.kind === "decided" || result.kind === "already_decided") {
               decided.set(approvalId, result.state.outcome!.status as "approved" | "denied");
             }
+            if (killAfterDecision) await kill(killAfterDecision, pauseMs);
           }
-          await sleep(rand() * 40);
+          await sleep(20);
         }
 
         // The checks.
@@ -217,7 +236,7 @@ describe("fault injection", () => {
         }
         expect(audit.at(-1)?.type).toBe("run.finished");
         report.push(
-          `trial ${trial}: kills [${trialKills.join(", ") || "none"}] → finished; ${executed.length} executed once, ${deniedSteps.size} denied, ${interrupted.length} interrupted (reported, not replayed), ${decided.size} decisions kept`,
+          `trial ${trial}: kills [${trialKills.join(", ") || "none"}] → finished in ${((Date.now() - trialStarted) / 1000).toFixed(1)} s; ${executed.length} executed once, ${deniedSteps.size} denied, ${interrupted.length} interrupted (reported, not replayed), ${decided.size} decisions kept`,
         );
       }
       // Every request reached Slack as a card, even across bot and Redis kills.

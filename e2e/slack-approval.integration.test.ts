@@ -43,7 +43,14 @@ async function startRunFromSlack(actions: ComputerAction[]) {
     (m) => m.channel === "C0RUNS" && !m.threadTs && textOf(m).includes("print the date"),
     "the run's root message",
   );
-  const [run] = await harness.backend.runDesk.listRuns();
+  // The root message is posted first, so the run has a thread before anything happens in it.
+  const [run] = await waitFor(
+    async () => {
+      const runs = await harness.backend.runDesk.listRuns();
+      return runs.length > 0 ? runs : undefined;
+    },
+    { what: "the run to be queued" },
+  );
   return { root, runId: run!.request.runId };
 }
 
@@ -287,5 +294,34 @@ describe("approving from Slack", () => {
     await buttonClick("approval.approve", approvalId, "U0BOB", card.ts);
     await harness.waitForStatus(runId, "finished");
     expect(await harness.executed(runId)).toHaveLength(1);
+  });
+
+  it("fails the run clearly when Slack refuses its approval card, and nothing is actuated", async () => {
+    // The app was installed without files:write: every upload is refused, never to succeed.
+    slack.webApi.failNext("files.getUploadURLExternal", "missing_scope", 100);
+    const { root, runId } = await startRunFromSlack([click]);
+    const run = await harness.waitForStatus(runId, "failed");
+    expect(run.endReason).toMatch(
+      /approval card for step 1 could not be posted to Slack \(Slack said missing_scope: .*manifest/,
+    );
+    expect(await harness.executed(runId)).toEqual([]);
+    expect(slack.webApi.callsOf("files.getUploadURLExternal")).toHaveLength(1);
+    expect(cards(slack)).toEqual([]);
+    // The request was withdrawn, and the audit stream says why the run ended.
+    const audit = (await harness.backend.audit.read(runId)).map((r) => r.event);
+    expect(audit.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["approval.requested", "approval.cancelled", "run.failed"]),
+    );
+    expect(audit.at(-1)).toMatchObject({ type: "run.failed", reason: run.endReason });
+    // The thread (still reachable for messages) says so, and the root shows it.
+    const summary = await waitForMessage(
+      slack,
+      (m) => m.threadTs === root.ts && textOf(m).includes("Run failed"),
+      "the failure summary",
+    );
+    expect(textOf(summary)).toContain("missing_scope");
+    await waitFor(() => textOf(slack.webApi.messages.get(root.ts)!).includes("failed"), {
+      what: "the root status",
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { Redis } from "@deskgate/redis";
 import { ApproverCheck } from "./approver-check.ts";
 import type { BotContext } from "./bot-context.ts";
 import type { BotConfig } from "./config.ts";
-import { createRunEventHandler } from "./consumers/run-event-to-slack.ts";
+import { createGaveUpHandler, createRunEventHandler } from "./consumers/run-event-to-slack.ts";
 import { registerActions } from "./listeners/actions/index.ts";
 import { registerCommands } from "./listeners/commands/index.ts";
 import { registerViews } from "./listeners/views/index.ts";
@@ -30,6 +30,8 @@ export interface Bot {
   slack: SlackApp;
   /** Feed run events here (the run-events queue consumer calls it). */
   handleRunEvent: (event: RunEvent) => Promise<void>;
+  /** For the consumer's `onGaveUp`: an undeliverable approval card fails its run. */
+  handleUndeliverableEvent: (event: RunEvent, err: unknown) => Promise<void>;
 }
 
 /** The Slack side, wired: listeners registered, the event handler ready. Starts nothing. */
@@ -62,5 +64,9 @@ export function createBot(options: {
   slack.app.error(async (error) => {
     options.logger.error({ err: error }, "slack listener failed");
   });
-  return { slack, handleRunEvent: createRunEventHandler(ctx) };
+  return {
+    slack,
+    handleRunEvent: createRunEventHandler(ctx),
+    handleUndeliverableEvent: createGaveUpHandler(ctx),
+  };
 }

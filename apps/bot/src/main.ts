@@ -41,7 +41,12 @@ runMain(async () => {
   });
   await bot.slack.start();
   shutdown.add("slack", () => bot.slack.stop());
-  const events = createRunEventConsumer({ connection, handler: bot.handleRunEvent, logger });
+  const events = createRunEventConsumer({
+    connection,
+    handler: bot.handleRunEvent,
+    onGaveUp: bot.handleUndeliverableEvent,
+    logger,
+  });
   events.on("failed", (job, err) =>
     logger.error({ err, attempts: job?.attemptsMade }, "posting a run event to slack failed"),
   );

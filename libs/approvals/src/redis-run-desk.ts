@@ -1,5 +1,13 @@
 import type { AuditLog } from "@deskgate/audit";
-import type { Actor, ApprovalState, Decision, RunRecord, RunRequest } from "@deskgate/contracts";
+import {
+  type Actor,
+  type ApprovalState,
+  type Decision,
+  endedRunStatuses,
+  type RunRecord,
+  type RunRequest,
+  type RunStop,
+} from "@deskgate/contracts";
 import { enqueue, wakeJob } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import type { ApprovalDecisions } from "./approval-decisions.ts";
@@ -24,6 +32,22 @@ export interface RedisRunDeskDeps {
 /** The bot's view of runs and approvals, over Redis and BullMQ. */
 export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
   const now = deps.now ?? (() => new Date());
+
+  /** The stop record is read by the run's worker, which ends the run after its current action. */
+  async function stopRun(runId: string, stop: RunStop): Promise<CancelResult> {
+    const run = await deps.registry.get(runId);
+    if (!run) return { kind: "not_found" };
+    if ((endedRunStatuses as readonly string[]).includes(run.status))
+      return { kind: "already_ended", run };
+    // The first stop wins: a failure does not overwrite a person's stop, nor the reverse.
+    await deps.redis.set(redisKeys.cancel(runId), JSON.stringify(stop), "NX");
+    if (run.pendingApprovalId) await deps.decisions.cancel(run.pendingApprovalId, stop.by);
+    // A parked run wakes now and ends; a queued one ends when a desktop picks it up.
+    const desktop = run.desktop ?? run.request.desktop;
+    await wakeJob(deps.queues.runs(desktop), runId);
+    return { kind: "cancelled", run: (await deps.registry.get(runId)) ?? run };
+  }
+
   return {
     async startRun(request: RunRequest): Promise<RunRecord> {
       const record: RunRecord = {
@@ -45,22 +69,10 @@ export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
       return record;
     },
 
-    async cancelRun(runId: string, by: Actor): Promise<CancelResult> {
-      const run = await deps.registry.get(runId);
-      if (!run) return { kind: "not_found" };
-      if (run.status === "finished" || run.status === "failed" || run.status === "cancelled") {
-        return { kind: "already_ended", run };
-      }
-      await deps.redis.set(
-        redisKeys.cancel(runId),
-        JSON.stringify({ by, at: now().toISOString() }),
-      );
-      if (run.pendingApprovalId) await deps.decisions.cancel(run.pendingApprovalId, by);
-      // A parked run wakes now and ends; a queued one ends when a desktop picks it up.
-      const desktop = run.desktop ?? run.request.desktop;
-      await wakeJob(deps.queues.runs(desktop), runId);
-      return { kind: "cancelled", run: (await deps.registry.get(runId)) ?? run };
-    },
+    cancelRun: (runId: string, by: Actor) => stopRun(runId, { at: now().toISOString(), by }),
+
+    failRun: (runId: string, reason: string) =>
+      stopRun(runId, { at: now().toISOString(), failure: reason }),
 
     getRun: (runId: string) => deps.registry.get(runId),
     listRuns: (options = {}) => deps.registry.list(options.limit ?? 10),

@@ -33,6 +33,11 @@ export interface RunDesk {
   startRun(request: RunRequest): Promise<RunRecord>;
   /** Stop a run: a waiting run ends at once, a running one after its current action. */
   cancelRun(runId: string, by: Actor): Promise<CancelResult>;
+  /**
+   * End a run as failed for a reason outside it (Slack refused its approval card): like a
+   * stop, but the run ends "failed" with `reason` in its record, audit stream and thread.
+   */
+  failRun(runId: string, reason: string): Promise<CancelResult>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Most recent first; active runs before ended ones. */
   listRuns(options?: { limit?: number }): Promise<RunRecord[]>;

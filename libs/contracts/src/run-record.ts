@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { approvalIdSchema, desktopNameSchema, isoTimeSchema } from "./ids.ts";
+import { actorSchema, approvalIdSchema, desktopNameSchema, isoTimeSchema } from "./ids.ts";
 import { runSummarySchema } from "./run-event.ts";
 import { runRequestSchema } from "./run-request.ts";
 
@@ -34,3 +34,15 @@ export const runRecordSchema = z.object({
   endReason: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/**
+ * Why a run must stop, written by whoever stops it (the bot) and read by the worker that
+ * runs it: a person's stop (`by`), or a failure outside the run (`failure`, e.g. Slack
+ * refused its approval card), which ends the run as failed with that reason.
+ */
+export const runStopSchema = z.object({
+  at: isoTimeSchema,
+  by: actorSchema.optional(),
+  failure: z.string().min(1).optional(),
+});
+export type RunStop = z.infer<typeof runStopSchema>;

@@ -1,14 +1,55 @@
 import type { RunEvent } from "@deskgate/contracts";
+import { AppError } from "@deskgate/core";
 import { describeAction } from "../blocks/describe-action.ts";
 import { runRootMessage, runSummaryMessage, threadLine } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
+import { classifySlackFailure } from "../slack-errors.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
  * message's status. Safe to call twice with the same event (a retry): messages are keyed.
+ * A Slack error that no retry can fix (not_in_channel, missing_scope…) is thrown as an
+ * AppError that is not retryable, naming what to fix.
  */
 export function createRunEventHandler(ctx: BotContext): (event: RunEvent) => Promise<void> {
+  const post = postRunEvent(ctx);
+  return async (event) => {
+    try {
+      await post(event);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const failure = classifySlackFailure(err);
+      if (!failure.permanent) throw err;
+      throw new AppError("slack_refused", failure.description, { cause: err });
+    }
+  };
+}
+
+/**
+ * For an event the queue gave up on. A card that never reached Slack fails its run (it
+ * would otherwise wait for a decision nobody can make); anything else is logged.
+ */
+export function createGaveUpHandler(
+  ctx: BotContext,
+): (event: RunEvent, err: unknown) => Promise<void> {
+  return async (event, err) => {
+    const description =
+      err instanceof AppError ? err.message : classifySlackFailure(err).description;
+    ctx.logger.error(
+      { err, runId: event.runId, type: event.type },
+      "gave up posting a run event to slack",
+    );
+    if (event.type !== "step.proposed" || event.review.kind !== "asked") return;
+    const result = await ctx.runDesk.failRun(
+      event.runId,
+      `the approval card for step ${event.step} could not be posted to Slack (${description})`,
+    );
+    ctx.logger.warn({ runId: event.runId, result: result.kind }, "run failed: card undeliverable");
+  };
+}
+
+function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
   return async (event) => {
     const thread = await ctx.refs.thread(event.runId);
     if (!thread) {

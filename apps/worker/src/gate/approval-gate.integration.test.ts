@@ -92,6 +92,34 @@ describe("a run held at the gate", () => {
     ).toBeTruthy();
   });
 
+  it("stays waiting on its current request when a late wake meant for an earlier step arrives", async () => {
+    await harness.startDesktop({ actions: [click, typeDate] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.approve(first);
+    const second = await harness.waitForPending(run.runId, first);
+    const queue = harness.backend.queues.runs("desk-a");
+    const startsBefore = (await queue.getJob(run.runId))!.attemptsStarted;
+    // What a slow follow-up of the first decision does once the run already waits on the second.
+    await harness.backend.decisions.completeFollowUps((await harness.backend.store.get(first))!);
+    await waitFor(
+      async () => {
+        const job = await queue.getJob(run.runId);
+        return job && job.attemptsStarted > startsBefore && (await job.getState()) === "delayed";
+      },
+      { what: "the woken run to park again" },
+    );
+    expect(await harness.run(run.runId)).toMatchObject({
+      status: "waiting",
+      pendingApprovalId: second,
+      step: 2,
+    });
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1]);
+    await harness.approve(second);
+    await harness.waitForStatus(run.runId, "finished");
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1, 2]);
+  });
+
   it("sends a denial's reason back and never acts on it", async () => {
     await harness.startDesktop({ actions: [click, typeDate] });
     const run = await harness.startRun();

@@ -180,7 +180,16 @@ export class RedisApprovalGate implements ApprovalGate {
   ): Promise<GateVerdict> {
     const { registry } = this.deps.backend;
     const { request, outcome } = state;
-    if (state.status !== "decided" || !outcome) return this.park(state);
+    if (state.status !== "decided" || !outcome) {
+      // Woken before a decision (a late wake meant for an earlier step, a stalled-job
+      // retry): the job start marked the run running, so say again that it waits.
+      await registry.update(proposal.runId, {
+        status: "waiting",
+        pendingApprovalId: request.approvalId,
+        step: proposal.step,
+      });
+      return this.park(state);
+    }
     // The decision's audit record exists before anything acts on it, whatever crashed.
     await this.deps.backend.decisions.completeFollowUps(state);
     await registry.update(proposal.runId, { status: "running", pendingApprovalId: undefined });

@@ -1,6 +1,12 @@
 import type { ApprovalGate } from "@deskgate/agent";
 import { type ApprovalBackend, type DesktopLease, redisKeys } from "@deskgate/approvals";
-import { jobCatalog, parseOrThrow, type RunRequest } from "@deskgate/contracts";
+import {
+  jobCatalog,
+  parseOrThrow,
+  type RunRequest,
+  type RunStop,
+  runStopSchema,
+} from "@deskgate/contracts";
 import { AppError, type Logger } from "@deskgate/core";
 import { isDelayedError, type Job, parkJob, wakeJob } from "@deskgate/queue";
 import type { RunAgent, RunAgentResult } from "./run-agent.ts";
@@ -106,15 +112,19 @@ async function finishRun(
   const { backend, lease } = deps;
   const runId = request.runId;
   const at = backend.now().toISOString();
-  const reason = result.reason ?? result.summary.endReason;
+  const stop = await readRunStop(deps, runId);
+  // Stopped because of a failure outside the run (Slack refused its card): it failed.
+  const failure = result.status === "cancelled" ? stop?.failure : undefined;
+  const status = failure ? "failed" : result.status;
+  const reason = failure ?? result.reason ?? result.summary.endReason;
   await backend.registry.update(runId, {
-    status: result.status,
+    status,
     summary: result.summary,
     endReason: reason,
     pendingApprovalId: undefined,
   });
-  const cancelledBy = await cancelledByOf(deps, runId);
-  switch (result.status) {
+  const cancelledBy = stop?.by;
+  switch (status) {
     case "finished":
       await backend.audit.append({ type: "run.finished", runId, at, summary: result.summary });
       await backend.publisher.announce({
@@ -157,11 +167,12 @@ async function finishRun(
   deps.onLeaseChange?.(false);
 }
 
-async function cancelledByOf(deps: RunAgentProcessorDeps, runId: string) {
+async function readRunStop(
+  deps: RunAgentProcessorDeps,
+  runId: string,
+): Promise<RunStop | undefined> {
   const raw = await deps.backend.redis.get(redisKeys.cancel(runId));
-  if (!raw) return undefined;
-  const parsed = JSON.parse(raw) as { by?: { userId: string; name?: string } };
-  return parsed.by;
+  return raw ? parseOrThrow(runStopSchema, JSON.parse(raw), "run stop record") : undefined;
 }
 
 export function emptySummary(endReason: string) {
