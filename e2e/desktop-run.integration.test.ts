@@ -18,9 +18,9 @@ import {
   viewSubmission,
 } from "@deskgate/test-support/fake-slack";
 import {
+  type PreparedTypingTarget,
   pointerLocation,
-  startTypingTarget,
-  type TypingTarget,
+  prepareTypingTarget,
 } from "@deskgate/test-support/x-probe";
 import { freeDisplayNumber } from "@deskgate/test-support/xvfb-display";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,7 +35,7 @@ let slack: FakeSlack;
 let model: FakeAnthropic;
 let bot: AppProcess;
 let desktop: AppProcess;
-let terminal: TypingTarget | undefined;
+let terminal: PreparedTypingTarget | undefined;
 let client: Redis;
 let dataDir: string;
 const display = `:${freeDisplayNumber()}`;
@@ -56,10 +56,12 @@ beforeAll(async () => {
   redis = await startPrivateRedis();
   client = connectRedis(redis.url);
   slack = await new FakeSlack().start();
+  terminal = prepareTypingTarget(display, { geometry: "100x10+0+0" });
   model = await startFakeAnthropic({
     apiKey,
     script: [
       turns.action({ action: "screenshot" }, "Let me look at the screen first."),
+      turns.action({ action: "key", text: "ctrl+alt+t" }, "I'll open a terminal."),
       turns.action(
         { action: "left_click", coordinate: [200, 60] },
         "I'll click into the terminal.",
@@ -85,7 +87,8 @@ beforeAll(async () => {
       ...baseEnv(),
       DISPLAY: display,
       SCREEN_SIZE: "1280x800",
-      WINDOW_MANAGER: "none",
+      // The desktop's own key binding opens this terminal, so the test can read what it got.
+      TERMINAL_COMMAND: terminal.launcher,
       ANTHROPIC_API_KEY: apiKey,
       ANTHROPIC_BASE_URL: model.baseURL,
       WORKER_NAME: "desk-e2e",
@@ -94,8 +97,6 @@ beforeAll(async () => {
   }).start();
   await bot.waitForLine(/"msg":"bot ready"/, 30_000);
   await desktop.waitForLine(/"msg":"worker ready"/, 30_000);
-  // The desktop has a terminal open, as the desktop image does.
-  terminal = await startTypingTarget(display, { geometry: "100x10+0+0" });
 }, 90_000);
 
 afterAll(async () => {
@@ -134,10 +135,6 @@ describe("the whole loop, as separate processes", () => {
       payload: slashCommand("start greet from the terminal", { userId: "U0ALICE" }),
     });
     const seen = new Set<string>();
-
-    const clickCard = await nextCard(seen);
-    expect(textOf(clickCard)).toContain("Left click at (200, 60)");
-    expect(textOf(clickCard)).toContain("I'll click into the terminal.");
     const approve = (card: PostedMessage) =>
       slack.send({
         type: "interactive",
@@ -148,6 +145,17 @@ describe("the whole loop, as separate processes", () => {
           messageTs: card.ts,
         }),
       });
+
+    // The model opens a terminal with the desktop's key; nothing opens before the approval.
+    const openCard = await nextCard(seen);
+    expect(textOf(openCard)).toContain("Press ctrl+alt+t");
+    expect(terminal!.received()).toBe("");
+    await approve(openCard);
+    await terminal!.opened(15_000);
+
+    const clickCard = await nextCard(seen);
+    expect(textOf(clickCard)).toContain("Left click at (200, 60)");
+    expect(textOf(clickCard)).toContain("I'll click into the terminal.");
     await approve(clickCard);
     await waitFor(
       async () => {
@@ -191,7 +199,7 @@ describe("the whole loop, as separate processes", () => {
     // The desktop: the approved text and Return arrived; the denied text never did.
     expect(terminal!.received()).toBe(`${typed}\r`);
     // The model: the denial's reason came back as an error tool_result.
-    const afterDenial = model.requests[4]!.body.messages.at(-1)!.content as Array<
+    const afterDenial = model.requests[5]!.body.messages.at(-1)!.content as Array<
       Record<string, unknown>
     >;
     expect(afterDenial[0]).toMatchObject({ type: "tool_result", is_error: true });
@@ -199,6 +207,10 @@ describe("the whole loop, as separate processes", () => {
       "The user denied this action: never delete files",
     );
     expect(model.requests[0]!.headers["anthropic-beta"]).toBe("computer-use-2025-11-24");
+    // The desktop script told the model how to open a terminal there.
+    expect(JSON.stringify(model.requests[0]!.body.system)).toContain(
+      "About this desktop: Ctrl+Alt+T opens a terminal.",
+    );
 
     // The thread: root, upload + card per request, every decision, auto-approved line, summary.
     const messages = [...slack.webApi.messages.values()];
@@ -207,34 +219,34 @@ describe("the whole loop, as separate processes", () => {
     )!;
     const thread = messages.filter((m) => m.threadTs === root.ts);
     const cards = thread.filter((m) => textOf(m).includes("Step "));
-    expect(thread.filter((m) => /Approved by <@U0BOB>/.test(textOf(m)))).toHaveLength(3);
+    expect(thread.filter((m) => /Approved by <@U0BOB>/.test(textOf(m)))).toHaveLength(4);
     expect(
       thread.filter((m) => /Denied by <@U0BOB>.*never delete files/.test(textOf(m))),
     ).toHaveLength(1);
     expect(thread.some((m) => /Step 1 · Take a screenshot · auto-approved/.test(textOf(m)))).toBe(
       true,
     );
-    expect(cards.length).toBeGreaterThanOrEqual(5);
+    expect(cards.length).toBeGreaterThanOrEqual(6);
     expect(textOf(root)).toContain("finished");
     expect(
       [...slack.webApi.files.values()].filter(
         (f) => f.threadTs === root.ts && f.bytes.length > 1000,
       ),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
 
     // The audit stream matches what happened.
     const audit = (await new RedisStreamAuditLog({ redis: client }).read(runId)).map(
       (r) => r.event,
     );
     const types = audit.map((e) => e.type);
-    expect(types.filter((t) => t === "approval.requested")).toHaveLength(4);
-    expect(types.filter((t) => t === "approval.granted")).toHaveLength(3);
+    expect(types.filter((t) => t === "approval.requested")).toHaveLength(5);
+    expect(types.filter((t) => t === "approval.granted")).toHaveLength(4);
     expect(types.filter((t) => t === "approval.denied")).toHaveLength(1);
     expect(
       audit
         .filter((e) => e.type === "action.executed")
         .map((e) => (e.type === "action.executed" ? e.action.action : "")),
-    ).toEqual(["screenshot", "left_click", "type", "key"]);
+    ).toEqual(["screenshot", "key", "left_click", "type", "key"]);
     expect(types.at(-1)).toBe("run.finished");
 
     // Health and metrics of both apps.
@@ -245,9 +257,9 @@ describe("the whole loop, as separate processes", () => {
     expect((await fetch(`http://127.0.0.1:${botPort}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${workerPort}/healthz`)).status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
-    expect(workerMetrics).toMatch(/deskgate_actions_total\{outcome="executed",app="worker"\} 4/);
+    expect(workerMetrics).toMatch(/deskgate_actions_total\{outcome="executed",app="worker"\} 5/);
     const botMetrics = await (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text();
-    expect(botMetrics).toMatch(/deskgate_decision_latency_seconds_count\{app="bot"\} 4/);
+    expect(botMetrics).toMatch(/deskgate_decision_latency_seconds_count\{app="bot"\} 5/);
     expect(botMetrics).toMatch(/deskgate_runs_active\{app="bot"\} 0/);
 
     // Secrets: no token or key in any line either app logged (at debug level).

@@ -189,7 +189,7 @@ describe("fault injection", () => {
 
         // The checks.
         const run = (await retrying(() => backend.registry.get(request.runId)))!;
-        expect(run.status).toBe("finished");
+        expect(run.status, `trial ${trial} ended: ${run.endReason}`).toBe("finished");
         const executed = (await client.lrange(executedKey(request.runId), 0, -1)).map(
           (e) => JSON.parse(e).step as number,
         );

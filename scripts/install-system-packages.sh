@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis, an X
 # server (Xvfb) with the libraries nut-js links, xdotool/xterm for the desktop and its
-# tests, and docker-compose to validate the compose file. Run as root (or with sudo).
+# tests, x11vnc + noVNC for the live view, and docker-compose to validate the compose file. Run as root (or with sudo).
 set -euo pipefail
 
 need=()
@@ -12,6 +12,9 @@ command -v xterm >/dev/null || need+=(xterm)
 command -v xdpyinfo >/dev/null || need+=(x11-utils)
 command -v openbox >/dev/null || need+=(openbox)
 command -v scrot >/dev/null || need+=(scrot)
+command -v x11vnc >/dev/null || need+=(x11vnc)
+command -v websockify >/dev/null || need+=(websockify)
+[ -e /usr/share/novnc/vnc.html ] || need+=(novnc)
 [ -e /usr/bin/convert-im6.q16 ] || need+=(imagemagick)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || need+=(docker-compose)
 for lib in libX11.so.6 libXtst.so.6 libXext.so.6; do

@@ -6,7 +6,9 @@
 #
 #   DISPLAY=:99               the X display to create (or reuse, when one already answers)
 #   SCREEN_SIZE=1920x1080     Xvfb's screen
-#   WINDOW_MANAGER=openbox    or "none"
+#   WINDOW_MANAGER=openbox    or "none"; openbox runs with infra/desktop/openbox/rc.xml,
+#                             where Ctrl+Alt+T opens TERMINAL_COMMAND (default xterm)
+#   DESKTOP_NOTES=…           what the model is told about this desktop (a default below)
 #   VNC_PASSWORD=…            set to serve noVNC on NOVNC_PORT (default 6080)
 #   WORKER_COMMAND=…          what to run (default: the worker from this checkout)
 set -euo pipefail
@@ -21,9 +23,12 @@ children=()
 
 log() { printf '{"level":"info","name":"desktop","msg":"%s"}\n' "$*" >&2; }
 
+private_dir="$(mktemp -d "${TMPDIR:-/tmp}/deskgate-desktop.XXXXXX")"
+
 cleanup() {
   for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -rf "$private_dir"
 }
 trap cleanup EXIT
 
@@ -37,18 +42,34 @@ else
   log "started Xvfb on ${DISPLAY} (${screen_size})"
 fi
 
-if [ "${WINDOW_MANAGER:-openbox}" != "none" ] && command -v "${WINDOW_MANAGER:-openbox}" >/dev/null; then
-  "${WINDOW_MANAGER:-openbox}" >/dev/null 2>&1 &
+window_manager="${WINDOW_MANAGER:-openbox}"
+if [ "$window_manager" = "openbox" ] && command -v openbox >/dev/null; then
+  openbox --config-file "$repo/infra/desktop/openbox/rc.xml" >/dev/null 2>&1 &
+  children+=("$!")
+  # Ready once it owns the window-manager selection; keys pressed earlier go nowhere.
+  for _ in $(seq 1 100); do
+    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id" && break
+    sleep 0.05
+  done
+  log "started openbox (Ctrl+Alt+T opens a terminal)"
+  browser=""
+  for candidate in firefox-esr firefox chromium; do
+    command -v "$candidate" >/dev/null && { browser="$candidate"; break; }
+  done
+  export DESKTOP_NOTES="${DESKTOP_NOTES:-Ctrl+Alt+T opens a terminal.${browser:+ The web browser is $browser; start it from the terminal.}}"
+elif [ "$window_manager" != "none" ] && command -v "$window_manager" >/dev/null; then
+  "$window_manager" >/dev/null 2>&1 &
   children+=("$!")
 fi
 
 if [ -n "${VNC_PASSWORD:-}" ]; then
   if command -v x11vnc >/dev/null && command -v websockify >/dev/null; then
-    x11vnc -storepasswd "$VNC_PASSWORD" /tmp/deskgate-vnc.pass >/dev/null 2>&1
-    x11vnc -display "$DISPLAY" -rfbauth /tmp/deskgate-vnc.pass -forever -shared -quiet \
-      -rfbport "${VNC_PORT:-5900}" >/dev/null 2>&1 &
+    x11vnc -storepasswd "$VNC_PASSWORD" "$private_dir/vnc.pass" >/dev/null 2>&1
+    # Only websockify (on this machine) reaches the VNC port; viewers come through noVNC.
+    x11vnc -display "$DISPLAY" -rfbauth "$private_dir/vnc.pass" -forever -shared -quiet \
+      -localhost -rfbport "${VNC_PORT:-5900}" >/dev/null 2>&1 &
     children+=("$!")
-    websockify --web /usr/share/novnc "${NOVNC_PORT:-6080}" "localhost:${VNC_PORT:-5900}" >/dev/null 2>&1 &
+    websockify --web /usr/share/novnc "${NOVNC_PORT:-6080}" "127.0.0.1:${VNC_PORT:-5900}" >/dev/null 2>&1 &
     children+=("$!")
     log "noVNC live view on port ${NOVNC_PORT:-6080}"
   else

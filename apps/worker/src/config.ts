@@ -29,8 +29,10 @@ const workerEnvSchema = z
     MAX_RUN_TOKENS: positiveInt.default(2_000_000),
     SCREENSHOTS_IN_CONTEXT: positiveInt.default(3),
     SCREEN_CHANGE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.02),
+    SCREEN_SETTLE_MAX: envDuration.default(3_000),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
     DATA_DIR: z.string().min(1).default("data"),
+    DESKTOP_NOTES: z.string().max(2_000).optional(),
   })
   .transform((env) => ({
     anthropicApiKey: env.ANTHROPIC_API_KEY,
@@ -49,8 +51,10 @@ const workerEnvSchema = z
       keepScreenshots: env.SCREENSHOTS_IN_CONTEXT,
     },
     screenChangeThreshold: env.SCREEN_CHANGE_THRESHOLD,
+    screenSettleMaxMs: env.SCREEN_SETTLE_MAX,
     healthPort: env.WORKER_HEALTH_PORT,
     dataDir: env.DATA_DIR,
+    desktopNotes: env.DESKTOP_NOTES,
   }));
 
 export type WorkerConfig = z.output<typeof workerEnvSchema>;

@@ -1,7 +1,12 @@
 import { createAnthropicModel } from "@deskgate/agent";
 import { createApprovalBackend, runMetricSources } from "@deskgate/approvals";
 import { AppError, ConfigError, createLogger, runMain, ShutdownSequence } from "@deskgate/core";
-import { annotateScreenshot, createNutComputer, screenDifference } from "@deskgate/desktop";
+import {
+  annotateScreenshot,
+  createNutComputer,
+  screenDifference,
+  settlingComputer,
+} from "@deskgate/desktop";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
 import { defaultPolicy, loadPolicyFile, type Policy } from "@deskgate/policy";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
@@ -30,7 +35,10 @@ runMain(async () => {
     onClose: (name, close) => shutdown.add(name, close),
   });
 
-  const computer = await createNutComputer({ display: config.display, logger });
+  const computer = settlingComputer(await createNutComputer({ display: config.display, logger }), {
+    maxMs: config.screenSettleMaxMs,
+    difference: screenDifference,
+  });
   shutdown.add("desktop", () => computer.close());
   const model = createAnthropicModel({
     apiKey: config.anthropicApiKey,
@@ -53,6 +61,7 @@ runMain(async () => {
       model,
       computer,
       limits: config.limits,
+      ...(config.desktopNotes ? { desktopNotes: config.desktopNotes } : {}),
       onActionOutcome: (outcome) => metrics.actionsTotal.inc({ outcome }),
     }),
     renderApprovalImage: (screenshot, action) =>

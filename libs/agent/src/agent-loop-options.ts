@@ -29,6 +29,8 @@ export interface AgentLoopOptions {
   checkpoint: (state: RunState) => Promise<void>;
   isCancelled: () => Promise<boolean>;
   limits: RunLimits;
+  /** What this desktop offers, told to the model in the system prompt. */
+  desktopNotes?: string;
   logger: Logger;
   now?: () => Date;
   /** Waits between model attempts during an outage. */

@@ -28,7 +28,7 @@ export async function callModel(options: AgentLoopOptions, now: () => Date): Pro
   for (let attempt = 1; ; attempt += 1) {
     try {
       const turn = await options.model.createTurn({
-        system: systemPrompt(screen),
+        system: systemPrompt(screen, options.desktopNotes),
         messages: state.messages,
         screen,
       });

@@ -7,4 +7,5 @@ export * from "./nut-computer.ts";
 export * from "./scaling.ts";
 export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
+export * from "./settling-computer.ts";
 export * from "./validate-action.ts";

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -23,57 +23,94 @@ export interface TypingTarget {
   close(): Promise<void>;
 }
 
+export interface PreparedTypingTarget extends TypingTarget {
+  /** A script that opens the xterm; hand it to whatever should open the window. */
+  launcher: string;
+  /** Resolves once the xterm runs and its window is mapped (keys sent earlier are lost). */
+  opened(timeoutMs?: number): Promise<void>;
+}
+
 /**
  * An xterm at `geometry` ("80x10+0+0") whose shell copies what is typed into a file, so
  * a test can read back exactly what arrived. Raw mode: no line editing, every byte kept.
+ * Not started: run `launcher` (or let the desktop run it, e.g. as TERMINAL_COMMAND).
  */
+export function prepareTypingTarget(
+  display: string,
+  options: { geometry?: string; background?: string } = {},
+): PreparedTypingTarget {
+  const dir = mkdtempSync(join(tmpdir(), "deskgate-xterm-"));
+  const file = join(dir, "typed");
+  const ready = join(dir, "ready");
+  const launcher = join(dir, "open-terminal.sh");
+  const title = `deskgate-typing-${process.pid}-${Date.now()}`;
+  const argv = [
+    "xterm",
+    "-u8",
+    "-title",
+    title,
+    "-geometry",
+    options.geometry ?? "100x20+0+0",
+    "-bg",
+    options.background ?? "white",
+    "-fa",
+    "DejaVu Sans Mono",
+    "-fs",
+    "10",
+    "-e",
+    "sh",
+    "-c",
+    // The pid is cat's once it execs: killing it closes the xterm.
+    `stty raw -echo; echo $$ > '${ready}'; exec cat > '${file}'`,
+  ];
+  const quoted = argv.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
+  writeFileSync(launcher, `#!/bin/sh\nexport LANG=C.UTF-8 LC_ALL=C.UTF-8\nexec ${quoted}\n`, {
+    mode: 0o755,
+  });
+  const env = { ...process.env, DISPLAY: display };
+  return {
+    launcher,
+    async opened(timeoutMs = 10_000) {
+      await waitFor(() => readFileSafe(ready)?.trim() || undefined, {
+        timeoutMs,
+        what: "xterm to start",
+      });
+      await waitFor(() => run("xdotool", ["search", "--onlyvisible", "--name", title], { env }), {
+        timeoutMs,
+        what: "the xterm window to map",
+      });
+    },
+    received: () => readFileSafe(file) ?? "",
+    async close() {
+      const pid = Number(readFileSafe(ready)?.trim());
+      if (pid > 0) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A typing target (see prepareTypingTarget), opened by the test itself. */
 export async function startTypingTarget(
   display: string,
   options: { geometry?: string; background?: string } = {},
 ): Promise<TypingTarget> {
-  const dir = mkdtempSync(join(tmpdir(), "deskgate-xterm-"));
-  const file = join(dir, "typed");
-  const ready = join(dir, "ready");
-  const title = `deskgate-typing-${process.pid}-${Date.now()}`;
-  const child: ChildProcess = spawn(
-    "xterm",
-    [
-      "-u8",
-      "-title",
-      title,
-      "-geometry",
-      options.geometry ?? "100x20+0+0",
-      "-bg",
-      options.background ?? "white",
-      "-fa",
-      "DejaVu Sans Mono",
-      "-fs",
-      "10",
-      "-e",
-      "sh",
-      "-c",
-      `stty raw -echo; touch '${ready}'; exec cat > '${file}'`,
-    ],
-    {
-      env: { ...process.env, DISPLAY: display, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" },
-      stdio: "ignore",
-    },
-  );
-  await waitFor(() => readFileSafe(ready) !== undefined, {
-    timeoutMs: 10_000,
-    what: "xterm to start",
+  const target = prepareTypingTarget(display, options);
+  const child: ChildProcess = spawn(target.launcher, [], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: "ignore",
   });
-  // The shell can start before the window is mapped; keys sent before then are lost.
-  const env = { ...process.env, DISPLAY: display };
-  await waitFor(() => run("xdotool", ["search", "--onlyvisible", "--name", title], { env }), {
-    timeoutMs: 10_000,
-    what: "the xterm window to map",
-  });
+  await target.opened();
   return {
-    received: () => readFileSafe(file) ?? "",
+    received: target.received,
     async close() {
+      await target.close();
       child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

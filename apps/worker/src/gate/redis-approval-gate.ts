@@ -197,6 +197,10 @@ export class RedisApprovalGate implements ApprovalGate {
       case "approved": {
         const difference = await this.screenChange(request.approvalId, computer);
         if (difference > this.deps.screenChangeThreshold) {
+          this.deps.logger.warn(
+            { runId: proposal.runId, approvalId: request.approvalId, difference },
+            "the screen changed since the approver saw it; asking again",
+          );
           await this.deps.backend.audit.append({
             type: "action.blocked_screen_changed",
             runId: proposal.runId,

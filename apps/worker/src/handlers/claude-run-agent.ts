@@ -17,6 +17,8 @@ export interface ClaudeRunAgentDeps {
   model: AgentModel;
   computer: Computer;
   limits: RunLimits;
+  /** Told to the model: what this desktop offers (DESKTOP_NOTES). */
+  desktopNotes?: string;
   /** Counts actions by outcome (executed, failed, invalid, interrupted) for /metrics. */
   onActionOutcome?: (outcome: "executed" | "failed" | "invalid" | "interrupted") => void;
 }
@@ -38,6 +40,7 @@ export function createClaudeRunAgent(deps: ClaudeRunAgentDeps): RunAgent {
       checkpoint: (s) => checkpoints.save(request.runId, s),
       isCancelled,
       limits: deps.limits,
+      ...(deps.desktopNotes ? { desktopNotes: deps.desktopNotes } : {}),
       logger,
       now: deps.backend.now,
       onEvent: (event) => {
