@@ -28,7 +28,9 @@ function scriptedScreen(frames: string[]) {
   const options: SettleOptions = {
     maxMs: 3_000,
     difference: async (a, b) => (a.equals(b) ? 0 : 1),
-    sleep: async (ms) => void (clock += ms),
+    sleep: async (ms) => {
+      clock += ms;
+    },
     now: () => clock,
   };
   return { computer, options, executed, looks: () => looks, clock: () => clock };
