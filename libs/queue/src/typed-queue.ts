@@ -108,9 +108,33 @@ export async function parkJob(
   untilMs: number,
   afterParked?: () => Promise<void>,
 ): Promise<never> {
-  await job.moveToDelayed(untilMs, token);
+  try {
+    await job.moveToDelayed(untilMs, token);
+  } catch (err) {
+    if (isLockLost(err)) throw new JobLockLostError(job, "could not park it");
+    throw err;
+  }
   await afterParked?.();
   throw new DelayedError();
+}
+
+/**
+ * This attempt no longer holds its job's lock (it could not renew it in time): the stalled
+ * checker hands the job to another attempt, which owns it now. Whoever catches this must
+ * not act, finish or fail the job; it only stops.
+ */
+export class JobLockLostError extends AppError {
+  constructor(job: Job, doing: string) {
+    super("job_lock_lost", `job ${job.id} is no longer held by this worker; ${doing}`, {
+      retryable: true,
+    });
+  }
+}
+
+/** BullMQ's codes for a lock that is gone (JobLockNotExist) or someone else's (JobLockMismatch). */
+function isLockLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === -2 || code === -6;
 }
 
 /**

@@ -120,6 +120,23 @@ describe("a run held at the gate", () => {
     expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1, 2]);
   });
 
+  it("never runs an ended run again when its job is handed out once more", async () => {
+    await harness.startDesktop({ actions: [click] });
+    const run = await harness.startRun();
+    await harness.approve(await harness.waitForPending(run.runId));
+    await harness.waitForStatus(run.runId, "finished");
+    // What BullMQ does when the attempt that ended the run lost its lock before completing.
+    const { enqueue } = await import("@deskgate/queue");
+    const again = await enqueue(harness.backend.queues.runs("desk-a"), "agent.run", run, {
+      jobId: `${run.runId}-again`,
+    });
+    await waitFor(async () => (await again.getState()) === "completed", {
+      what: "the job handed out again",
+    });
+    expect((await harness.executed(run.runId)).map((e) => e.step)).toEqual([1]);
+    expect((await harness.run(run.runId))!.status).toBe("finished");
+  });
+
   it("sends a denial's reason back and never acts on it", async () => {
     await harness.startDesktop({ actions: [click, typeDate] });
     const run = await harness.startRun();

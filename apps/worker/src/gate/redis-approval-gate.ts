@@ -6,10 +6,17 @@ import type {
   ComputerAction,
   ProposedAction,
 } from "@deskgate/contracts";
-import { AppError, type Logger } from "@deskgate/core";
+import type { Logger } from "@deskgate/core";
 import type { Computer, Screenshot } from "@deskgate/desktop";
 import { evaluatePolicy, type Policy, type PolicyDecision } from "@deskgate/policy";
-import { enqueue, holdsJobLock, type Job, parkJob, wakeJob } from "@deskgate/queue";
+import {
+  enqueue,
+  holdsJobLock,
+  type Job,
+  JobLockLostError,
+  parkJob,
+  wakeJob,
+} from "@deskgate/queue";
 import { describeDenial, describeEdit } from "./describe-edit.ts";
 
 type AskSettings = Extract<PolicyDecision, { kind: "ask" }>;
@@ -259,13 +266,7 @@ export class RedisApprovalGate implements ApprovalGate {
   ): Promise<GateVerdict> {
     // The fence: if this attempt lost its job lock, another attempt owns the run now.
     if (!(await holdsJobLock(this.deps.backend.redis, this.deps.job, this.deps.token))) {
-      throw new AppError(
-        "run_lock_lost",
-        `run ${runId} is no longer held by this worker; not acting`,
-        {
-          retryable: true,
-        },
-      );
+      throw new JobLockLostError(this.deps.job, `not acting for run ${runId}`);
     }
     await this.deps.backend.redis.set(redisKeys.lastAction(runId), action.action);
     return note ? { kind: "approve", action, note } : { kind: "approve", action };

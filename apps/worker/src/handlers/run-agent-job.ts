@@ -1,14 +1,15 @@
 import type { ApprovalGate } from "@deskgate/agent";
 import { type ApprovalBackend, type DesktopLease, redisKeys } from "@deskgate/approvals";
 import {
+  endedRunStatuses,
   jobCatalog,
   parseOrThrow,
   type RunRequest,
   type RunStop,
   runStopSchema,
 } from "@deskgate/contracts";
-import { AppError, type Logger } from "@deskgate/core";
-import { isDelayedError, type Job, parkJob, wakeJob } from "@deskgate/queue";
+import type { Logger } from "@deskgate/core";
+import { isDelayedError, type Job, JobLockLostError, parkJob, wakeJob } from "@deskgate/queue";
 import type { RunAgent, RunAgentResult } from "./run-agent.ts";
 
 export interface RunAgentProcessorDeps {
@@ -38,6 +39,13 @@ export function createRunAgentProcessor(deps: RunAgentProcessorDeps) {
     const request = parseOrThrow(jobCatalog["agent.run"], job.data, "agent.run payload");
     const runId = request.runId;
     const log = logger.child({ runId });
+    // An attempt that ended the run but lost its lock before BullMQ completed the job is
+    // handed out again: the run is over, and nothing of it may run twice.
+    const known = await backend.registry.get(runId);
+    if (known && (endedRunStatuses as readonly string[]).includes(known.status)) {
+      log.warn({ status: known.status }, "run already ended; completing its job again");
+      return known.status;
+    }
     if (!(await lease.acquire(runId))) {
       await lease.enqueueWaiter(runId);
       log.info({ holder: await lease.holder() }, "desktop busy; run queued behind the current one");
@@ -59,8 +67,7 @@ export function createRunAgentProcessor(deps: RunAgentProcessorDeps) {
       });
     } catch (err) {
       // Parked, or superseded by another attempt that owns the run now: not an end of the run.
-      if (isDelayedError(err) || (err instanceof AppError && err.code === "run_lock_lost"))
-        throw err;
+      if (isDelayedError(err) || err instanceof JobLockLostError) throw err;
       log.error({ err }, "run failed");
       result = {
         status: "failed",
