@@ -31,3 +31,17 @@ export function botProcess(options: {
     },
   });
 }
+
+/**
+ * infra/desktop/start-desktop.sh as a process: Xvfb, openbox, optionally noVNC, then the
+ * worker (or WORKER_COMMAND). `env` is all it gets besides PATH: nothing else leaks in.
+ */
+export function desktopScriptProcess(env: NodeJS.ProcessEnv): AppProcess {
+  return new AppProcess({
+    command: "bash",
+    args: ["infra/desktop/start-desktop.sh"],
+    cwd: repoRoot,
+    label: "desktop",
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+}

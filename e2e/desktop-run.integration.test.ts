@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { RedisStreamAuditLog } from "@deskgate/audit";
 import { connectRedis, type Redis } from "@deskgate/redis";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
-import { AppProcess, waitFor } from "@deskgate/test-support/app-process";
+import { type AppProcess, waitFor } from "@deskgate/test-support/app-process";
 import {
   type FakeAnthropic,
   startFakeAnthropic,
@@ -24,9 +24,8 @@ import {
 } from "@deskgate/test-support/x-probe";
 import { freeDisplayNumber } from "@deskgate/test-support/xvfb-display";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { botProcess } from "./app-processes.ts";
+import { botProcess, desktopScriptProcess } from "./app-processes.ts";
 
-const repo = resolve(import.meta.dirname, "..");
 const apiKey = "sk-ant-e2e-secret-key-0123456789";
 const typed = "hello from deskgate";
 
@@ -78,22 +77,16 @@ beforeAll(async () => {
     logLevel: "debug",
     env: { DATA_DIR: dataDir },
   }).start();
-  desktop = new AppProcess({
-    command: "bash",
-    args: ["infra/desktop/start-desktop.sh"],
-    cwd: repo,
-    label: "desktop",
-    env: {
-      ...baseEnv(),
-      DISPLAY: display,
-      SCREEN_SIZE: "1280x800",
-      // The desktop's own key binding opens this terminal, so the test can read what it got.
-      TERMINAL_COMMAND: terminal.launcher,
-      ANTHROPIC_API_KEY: apiKey,
-      ANTHROPIC_BASE_URL: model.baseURL,
-      WORKER_NAME: "desk-e2e",
-      WORKER_HEALTH_PORT: "0",
-    },
+  desktop = desktopScriptProcess({
+    ...baseEnv(),
+    DISPLAY: display,
+    SCREEN_SIZE: "1280x800",
+    // The desktop's own key binding opens this terminal, so the test can read what it got.
+    TERMINAL_COMMAND: terminal.launcher,
+    ANTHROPIC_API_KEY: apiKey,
+    ANTHROPIC_BASE_URL: model.baseURL,
+    WORKER_NAME: "desk-e2e",
+    WORKER_HEALTH_PORT: "0",
   }).start();
   await bot.waitForLine(/"msg":"bot ready"/, 30_000);
   await desktop.waitForLine(/"msg":"worker ready"/, 30_000);

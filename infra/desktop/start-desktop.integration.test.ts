@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
 import { freePort } from "@deskgate/redis/testing";
-import { AppProcess, waitFor } from "@deskgate/test-support/app-process";
+import { type AppProcess, waitFor } from "@deskgate/test-support/app-process";
 import { freeDisplayNumber } from "@deskgate/test-support/xvfb-display";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { desktopScriptProcess } from "../../e2e/app-processes.ts";
 
-const repo = resolve(import.meta.dirname, "../..");
 let desktop: AppProcess | undefined;
 afterEach(async () => {
   await desktop?.stop();
@@ -47,22 +46,15 @@ describe("infra/desktop/start-desktop.sh", () => {
   it("serves a password-protected noVNC live view of the desktop, and stops it all on SIGTERM", async () => {
     const [novncPort, vncPort] = [await freePort(), await freePort()];
     const display = `:${freeDisplayNumber()}`;
-    desktop = new AppProcess({
-      command: "bash",
-      args: ["infra/desktop/start-desktop.sh"],
-      cwd: repo,
-      label: "desktop",
-      env: {
-        PATH: process.env.PATH ?? "",
-        DISPLAY: display,
-        SCREEN_SIZE: "1024x768",
-        VNC_PASSWORD: "watch-only-secret",
-        VNC_PORT: String(vncPort),
-        NOVNC_PORT: String(novncPort),
-        WORKER_COMMAND: "sleep 600",
-      },
+    desktop = desktopScriptProcess({
+      DISPLAY: display,
+      SCREEN_SIZE: "1024x768",
+      VNC_PASSWORD: "watch-only-secret",
+      VNC_PORT: String(vncPort),
+      NOVNC_PORT: String(novncPort),
+      WORKER_COMMAND: "sleep 600",
     }).start();
-    await desktop.waitForLine(/noVNC live view on port/, 20_000);
+    await desktop.waitForLine(/noVNC live view on port/, 30_000);
     expect(desktop.output()).toContain("started openbox (Ctrl+Alt+T opens a terminal)");
 
     // The viewer page, as a teammate's browser gets it.
@@ -73,7 +65,7 @@ describe("infra/desktop/start-desktop.sh", () => {
         );
         return response?.ok ? response.text() : undefined;
       },
-      { timeoutMs: 15_000, what: "noVNC's page" },
+      { timeoutMs: 30_000, what: "noVNC's page" },
     );
     expect(page).toMatch(/noVNC/);
 
@@ -81,7 +73,7 @@ describe("infra/desktop/start-desktop.sh", () => {
     // authentication) and offers no unauthenticated access (type 1).
     const handshake = await waitFor(
       () => rfbHandshake(`ws://127.0.0.1:${novncPort}/websockify`).catch(() => undefined),
-      { timeoutMs: 15_000, what: "the VNC handshake through noVNC" },
+      { timeoutMs: 30_000, what: "the VNC handshake through noVNC" },
     );
     expect(handshake.version).toMatch(/^RFB 003\.00[378]$/);
     expect(handshake.securityTypes).toContain(2);
@@ -103,5 +95,5 @@ describe("infra/desktop/start-desktop.sh", () => {
       { timeoutMs: 5_000, what: "the desktop's processes to exit" },
     );
     expect(left).toEqual([]);
-  });
+  }, 120_000);
 });
