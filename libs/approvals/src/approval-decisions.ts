@@ -121,26 +121,8 @@ export class ApprovalDecisions {
    * record is written if missing, and the run is woken (a no-op unless it is parked).
    */
   async completeFollowUps(state: ApprovalState): Promise<void> {
-    const { request } = state;
-    if (!(await this.hasDecisionRecord(request.runId, request.approvalId)))
-      await this.auditDecision(state);
-    await wakeJob(this.deps.queues.runs(request.desktop), request.runId);
-  }
-
-  private async hasDecisionRecord(runId: string, approvalId: string): Promise<boolean> {
-    const decisionTypes = new Set([
-      "approval.granted",
-      "approval.denied",
-      "approval.expired",
-      "approval.cancelled",
-    ]);
-    const records = await this.deps.audit.read(runId);
-    return records.some(
-      (r) =>
-        decisionTypes.has(r.event.type) &&
-        "approvalId" in r.event &&
-        r.event.approvalId === approvalId,
-    );
+    await this.auditDecision(state);
+    await wakeJob(this.deps.queues.runs(state.request.desktop), state.request.runId);
   }
 
   private async afterDecided(state: ApprovalState): Promise<void> {
@@ -162,10 +144,14 @@ export class ApprovalDecisions {
     );
   }
 
-  /** The decision's audit record (and the trust window it opens). */
+  /**
+   * The decision's audit record, once per request however many callers race to write it
+   * (and the trust window it opens).
+   */
   private async auditDecision(state: ApprovalState): Promise<void> {
     const { request, outcome } = state;
     if (!outcome) return;
+    const once = `decision:${request.approvalId}`;
     const base = {
       runId: request.runId,
       at: outcome.at,
@@ -178,14 +164,17 @@ export class ApprovalDecisions {
     );
     switch (outcome.status) {
       case "approved":
-        await this.deps.audit.append({
-          ...base,
-          type: "approval.granted",
-          approvers: outcome.approvals.map((a) => a.by),
-          latencyMs,
-          ...(outcome.editedAction ? { editedAction: outcome.editedAction } : {}),
-          ...(outcome.trustWindowMs ? { trustWindowMs: outcome.trustWindowMs } : {}),
-        });
+        await this.deps.audit.appendOnce(
+          {
+            ...base,
+            type: "approval.granted",
+            approvers: outcome.approvals.map((a) => a.by),
+            latencyMs,
+            ...(outcome.editedAction ? { editedAction: outcome.editedAction } : {}),
+            ...(outcome.trustWindowMs ? { trustWindowMs: outcome.trustWindowMs } : {}),
+          },
+          once,
+        );
         if (outcome.trustWindowMs) {
           const until = new Date(outcome.at).getTime() + outcome.trustWindowMs;
           await this.deps.redis.set(
@@ -197,23 +186,25 @@ export class ApprovalDecisions {
         }
         break;
       case "denied":
-        await this.deps.audit.append({
-          ...base,
-          type: "approval.denied",
-          by: outcome.by,
-          latencyMs,
-          ...(outcome.reason ? { reason: outcome.reason } : {}),
-        });
+        await this.deps.audit.appendOnce(
+          {
+            ...base,
+            type: "approval.denied",
+            by: outcome.by,
+            latencyMs,
+            ...(outcome.reason ? { reason: outcome.reason } : {}),
+          },
+          once,
+        );
         break;
       case "expired":
-        await this.deps.audit.append({ ...base, type: "approval.expired", mode: "deny" });
+        await this.deps.audit.appendOnce({ ...base, type: "approval.expired", mode: "deny" }, once);
         break;
       case "cancelled":
-        await this.deps.audit.append({
-          ...base,
-          type: "approval.cancelled",
-          ...(outcome.by ? { by: outcome.by } : {}),
-        });
+        await this.deps.audit.appendOnce(
+          { ...base, type: "approval.cancelled", ...(outcome.by ? { by: outcome.by } : {}) },
+          once,
+        );
         break;
     }
   }

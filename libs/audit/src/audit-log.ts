@@ -19,5 +19,11 @@ export interface ReadAuditOptions {
  */
 export interface AuditLog {
   append(event: AuditEvent): Promise<string>;
+  /**
+   * Appends unless an event was already appended under `onceKey` for this run (then returns
+   * undefined). Atomic: of two writers racing (a decision's follow-up and a worker repairing
+   * it after a crash), exactly one writes, so the trail holds the record once and in order.
+   */
+  appendOnce(event: AuditEvent, onceKey: string): Promise<string | undefined>;
   read(runId: string, options?: ReadAuditOptions): Promise<AuditRecord[]>;
 }

@@ -56,6 +56,24 @@ describe.each([
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("appends under a once-key exactly once, even when writers race", async () => {
+    const log = makeLog();
+    const runId = nextRunId();
+    const [first, second, third] = sampleAuditEvents(runId) as [AuditEvent, AuditEvent, AuditEvent];
+    await log.append(first);
+    const racing = await Promise.all(
+      Array.from({ length: 20 }, () => log.appendOnce(second, "decision:apr_1")),
+    );
+    expect(racing.filter((id) => id !== undefined)).toHaveLength(1);
+    // A different key, or a different run, is not the same record.
+    expect(await log.appendOnce(third, "decision:apr_2")).toBeDefined();
+    const other = nextRunId();
+    expect(
+      await log.appendOnce(sampleAuditEvents(other)[1] as AuditEvent, "decision:apr_1"),
+    ).toBeDefined();
+    expect((await log.read(runId)).map((r) => r.event)).toEqual([first, second, third]);
+  });
+
   it("pages with from (inclusive) and count", async () => {
     const log = makeLog();
     const runId = nextRunId();

@@ -20,6 +20,22 @@ export function auditStreamKey(runId: string, keyPrefix = ""): string {
 }
 
 /**
+ * KEYS: the stream, the hash of once-keys → entry ids. ARGV: once-key, event JSON, MAXLEN
+ * ("" for none). Returns the new id, or false when the once-key was used already.
+ */
+const appendOnceScript = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return false end
+local id
+if ARGV[3] == '' then
+  id = redis.call('XADD', KEYS[1], '*', '${eventField}', ARGV[2])
+else
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[3], '*', '${eventField}', ARGV[2])
+end
+redis.call('HSET', KEYS[2], ARGV[1], id)
+return id
+`;
+
+/**
  * One Redis stream per run, one entry per event. Streams are append-only with ids that
  * order the entries, and persist with the server's AOF.
  * https://redis.io/docs/latest/develop/data-types/streams/
@@ -52,6 +68,21 @@ export class RedisStreamAuditLog implements AuditLog {
         : await this.redis.xadd(key, "MAXLEN", "=", this.maxLenPerRun, "*", eventField, json);
     if (id === null) throw new AppError("audit_append_failed", `XADD to ${key} returned no id`);
     return id;
+  }
+
+  async appendOnce(event: AuditEvent, onceKey: string): Promise<string | undefined> {
+    const parsed = parseAuditEvent(event, "audit_event_invalid");
+    const key = auditStreamKey(parsed.runId, this.keyPrefix);
+    const id = (await this.redis.eval(
+      appendOnceScript,
+      2,
+      key,
+      `${key}:once`,
+      onceKey,
+      JSON.stringify(parsed),
+      this.maxLenPerRun === undefined ? "" : String(this.maxLenPerRun),
+    )) as string | null;
+    return id ?? undefined;
   }
 
   async read(runId: string, options: ReadAuditOptions = {}): Promise<AuditRecord[]> {

@@ -41,9 +41,15 @@ describe("deciding a request", () => {
       at: new Date().toISOString(),
       ...(i % 2 === 1 ? { reason: `no ${i}` } : {}),
     }));
-    const results = await Promise.all(
-      decisions.map((d) => harness.backend.runDesk.decide("apr_run_race01_1", d)),
-    );
+    // Repairs of the follow-ups (a worker resuming, a retried click) race the deciders.
+    const results = await Promise.all([
+      ...decisions.map((d) => harness.backend.runDesk.decide("apr_run_race01_1", d)),
+      ...Array.from({ length: 5 }, async () => {
+        const state = await store.get("apr_run_race01_1");
+        if (state?.status === "decided") await harness.backend.decisions.completeFollowUps(state);
+        return { kind: "repair" as const };
+      }),
+    ]);
     const winners = results.filter((r) => r.kind === "decided");
     const losers = results.filter((r) => r.kind === "already_decided");
     expect(winners).toHaveLength(1);

@@ -135,18 +135,22 @@ export class RedisApprovalGate implements ApprovalGate {
       ruleId: settings.ruleId,
     };
     const state = await store.create(request);
-    await audit.append({
-      type: "approval.requested",
-      runId: proposal.runId,
-      at: request.requestedAt,
-      approvalId,
-      step: proposal.step,
-      action: proposal.action,
-      ruleId: settings.ruleId,
-      requiredApprovals: settings.requiredApprovals,
-      expiresAt: request.expiresAt,
-      ...(settings.shadowDenied ? { shadowDenied: settings.shadowDenied } : {}),
-    });
+    // Once: a run resumed after a crash in here asks again with the same id.
+    await audit.appendOnce(
+      {
+        type: "approval.requested",
+        runId: proposal.runId,
+        at: request.requestedAt,
+        approvalId,
+        step: proposal.step,
+        action: proposal.action,
+        ruleId: settings.ruleId,
+        requiredApprovals: settings.requiredApprovals,
+        expiresAt: request.expiresAt,
+        ...(settings.shadowDenied ? { shadowDenied: settings.shadowDenied } : {}),
+      },
+      `requested:${approvalId}`,
+    );
     await publisher.announce({
       type: "step.proposed",
       runId: proposal.runId,

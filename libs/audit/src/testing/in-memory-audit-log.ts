@@ -8,6 +8,19 @@ import type { AuditLog, AuditRecord, ReadAuditOptions } from "../audit-log.ts";
 export class InMemoryAuditLog implements AuditLog {
   private readonly runs = new Map<string, AuditRecord[]>();
   private sequence = 0;
+  private readonly onceKeys = new Set<string>();
+
+  async appendOnce(event: AuditEvent, onceKey: string): Promise<string | undefined> {
+    const key = `${event.runId}\u0000${onceKey}`;
+    if (this.onceKeys.has(key)) return undefined;
+    this.onceKeys.add(key);
+    try {
+      return await this.append(event);
+    } catch (err) {
+      this.onceKeys.delete(key);
+      throw err;
+    }
+  }
 
   async append(event: AuditEvent): Promise<string> {
     const parsed = parseAuditEvent(event, "audit_event_invalid");
