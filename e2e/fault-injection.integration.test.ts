@@ -234,7 +234,10 @@ describe("fault injection", () => {
             `decision ${approvalId} not audited`,
           ).toBe(true);
         }
-        expect(audit.at(-1)?.type).toBe("run.finished");
+        expect(
+          audit.at(-1)?.type,
+          `trial ${trial}: the audit ends ${JSON.stringify(audit.slice(-4))}`,
+        ).toBe("run.finished");
         report.push(
           `trial ${trial}: kills [${trialKills.join(", ") || "none"}] → finished in ${((Date.now() - trialStarted) / 1000).toFixed(1)} s; ${executed.length} executed once, ${deniedSteps.size} denied, ${interrupted.length} interrupted (reported, not replayed), ${decided.size} decisions kept`,
         );

@@ -1,11 +1,14 @@
 import type { ApprovalGate } from "@deskgate/agent";
 import { type ApprovalBackend, type DesktopLease, redisKeys } from "@deskgate/approvals";
 import {
+  type Actor,
   endedRunStatuses,
   jobCatalog,
   parseOrThrow,
+  type RunEvent,
   type RunRequest,
   type RunStop,
+  type RunSummary,
   runStopSchema,
 } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
@@ -43,7 +46,13 @@ export function createRunAgentProcessor(deps: RunAgentProcessorDeps) {
     // handed out again: the run is over, and nothing of it may run twice.
     const known = await backend.registry.get(runId);
     if (known && (endedRunStatuses as readonly string[]).includes(known.status)) {
-      log.warn({ status: known.status }, "run already ended; completing its job again");
+      log.warn({ status: known.status }, "run already ended; completing its end again");
+      await recordRunEnd(deps, runId, {
+        status: known.status as RunEnd["status"],
+        summary: known.summary ?? emptySummary(known.endReason ?? known.status),
+        reason: known.endReason ?? known.status,
+        by: (await readRunStop(deps, runId))?.by,
+      });
       return known.status;
     }
     if (!(await lease.acquire(runId))) {
@@ -116,61 +125,62 @@ async function finishRun(
   request: RunRequest,
   result: RunAgentResult,
 ): Promise<void> {
-  const { backend, lease } = deps;
-  const runId = request.runId;
-  const at = backend.now().toISOString();
-  const stop = await readRunStop(deps, runId);
+  const stop = await readRunStop(deps, request.runId);
   // Stopped because of a failure outside the run (Slack refused its card): it failed.
   const failure = result.status === "cancelled" ? stop?.failure : undefined;
-  const status = failure ? "failed" : result.status;
-  const reason = failure ?? result.reason ?? result.summary.endReason;
-  await backend.registry.update(runId, {
-    status,
+  await recordRunEnd(deps, request.runId, {
+    status: failure ? "failed" : result.status,
     summary: result.summary,
-    endReason: reason,
+    reason: failure ?? result.reason ?? result.summary.endReason,
+    by: stop?.by,
+  });
+}
+
+interface RunEnd {
+  status: "finished" | "failed" | "cancelled";
+  summary: RunSummary;
+  reason: string;
+  by: Actor | undefined;
+}
+
+/**
+ * The end of a run, in an order that survives a crash anywhere: the audit record (once),
+ * then the run record (what `/agent status` shows), then the announcement, then the desktop
+ * handed on. Repeating it after a crash repeats only what had not happened; the bot keys
+ * the summary message, so announcing twice posts it once.
+ */
+async function recordRunEnd(deps: RunAgentProcessorDeps, runId: string, end: RunEnd) {
+  const { backend, lease } = deps;
+  const at = backend.now().toISOString();
+  const by = end.by ? { by: end.by } : {};
+  const event: RunEvent =
+    end.status === "finished"
+      ? { type: "run.finished", runId, at, summary: end.summary }
+      : end.status === "failed"
+        ? { type: "run.failed", runId, at, reason: end.reason, summary: end.summary }
+        : { type: "run.cancelled", runId, at, summary: end.summary, ...by };
+  await backend.audit.appendOnce(
+    end.status === "finished"
+      ? { type: "run.finished", runId, at, summary: end.summary }
+      : end.status === "failed"
+        ? { type: "run.failed", runId, at, reason: end.reason }
+        : { type: "run.cancelled", runId, at, ...by },
+    "run-end",
+  );
+  await backend.registry.update(runId, {
+    status: end.status,
+    summary: end.summary,
+    endReason: end.reason,
     pendingApprovalId: undefined,
   });
-  const cancelledBy = stop?.by;
-  switch (status) {
-    case "finished":
-      await backend.audit.append({ type: "run.finished", runId, at, summary: result.summary });
-      await backend.publisher.announce({
-        type: "run.finished",
-        runId,
-        at,
-        summary: result.summary,
-      });
-      break;
-    case "failed":
-      await backend.audit.append({ type: "run.failed", runId, at, reason });
-      await backend.publisher.announce({
-        type: "run.failed",
-        runId,
-        at,
-        reason,
-        summary: result.summary,
-      });
-      break;
-    case "cancelled":
-      await backend.audit.append({
-        type: "run.cancelled",
-        runId,
-        at,
-        ...(cancelledBy ? { by: cancelledBy } : {}),
-      });
-      await backend.publisher.announce({
-        type: "run.cancelled",
-        runId,
-        at,
-        summary: result.summary,
-        ...(cancelledBy ? { by: cancelledBy } : {}),
-      });
-      break;
-  }
+  await backend.publisher.announce(event);
   await backend.redis.del(redisKeys.checkpoint(runId));
   await lease.release(runId);
-  const next = await lease.nextWaiter();
-  if (next) await wakeJob(backend.queues.runs(deps.desktop), next);
+  // Hand the desktop on, unless a run took it already (this end is being repeated).
+  if ((await lease.holder()) === null) {
+    const next = await lease.nextWaiter();
+    if (next) await wakeJob(backend.queues.runs(deps.desktop), next);
+  }
   deps.onLeaseChange?.(false);
 }
 
