@@ -22,6 +22,16 @@ export async function answerToolUse(
   call: PendingToolUse,
   options: AgentLoopOptions,
 ): Promise<ToolUseAnswer> {
+  const answer = await answerComputerCall(call, options);
+  return answer.kind === "result" && call.toolset
+    ? { kind: "result", block: { ...answer.block, toolset_name: call.toolset } }
+    : answer;
+}
+
+async function answerComputerCall(
+  call: PendingToolUse,
+  options: AgentLoopOptions,
+): Promise<ToolUseAnswer> {
   const { state, computer } = options;
   if (call.name !== "computer") {
     return result(
@@ -100,9 +110,9 @@ export async function answerInterrupted(options: AgentLoopOptions): Promise<void
   const inFlight = state.inFlight;
   if (!inFlight) return;
   options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
-  state.results.push(
-    await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer),
-  );
+  const call = state.pending.find((pending) => pending.toolUseId === inFlight.toolUseId);
+  const block = await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer);
+  state.results.push(call?.toolset ? { ...block, toolset_name: call.toolset } : block);
   state.pending = state.pending.filter((call) => call.toolUseId !== inFlight.toolUseId);
   delete state.inFlight;
   await options.checkpoint(state);

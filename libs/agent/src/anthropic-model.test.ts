@@ -7,8 +7,14 @@ import {
 } from "@deskgate/test-support/fake-anthropic";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAnthropicModel } from "./anthropic-model.ts";
-import { type LoopHarness, startLoopHarness, testApiKey } from "./loop-harness.ts";
+import {
+  type LoopHarness,
+  lastMessageContent,
+  startLoopHarness,
+  testApiKey,
+} from "./loop-harness.ts";
 import type { AgentEvent } from "./run-outcome.ts";
+import { ScriptedGate } from "./testing/scripted-gate.ts";
 
 const silent = createLogger({ level: "silent" });
 const screen = { width: 1024, height: 768 };
@@ -116,11 +122,43 @@ describe("the Anthropic model adapter", () => {
     ]);
   });
 
-  it("refuses at creation a model that needs the GA computer toolset", () => {
-    const create = (model: string, computerTool?: "computer_toolset_20260801") =>
-      createAnthropicModel({ apiKey: "k", model, computerTool, logger: silent });
-    expect(() => create("claude-opus-5-5")).toThrow(/computer_toolset_20260801/);
-    expect(() => create("claude-sonnet-4-6", "computer_toolset_20260801")).toThrow(AppError);
+  it("speaks the GA computer toolset to the models that need it: no beta, one tool per action", async () => {
+    const { fake, run, computer, gate } = await harness(
+      [
+        turns.toolsetActions(
+          [
+            { action: "left_click", coordinate: [640, 400] },
+            { action: "key", text: "ctrl+l", repeat: 2 },
+            { action: "launch_missiles" },
+            { action: "type" },
+          ],
+          "Clicking into the page, then focusing the address bar twice.",
+        ),
+        turns.done("Done."),
+      ],
+      { model: { model: "claude-opus-5-5" }, gate: new ScriptedGate() },
+    );
+    expect((await run()).kind).toBe("finished");
+    const first = fake.requests[0]!;
+    expect(first.headers["anthropic-beta"]).toBeUndefined();
+    expect(first.body.tools).toEqual([{ type: "computer_toolset_20260801" }]);
+    // Each member call became the same action the beta tool would have carried.
+    expect(computer.executed).toEqual([
+      { action: "left_click", coordinate: [640, 400] },
+      { action: "key", text: "ctrl+l", repeat: 2 },
+    ]);
+    expect((gate as ScriptedGate).reviewed[0]!.rationale).toContain("Clicking into the page");
+    // Every answer names the toolset back, in order; the bad calls come back as errors.
+    expect(fake.rejected).toEqual([]);
+    const answers = lastMessageContent(fake) as Array<Record<string, unknown>>;
+    expect(answers.map((a) => [a.type, a.toolset_name, a.is_error ?? false])).toEqual([
+      ["tool_result", "computer", false],
+      ["tool_result", "computer", false],
+      ["tool_result", "computer", true],
+      ["tool_result", "computer", true],
+    ]);
+    expect(JSON.stringify(answers[2])).toContain("unknown action 'launch_missiles'");
+    expect(JSON.stringify(answers[3])).toContain("invalid type input");
   });
 
   it("turns a rejected request into a non-retryable error", async () => {

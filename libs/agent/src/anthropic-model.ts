@@ -25,7 +25,8 @@ export interface AnthropicModelOptions {
 
 /**
  * The only importer of @anthropic-ai/sdk. Speaks the Messages API through
- * `client.beta.messages.create` with the computer tool (and beta flag) the model supports.
+ * `client.beta.messages.create` with the computer tool the model supports, and its beta
+ * flag when it has one (the GA toolset has none).
  */
 export function createAnthropicModel(options: AnthropicModelOptions): AgentModel {
   const client = new Anthropic({
@@ -35,13 +36,6 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
     timeout: options.timeoutMs ?? 120_000,
   });
   const choice = computerToolFor(options.model, options.computerTool);
-  if (!choice.tool.supported) {
-    throw new AppError(
-      "computer_tool_unsupported",
-      `model ${options.model} needs the ${choice.tool.type} computer tool, which this worker does not speak yet; ` +
-        "choose a model that takes a beta computer tool (see libs/agent/README.md)",
-    );
-  }
   if (!choice.known) {
     options.logger.warn(
       { model: options.model, tool: choice.tool.type },
@@ -82,11 +76,16 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
   };
 }
 
-/** The `tools[]` entry of a beta computer tool, sized to the screen the model sees. */
+/**
+ * The `tools[]` entry: a beta computer tool sized to the screen the model sees, or the GA
+ * toolset, which takes no size (coordinates are in screenshot pixels) and offers every
+ * member, zoom included, by default.
+ */
 export function toolDefinition(
   tool: ComputerToolVersion,
   screen: ScreenSize,
 ): Record<string, unknown> {
+  if (tool.type === "computer_toolset_20260801") return { type: tool.type };
   return {
     type: tool.type,
     name: "computer",

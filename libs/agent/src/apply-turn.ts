@@ -64,11 +64,20 @@ function pendingOf(
   rationale: string | undefined,
 ): PendingToolUse {
   state.step += 1;
-  return {
+  const base = {
     toolUseId: String(block.id),
-    name: String(block.name),
-    input: block.input,
     step: state.step,
     ...(rationale ? { rationale } : {}),
   };
+  if (block.toolset_name === "computer") {
+    // computer_toolset_20260801: one tool per action, the action being the tool's name.
+    const input = typeof block.input === "object" && block.input !== null ? block.input : {};
+    return {
+      ...base,
+      name: "computer",
+      input: { ...input, action: String(block.name) },
+      toolset: "computer",
+    };
+  }
+  return { ...base, name: String(block.name), input: block.input };
 }

@@ -6,9 +6,14 @@ import { runOutcomeKinds } from "./run-outcome.ts";
 /** A tool call of the latest assistant turn that still needs its answer. */
 export const pendingToolUseSchema = z.object({
   toolUseId: z.string(),
-  /** The tool_use block's name ("computer" is the only tool offered). */
+  /**
+   * "computer" is the only tool offered. A GA toolset tool_use (named after its action,
+   * `toolset_name: "computer"`) is read as the same "computer" call with `input.action` set.
+   */
   name: z.string(),
   input: z.unknown(),
+  /** Set for a toolset member call: its tool_result must name the toolset too. */
+  toolset: z.literal("computer").optional(),
   step: z.number().int().min(1),
   rationale: z.string().optional(),
 });

@@ -39,11 +39,10 @@ describe("the model → computer tool table", () => {
     );
   });
 
-  it("keeps beta flags on every beta tool and none on the GA toolset, which is not spoken yet", () => {
+  it("keeps beta flags on every beta tool and none on the GA toolset", () => {
     for (const version of Object.values(computerToolVersions)) {
       const ga = version.type.startsWith("computer_toolset");
       expect(version.betaFlag === undefined).toBe(ga);
-      expect(version.supported).toBe(!ga);
     }
     const families = modelToolTable.flatMap((row) => row.families);
     expect(new Set(families).size).toBe(families.length);

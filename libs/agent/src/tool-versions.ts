@@ -4,7 +4,10 @@
  * which version follows the computer use tool doc
  * (https://platform.claude.com/docs/en/agents-and-tools/tool-use/computer-use-tool) and
  * the Opus 5.5 notes (https://platform.claude.com/docs/en/models/opus-5-5/whats-new-opus-5-5:
- * `computer_20251124` is refused there; the GA toolset is required).
+ * `computer_20251124` is refused there; the GA toolset is required). The GA toolset is sent
+ * as `{ type }` alone (every member on, zoom included); its tool_use blocks are named after
+ * their action with `toolset_name: "computer"`, and each tool_result names the toolset
+ * back — the shapes @anthropic-ai/sdk types for it.
  */
 export interface ComputerToolVersion {
   /** The `type` of the `tools[]` entry. */
@@ -17,12 +20,6 @@ export interface ComputerToolVersion {
   betaFlag: string | undefined;
   /** Whether the `zoom` action exists (sent as `enable_zoom: true`). */
   zoom: boolean;
-  /**
-   * Whether this loop speaks it. The GA toolset names each tool_use after its action and
-   * answers carry `toolset_name`; that wire format is not verified against the API here,
-   * so choosing it fails at start-up rather than mid-run.
-   */
-  supported: boolean;
 }
 
 export const computerToolVersions = {
@@ -30,25 +27,21 @@ export const computerToolVersions = {
     type: "computer_toolset_20260801",
     betaFlag: undefined,
     zoom: true,
-    supported: false,
   },
   computer_20251124: {
     type: "computer_20251124",
     betaFlag: "computer-use-2025-11-24",
     zoom: true,
-    supported: true,
   },
   computer_20250124: {
     type: "computer_20250124",
     betaFlag: "computer-use-2025-01-24",
     zoom: false,
-    supported: true,
   },
   computer_20241022: {
     type: "computer_20241022",
     betaFlag: "computer-use-2024-10-22",
     zoom: false,
-    supported: true,
   },
 } as const satisfies Record<string, ComputerToolVersion>;
 

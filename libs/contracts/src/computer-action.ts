@@ -23,7 +23,12 @@ const clickActions = [
 ] as const;
 
 export const computerActionSchema = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("key"), text: z.string().min(1).max(200) }),
+  z.object({
+    action: z.literal("key"),
+    text: z.string().min(1).max(200),
+    /** Press the sequence this many times (the GA toolset's `key` takes it). */
+    repeat: z.number().int().min(1).max(50).optional(),
+  }),
   z.object({ action: z.literal("type"), text: z.string().min(1).max(maxTypeTextLength) }),
   z.object({ action: z.literal("mouse_move"), coordinate: coordinateSchema }),
   ...clickActions.map((name) =>

@@ -62,7 +62,8 @@ class NutComputer implements Computer {
     const { mouse, Button } = this.nut;
     switch (action.action) {
       case "key":
-        await this.pressSequence(action.text);
+        for (let press = 0; press < (action.repeat ?? 1); press += 1)
+          await this.pressSequence(action.text);
         return { kind: "done" };
       case "type":
         await this.typeText(action.text);

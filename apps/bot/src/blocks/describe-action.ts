@@ -8,7 +8,7 @@ export function describeAction(action: ComputerAction): string {
   const holding = (text?: string) => (text ? ` holding ${text}` : "");
   switch (action.action) {
     case "key":
-      return `Press ${action.text}`;
+      return `Press ${action.text}${action.repeat && action.repeat > 1 ? ` ×${action.repeat}` : ""}`;
     case "type": {
       const shown =
         action.text.length > maxShownText ? `${action.text.slice(0, maxShownText)}…` : action.text;

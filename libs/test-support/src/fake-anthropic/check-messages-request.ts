@@ -55,11 +55,12 @@ function checkMessage(body: Body, index: number): string | undefined {
     }
   }
   if (message.role === "user") {
-    const offered = new Set(
+    // tool_use id → its toolset_name (undefined for a plain tool).
+    const offered = new Map(
       previous?.role === "assistant"
         ? blocksOf(previous.content)
             .filter((block) => block.type === "tool_use")
-            .map((block) => String(block.id))
+            .map((block) => [String(block.id), block.toolset_name as string | undefined])
         : [],
     );
     const blocks = blocksOf(message.content);
@@ -69,6 +70,10 @@ function checkMessage(body: Body, index: number): string | undefined {
     for (const block of blocks) {
       if (block.type === "tool_result" && !offered.has(String(block.tool_use_id))) {
         return `messages.${index}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+      }
+      const toolset = offered.get(String(block.tool_use_id));
+      if (block.type === "tool_result" && (block.toolset_name ?? undefined) !== toolset) {
+        return `messages.${index}.content: \`tool_result\` for ${String(block.tool_use_id)} must carry \`toolset_name\` ${toolset === undefined ? "only for a toolset member" : `"${toolset}"`}`;
       }
     }
   }

@@ -2,7 +2,15 @@ import type { IncomingHttpHeaders } from "node:http";
 
 export type FakeBlock =
   | { type: "text"; text: string }
-  | { type: "tool_use"; id?: string; name: string; input: unknown }
+  | {
+      type: "tool_use";
+      id?: string;
+      name: string;
+      input: unknown;
+      /** A GA toolset member call ("computer"): `name` is then the action. */
+      toolset_name?: string;
+      caller?: { type: "direct" };
+    }
   | { type: "thinking"; thinking: string; signature: string };
 
 export type FakeStopReason =

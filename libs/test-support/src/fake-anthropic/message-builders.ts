@@ -46,6 +46,20 @@ export const turns = {
       stop_reason: "tool_use",
     };
   },
+  /** Calls to the GA computer toolset: one tool per action, named after it. */
+  toolsetActions(inputs: ActionInput[], text?: string): FakeTurn {
+    const calls: FakeBlock[] = inputs.map(({ action, ...input }) => ({
+      type: "tool_use",
+      name: action,
+      input,
+      toolset_name: "computer",
+      caller: { type: "direct" },
+    }));
+    return {
+      content: [...(text ? [{ type: "text" as const, text }] : []), ...calls],
+      stop_reason: "tool_use",
+    };
+  },
   done(text = "Done."): FakeTurn {
     return { content: [{ type: "text", text }], stop_reason: "end_turn" };
   },
