@@ -1,6 +1,6 @@
 import { type ApprovalBackend, createDeadlineWorker, DesktopLease } from "@deskgate/approvals";
 import { type ComputerAction, desktopRunQueueName, queueNames } from "@deskgate/contracts";
-import type { Logger } from "@deskgate/core";
+import { type Logger, settleWithin } from "@deskgate/core";
 import type { Computer, Screenshot } from "@deskgate/desktop";
 import type { Policy } from "@deskgate/policy";
 import { createWorker, type Worker } from "@deskgate/queue";
@@ -24,6 +24,8 @@ export interface DesktopWorkerDeps {
   logger: Logger;
   /** BullMQ lock duration for a running run: how soon a dead worker's run is picked up again. */
   lockDurationMs?: number;
+  /** How long close() waits for the queue workers (and an action in progress). */
+  closeTimeoutMs?: number;
 }
 
 export interface DesktopWorker {
@@ -93,7 +95,13 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
     workers,
     async close() {
       // Closing waits for an action in progress to finish; parked runs stay parked in Redis.
-      await Promise.all(workers.map((worker) => worker.close()));
+      // Bounded: BullMQ's close never ends if it starts while a blocking connection is
+      // reconnecting (taskforcesh/bullmq#4656); a job left behind is picked up again later.
+      const closed = await settleWithin(
+        Promise.all(workers.map((worker) => worker.close())),
+        deps.closeTimeoutMs ?? 15_000,
+      );
+      if (!closed) deps.logger.warn("queue workers did not close in time; leaving them");
     },
   };
 }

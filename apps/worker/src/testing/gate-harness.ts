@@ -4,7 +4,7 @@ import {
   createRunEventConsumer,
 } from "@deskgate/approvals";
 import type { ComputerAction, RunEvent, RunRecord, RunRequest } from "@deskgate/contracts";
-import { createLogger } from "@deskgate/core";
+import { createLogger, settleWithin } from "@deskgate/core";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import type { Worker } from "@deskgate/queue";
@@ -159,9 +159,11 @@ export class GateHarness {
   }
 
   async close(): Promise<void> {
-    await this.consumer?.close();
+    // Bounded like the apps' shutdown: a BullMQ close that started while Redis was
+    // reconnecting never ends (taskforcesh/bullmq#4656).
+    if (this.consumer) await settleWithin(this.consumer.close(), 10_000);
     for (const desktop of this.desktops) await desktop.close();
-    await this.backend.queues.close();
+    await settleWithin(this.backend.queues.close(), 10_000);
     for (const connection of this.connections) connection.disconnect();
   }
 }
