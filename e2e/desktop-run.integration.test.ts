@@ -144,7 +144,11 @@ describe("the whole loop, as separate processes", () => {
     expect(textOf(openCard)).toContain("Press ctrl+alt+t");
     expect(terminal!.received()).toBe("");
     await approve(openCard);
-    await terminal!.opened(15_000);
+    await terminal!.opened(30_000).catch((err: Error) => {
+      throw new Error(
+        `${err.message}\ndesktop log:\n${desktop.lines.slice(-25).join("\n")}\nbot log:\n${bot.lines.slice(-10).join("\n")}`,
+      );
+    });
 
     const clickCard = await nextCard(seen);
     expect(textOf(clickCard)).toContain("Left click at (200, 60)");

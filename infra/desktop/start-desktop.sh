@@ -44,13 +44,13 @@ fi
 
 window_manager="${WINDOW_MANAGER:-openbox}"
 if [ "$window_manager" = "openbox" ] && command -v openbox >/dev/null; then
-  openbox --config-file "$repo/infra/desktop/openbox/rc.xml" >/dev/null 2>&1 &
+  # --startup runs once openbox has read its config and grabbed its keys: a key pressed
+  # before then goes nowhere, so the worker starts only after it.
+  openbox --config-file "$repo/infra/desktop/openbox/rc.xml" \
+    --startup "touch $private_dir/openbox-ready" >/dev/null 2>&1 &
   children+=("$!")
-  # Ready once it owns the window-manager selection; keys pressed earlier go nowhere.
-  for _ in $(seq 1 100); do
-    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id" && break
-    sleep 0.05
-  done
+  for _ in $(seq 1 300); do [ -e "$private_dir/openbox-ready" ] && break; sleep 0.05; done
+  [ -e "$private_dir/openbox-ready" ] || log "openbox did not report ready; going on"
   log "started openbox (Ctrl+Alt+T opens a terminal)"
   browser=""
   for candidate in firefox-esr firefox chromium; do
