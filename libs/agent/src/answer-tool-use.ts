@@ -23,9 +23,12 @@ export async function answerToolUse(
   options: AgentLoopOptions,
 ): Promise<ToolUseAnswer> {
   const answer = await answerComputerCall(call, options);
-  return answer.kind === "result" && call.toolset
-    ? { kind: "result", block: { ...answer.block, toolset_name: call.toolset } }
-    : answer;
+  return answer.kind === "result" ? result(answerFor(call, answer.block)) : answer;
+}
+
+/** A toolset member's tool_result names its toolset, as the API pairs them. */
+function answerFor(call: PendingToolUse | undefined, block: ContentBlock): ContentBlock {
+  return call?.toolset ? { ...block, toolset_name: call.toolset } : block;
 }
 
 async function answerComputerCall(
@@ -112,7 +115,7 @@ export async function answerInterrupted(options: AgentLoopOptions): Promise<void
   options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
   const call = state.pending.find((pending) => pending.toolUseId === inFlight.toolUseId);
   const block = await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer);
-  state.results.push(call?.toolset ? { ...block, toolset_name: call.toolset } : block);
+  state.results.push(answerFor(call, block));
   state.pending = state.pending.filter((call) => call.toolUseId !== inFlight.toolUseId);
   delete state.inFlight;
   await options.checkpoint(state);

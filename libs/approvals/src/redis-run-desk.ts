@@ -3,7 +3,7 @@ import {
   type Actor,
   type ApprovalState,
   type Decision,
-  endedRunStatuses,
+  isEndedRunStatus,
   type RunRecord,
   type RunRequest,
   type RunStop,
@@ -37,8 +37,7 @@ export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
   async function stopRun(runId: string, stop: RunStop): Promise<CancelResult> {
     const run = await deps.registry.get(runId);
     if (!run) return { kind: "not_found" };
-    if ((endedRunStatuses as readonly string[]).includes(run.status))
-      return { kind: "already_ended", run };
+    if (isEndedRunStatus(run.status)) return { kind: "already_ended", run };
     // The first stop wins: a failure does not overwrite a person's stop, nor the reverse.
     await deps.redis.set(redisKeys.cancel(runId), JSON.stringify(stop), "NX");
     if (run.pendingApprovalId) await deps.decisions.cancel(run.pendingApprovalId, stop.by);

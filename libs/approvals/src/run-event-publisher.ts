@@ -1,4 +1,4 @@
-import type { RunEvent } from "@deskgate/contracts";
+import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
 import { enqueue } from "@deskgate/queue";
 import type { RunQueues } from "./run-queues.ts";
 
@@ -15,9 +15,8 @@ export class RunEventPublisher {
   constructor(private readonly queues: RunQueues) {}
 
   async announce(event: RunEvent): Promise<void> {
-    const isCard = event.type === "step.proposed" && event.review.kind === "asked";
     await enqueue(this.queues.runEvents(), "run-event.announce", event, {
-      attempts: isCard ? announcementAttempts.card : announcementAttempts.other,
+      attempts: isApprovalCardEvent(event) ? announcementAttempts.card : announcementAttempts.other,
       backoff: { type: "exponential", delay: 1_000 },
     });
   }

@@ -1,4 +1,9 @@
-import { parseOrThrow, type RunRecord, runRecordSchema } from "@deskgate/contracts";
+import {
+  isEndedRunStatus,
+  parseOrThrow,
+  type RunRecord,
+  runRecordSchema,
+} from "@deskgate/contracts";
 import type { Redis } from "@deskgate/redis";
 import { redisKeys } from "./redis-keys.ts";
 
@@ -45,9 +50,8 @@ export class RunRegistry {
     const records = (await Promise.all(ids.map((id) => this.get(id)))).filter(
       (r): r is RunRecord => r !== undefined,
     );
-    const ended = new Set(["finished", "failed", "cancelled"]);
-    const active = records.filter((r) => !ended.has(r.status));
-    return [...active, ...records.filter((r) => ended.has(r.status))].slice(0, limit);
+    const active = records.filter((r) => !isEndedRunStatus(r.status));
+    return [...active, ...records.filter((r) => isEndedRunStatus(r.status))].slice(0, limit);
   }
 }
 

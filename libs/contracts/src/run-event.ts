@@ -108,4 +108,14 @@ export const runEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type RunEvent = z.infer<typeof runEventSchema>;
+
+/** The event that becomes an approval card: a proposed step a person must decide. */
+export function isApprovalCardEvent(event: RunEvent): event is Extract<
+  RunEvent,
+  { type: "step.proposed" }
+> & {
+  review: Extract<Review, { kind: "asked" }>;
+} {
+  return event.type === "step.proposed" && event.review.kind === "asked";
+}
 export type RunEventType = RunEvent["type"];

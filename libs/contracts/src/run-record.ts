@@ -18,6 +18,12 @@ export const endedRunStatuses = [
   "failed",
   "cancelled",
 ] as const satisfies readonly RunStatus[];
+export type EndedRunStatus = (typeof endedRunStatuses)[number];
+
+/** Finished, failed or cancelled: nothing more happens in the run. */
+export function isEndedRunStatus(status: RunStatus): status is EndedRunStatus {
+  return (endedRunStatuses as readonly RunStatus[]).includes(status);
+}
 
 /** A run as `/agent status` and `/agent list` show it; kept in Redis by the run's owner. */
 export const runRecordSchema = z.object({

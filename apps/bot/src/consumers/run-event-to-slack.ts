@@ -1,4 +1,4 @@
-import type { RunEvent } from "@deskgate/contracts";
+import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import { describeAction } from "../blocks/describe-action.ts";
 import { runRootMessage, runSummaryMessage, threadLine } from "../blocks/run-messages.ts";
@@ -40,7 +40,7 @@ export function createGaveUpHandler(
       { err, runId: event.runId, type: event.type },
       "gave up posting a run event to slack",
     );
-    if (event.type !== "step.proposed" || event.review.kind !== "asked") return;
+    if (!isApprovalCardEvent(event)) return;
     const result = await ctx.runDesk.failRun(
       event.runId,
       `the approval card for step ${event.step} could not be posted to Slack (${description})`,

@@ -106,7 +106,7 @@ export class RedisApprovalGate implements ApprovalGate {
     settings: AskSettings,
     attempt: number,
   ): Promise<never> {
-    const { redis, store, audit, publisher, screenshots, queues, registry } = this.deps.backend;
+    const { redis, store, audit, publisher, screenshots, queues } = this.deps.backend;
     const approvalId = approvalIdFor(proposal.runId, proposal.step, attempt);
     const requestedAt = new Date(this.deps.backend.now());
     const expiresAt = new Date(requestedAt.getTime() + settings.timeoutMs);
@@ -169,11 +169,7 @@ export class RedisApprovalGate implements ApprovalGate {
         jobId: `deadline-${approvalId}`,
       },
     );
-    await registry.update(proposal.runId, {
-      status: "waiting",
-      pendingApprovalId: approvalId,
-      step: proposal.step,
-    });
+    await this.markWaiting(proposal, approvalId);
     // Recorded last: a crash anywhere above leaves no step → request link, so the resumed
     // run asks again with the same id (create is idempotent; card and deadline are keyed).
     await redis.set(redisKeys.stepApproval(proposal.runId, proposal.step), approvalId);
@@ -194,11 +190,7 @@ export class RedisApprovalGate implements ApprovalGate {
     if (state.status !== "decided" || !outcome) {
       // Woken before a decision (a late wake meant for an earlier step, a stalled-job
       // retry): the job start marked the run running, so say again that it waits.
-      await registry.update(proposal.runId, {
-        status: "waiting",
-        pendingApprovalId: request.approvalId,
-        step: proposal.step,
-      });
+      await this.markWaiting(proposal, request.approvalId);
       return this.park(state);
     }
     // The decision's audit record exists before anything acts on it, whatever crashed.
@@ -246,6 +238,15 @@ export class RedisApprovalGate implements ApprovalGate {
       case "cancelled":
         return { kind: "cancel", reason: "the run was stopped" };
     }
+  }
+
+  /** What `/agent status` and the metrics read: the run waits on this request. */
+  private async markWaiting(proposal: ProposedAction, approvalId: string): Promise<void> {
+    await this.deps.backend.registry.update(proposal.runId, {
+      status: "waiting",
+      pendingApprovalId: approvalId,
+      step: proposal.step,
+    });
   }
 
   private async park(state: ApprovalState): Promise<never> {

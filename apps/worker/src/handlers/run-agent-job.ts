@@ -1,8 +1,10 @@
 import type { ApprovalGate } from "@deskgate/agent";
 import { type ApprovalBackend, type DesktopLease, redisKeys } from "@deskgate/approvals";
+import type { AuditEvent } from "@deskgate/audit";
 import {
   type Actor,
-  endedRunStatuses,
+  type EndedRunStatus,
+  isEndedRunStatus,
   jobCatalog,
   parseOrThrow,
   type RunEvent,
@@ -45,10 +47,10 @@ export function createRunAgentProcessor(deps: RunAgentProcessorDeps) {
     // An attempt that ended the run but lost its lock before BullMQ completed the job is
     // handed out again: the run is over, and nothing of it may run twice.
     const known = await backend.registry.get(runId);
-    if (known && (endedRunStatuses as readonly string[]).includes(known.status)) {
+    if (known && isEndedRunStatus(known.status)) {
       log.warn({ status: known.status }, "run already ended; completing its end again");
       await recordRunEnd(deps, runId, {
-        status: known.status as RunEnd["status"],
+        status: known.status,
         summary: known.summary ?? emptySummary(known.endReason ?? known.status),
         reason: known.endReason ?? known.status,
         by: (await readRunStop(deps, runId))?.by,
@@ -137,7 +139,7 @@ async function finishRun(
 }
 
 interface RunEnd {
-  status: "finished" | "failed" | "cancelled";
+  status: EndedRunStatus;
   summary: RunSummary;
   reason: string;
   by: Actor | undefined;
@@ -153,20 +155,13 @@ async function recordRunEnd(deps: RunAgentProcessorDeps, runId: string, end: Run
   const { backend, lease } = deps;
   const at = backend.now().toISOString();
   const by = end.by ? { by: end.by } : {};
-  const event: RunEvent =
+  const event: RunEndEvent =
     end.status === "finished"
       ? { type: "run.finished", runId, at, summary: end.summary }
       : end.status === "failed"
         ? { type: "run.failed", runId, at, reason: end.reason, summary: end.summary }
         : { type: "run.cancelled", runId, at, summary: end.summary, ...by };
-  await backend.audit.appendOnce(
-    end.status === "finished"
-      ? { type: "run.finished", runId, at, summary: end.summary }
-      : end.status === "failed"
-        ? { type: "run.failed", runId, at, reason: end.reason }
-        : { type: "run.cancelled", runId, at, ...by },
-    "run-end",
-  );
+  await backend.audit.appendOnce(auditRecordOf(event), "run-end");
   await backend.registry.update(runId, {
     status: end.status,
     summary: end.summary,
@@ -183,6 +178,15 @@ async function recordRunEnd(deps: RunAgentProcessorDeps, runId: string, end: Run
   }
   deps.onLeaseChange?.(false);
 }
+
+/** The audit record of a run's end is its announcement; only run.finished keeps the summary. */
+function auditRecordOf(event: RunEndEvent): AuditEvent {
+  if (event.type === "run.finished") return event;
+  const { summary: _summary, ...record } = event;
+  return record;
+}
+
+type RunEndEvent = Extract<RunEvent, { type: "run.finished" | "run.failed" | "run.cancelled" }>;
 
 async function readRunStop(
   deps: RunAgentProcessorDeps,
