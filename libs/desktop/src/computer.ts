@@ -30,5 +30,10 @@ export interface Computer {
   modelScreen(): ScreenSize;
   execute(action: ComputerAction): Promise<ActionResult>;
   screenshot(): Promise<Screenshot>;
+  /**
+   * Where the pointer is now, in model coordinates. The gate resolves actions that act
+   * "at the pointer" (a click with no coordinate) to this point before deciding on them.
+   */
+  pointerPosition(): Promise<Coordinate>;
   close(): Promise<void>;
 }

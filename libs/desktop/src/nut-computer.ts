@@ -53,6 +53,11 @@ class NutComputer implements Computer {
     return captureScreenshot(this.nut.screen, this.scaler.model);
   }
 
+  async pointerPosition(): Promise<Coordinate> {
+    const point = await this.nut.mouse.getPosition();
+    return this.scaler.toModel([point.x, point.y]);
+  }
+
   async close(): Promise<void> {
     // Release anything a failed action may have left held down.
     await this.nut.mouse.releaseButton(this.nut.Button.LEFT).catch(() => undefined);
@@ -106,10 +111,8 @@ class NutComputer implements Computer {
         return { kind: "done" };
       case "screenshot":
         return { kind: "image", image: await this.screenshot() };
-      case "cursor_position": {
-        const point = await mouse.getPosition();
-        return { kind: "cursor", position: this.scaler.toModel([point.x, point.y]) };
-      }
+      case "cursor_position":
+        return { kind: "cursor", position: await this.pointerPosition() };
       case "zoom":
         return {
           kind: "image",

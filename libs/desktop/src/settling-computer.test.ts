@@ -14,6 +14,7 @@ function scriptedScreen(frames: string[]) {
   const shot = (label: string): Screenshot => ({ png: Buffer.from(label), width: 10, height: 10 });
   const computer: Computer = {
     modelScreen: () => ({ width: 10, height: 10 }),
+    pointerPosition: async () => [0, 0],
     async execute(action): Promise<ActionResult> {
       executed.push(action);
       return { kind: "done" };

@@ -66,6 +66,7 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
   let fresh: { shot: Screenshot; at: number } | undefined;
   return {
     modelScreen: () => inner.modelScreen(),
+    pointerPosition: () => inner.pointerPosition(),
     async execute(action) {
       fresh = undefined;
       const result = await inner.execute(action);

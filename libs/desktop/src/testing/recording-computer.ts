@@ -41,6 +41,10 @@ export class RecordingComputer implements Computer {
     }
   }
 
+  async pointerPosition(): Promise<Coordinate> {
+    return this.pointer;
+  }
+
   async screenshot(): Promise<Screenshot> {
     this.screenshotsTaken += 1;
     return { png: this.options.png ?? tinyPng, ...this.screen };
