@@ -4,7 +4,7 @@ import type { AgentModel } from "./agent-model.ts";
 import type { ApprovalGate } from "./approval-gate.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import type { RunState } from "./run-state.ts";
-import type { ValidateToolInput } from "./validate-tool-input.ts";
+import type { ActionValidation, ScreenSize } from "@deskgate/effects";
 
 export interface RunLimits {
   /** Actions proposed (valid or not) before the run stops. */
@@ -23,8 +23,8 @@ export interface AgentLoopOptions {
   model: AgentModel;
   computer: Computer;
   gate: ApprovalGate;
-  /** Defaults to `validateToolInput` (schema + in-screen coordinates). */
-  validate?: ValidateToolInput;
+  /** Defaults to `validateAction` from @deskgate/effects, the check every path uses. */
+  validate?: (input: unknown, screen: ScreenSize) => ActionValidation;
   /** Persist the state; awaited before the loop goes on. */
   checkpoint: (state: RunState) => Promise<void>;
   isCancelled: () => Promise<boolean>;

@@ -1,9 +1,9 @@
 import type { ComputerAction, ProposedAction } from "@deskgate/contracts";
+import { validateAction } from "@deskgate/effects";
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
 import type { ContentBlock } from "./conversation.ts";
 import type { PendingToolUse } from "./run-state.ts";
 import { errorResult, interruptedResult, successResult } from "./tool-results.ts";
-import { validateToolInput } from "./validate-tool-input.ts";
 
 /** The tool_result for one tool_use, or the end of the run (the gate said cancel). */
 export type ToolUseAnswer =
@@ -41,7 +41,7 @@ async function answerComputerCall(
       errorResult(call.toolUseId, `Unknown tool "${call.name}"; only "computer" is available.`),
     );
   }
-  const validation = (options.validate ?? validateToolInput)(call.input, computer.modelScreen());
+  const validation = (options.validate ?? validateAction)(call.input, computer.modelScreen());
   if (!validation.ok) {
     state.counts.invalid += 1;
     options.onEvent?.({ type: "action.invalid", step: call.step, message: validation.message });

@@ -7,4 +7,3 @@ export * from "./run-outcome.ts";
 export * from "./run-state.ts";
 export * from "./system-prompt.ts";
 export * from "./tool-versions.ts";
-export * from "./validate-tool-input.ts";

@@ -1,9 +1,8 @@
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 
-export interface ScreenSize {
-  width: number;
-  height: number;
-}
+import type { ScreenSize } from "@deskgate/effects";
+
+export type { ScreenSize };
 
 /** A PNG of the screen in the model's coordinate space. */
 export interface Screenshot {

@@ -8,4 +8,3 @@ export * from "./scaling.ts";
 export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
 export * from "./settling-computer.ts";
-export * from "./validate-action.ts";

@@ -3,9 +3,10 @@ import {
   computerActionNames,
   computerActionSchema,
 } from "@deskgate/contracts";
+import { initialInputState } from "@deskgate/effects";
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./default-policy.ts";
-import { evaluatePolicy } from "./evaluate-policy.ts";
+import { authorizeAction } from "./authorize-action.ts";
 
 const samples: Record<(typeof computerActionNames)[number], unknown> = {
   key: { action: "key", text: "ctrl+s" },
@@ -34,9 +35,13 @@ describe("defaultPolicy", () => {
 
   it.each(computerActionNames)("decides %s safely", (name) => {
     const action: ComputerAction = computerActionSchema.parse(samples[name]);
-    const decision = evaluatePolicy(action, { desktop: "desktop-1" }, policy);
+    const decision = authorizeAction(
+      action,
+      { desktop: "desktop-1", input: { ...initialInputState, pointer: [5, 5] } },
+      policy,
+    );
     if (observing.has(name)) {
-      expect(decision).toEqual({ kind: "allow", ruleId: "observe-freely" });
+      expect(decision).toMatchObject({ kind: "allow", ruleId: "observe-freely" });
     } else {
       expect(decision).toMatchObject({
         kind: "ask",

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ComputerAction } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
+import { initialInputState } from "@deskgate/effects";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { evaluatePolicy } from "./evaluate-policy.ts";
+import { authorizeAction } from "./authorize-action.ts";
 import { loadPolicyFile } from "./load-policy-file.ts";
 
 const options = { approvalTimeoutMs: 60_000 };
@@ -56,12 +58,15 @@ describe("loadPolicyFile", () => {
       renotifyEveryMs: 600_000,
     });
     expect(
-      evaluatePolicy({ action: "type", text: "sudo su" }, { desktop: "d" }, policy),
+      authorizeAction({ action: "type", text: "sudo su" }, { desktop: "d", input: initialInputState }, policy),
     ).toMatchObject({
       kind: "ask",
       shadowDenied: { ruleId: "no-sudo", reason: "no" },
     });
-    expect(evaluatePolicy({ action: "screenshot" }, { desktop: "d" }, policy).kind).toBe("allow");
+    expect(
+      authorizeAction({ action: "screenshot" }, { desktop: "d", input: initialInputState }, policy)
+        .kind,
+    ).toBe("allow");
   });
 
   it("refuses malformed YAML, naming the path and the line", () => {
@@ -99,10 +104,15 @@ describe("loadPolicyFile", () => {
     );
     const policy = loadPolicyFile(path, options);
     const decide = (
-      action: Parameters<typeof evaluatePolicy>[0],
+      action: ComputerAction,
       desktop = "desktop-1",
-      previousAction?: "type",
-    ) => evaluatePolicy(action, { desktop, previousAction }, policy);
+      lastChange?: "type",
+    ) =>
+      authorizeAction(
+        action,
+        { desktop, input: { ...initialInputState, ...(lastChange ? { lastChange } : {}) } },
+        policy,
+      );
     expect(decide({ action: "screenshot" }).kind).toBe("allow");
     expect(decide({ action: "type", text: "sudo apt update" })).toMatchObject({
       kind: "deny",
@@ -115,6 +125,15 @@ describe("loadPolicyFile", () => {
       timeoutMs: 15 * 60_000,
     });
     expect(decide({ action: "key", text: "Alt+F4" }).kind).toBe("deny");
+    for (const lock of ["meta+l", "windows+l", "super_l+l"])
+      expect(decide({ action: "key", text: lock }).kind).toBe("deny");
+    expect(decide({ action: "key", text: "control_l+alt+Delete" }).kind).toBe("deny");
+    expect(decide({ action: "type", text: "rm -rf ~/x\n" })).toMatchObject({
+      kind: "ask",
+      ruleId: "terminal-commands-need-two",
+      requiredApprovals: 2,
+    });
+    expect(decide({ action: "type", text: "sudo rm -rf /\n" }).kind).toBe("deny");
     expect(decide({ action: "left_click", coordinate: [1200, 10] }, "prod").kind).toBe("deny");
     expect(decide({ action: "left_click", coordinate: [1200, 10] }, "staging")).toMatchObject({
       expiryMode: "park",

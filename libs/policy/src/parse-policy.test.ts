@@ -49,6 +49,11 @@ describe("parsePolicy", () => {
     ],
     ["a bad expiry", { ...rule, expiry: "never" }, /expiry: /],
     ["a bad desktop name", { ...rule, match: { desktops: ["Prod Box"] } }, /match\.desktops\.0: /],
+    [
+      "an unknown key name",
+      { ...rule, match: { keys: ["ctrl+Shft+s"] } },
+      /match\.keys\.0: unknown key 'Shft' in 'ctrl\+Shft\+s'/,
+    ],
   ])("refuses %s, naming the rule and field", (_label, badRule, pattern) => {
     expect(problemsOf({ rules: [badRule] })).toMatch(pattern);
   });
@@ -96,7 +101,7 @@ describe("parsePolicy", () => {
     );
     expect(policy.defaults).toMatchObject({ timeoutMs: 1_500, renotifyEveryMs: 90_000 });
     expect(policy.rules[0]).toMatchObject({ timeoutMs: 7_200_000 });
-    expect([...(policy.rules[0]?.match.keys ?? [])]).toEqual(["return"]);
+    expect(policy.rules[0]?.match.keys?.map((combo) => combo.keys)).toEqual([["return"]]);
   });
 
   it("compiles a regex once, at load time", () => {

@@ -1,6 +1,5 @@
 import { AppError } from "@deskgate/core";
 import type { z } from "zod";
-import { normalizeKeyCombo } from "./normalize-key-combo.ts";
 import type { AskSettings, Policy, PolicyMatch, PolicyOptions, PolicyRule } from "./policy.ts";
 import { defaultRenotifyEveryMs } from "./policy.ts";
 import { type PolicyFile, policyFileSchema } from "./policy-schema.ts";
@@ -16,10 +15,10 @@ export function parsePolicy(raw: unknown, options: PolicyOptions): Policy {
   if (!parsed.success) {
     throw new AppError("policy_invalid", describePolicyIssues(parsed.error, raw).join("; "));
   }
-  return compilePolicy(parsed.data, options);
+  return compilePolicy(parsed.data, options, raw);
 }
 
-function compilePolicy(file: PolicyFile, options: PolicyOptions): Policy {
+function compilePolicy(file: PolicyFile, options: PolicyOptions, source: unknown): Policy {
   const defaults: AskSettings = {
     requiredApprovals: file.defaults.approvers ?? 1,
     timeoutMs: file.defaults.timeout ?? options.approvalTimeoutMs,
@@ -30,6 +29,7 @@ function compilePolicy(file: PolicyFile, options: PolicyOptions): Policy {
     mode: file.mode,
     defaults: Object.freeze(defaults),
     rules: Object.freeze(file.rules.map((rule) => compileRule(rule, defaults))),
+    source: JSON.parse(JSON.stringify(source)) as unknown,
   });
 }
 
@@ -38,7 +38,7 @@ function compileRule(rule: RuleEntry, defaults: AskSettings): PolicyRule {
   const compiled: PolicyMatch = {
     ...(match.actions && { actions: new Set(match.actions) }),
     ...(match.textMatches && { textMatches: match.textMatches }),
-    ...(match.keys && { keys: new Set(match.keys.map(normalizeKeyCombo)) }),
+    ...(match.keys && { keys: Object.freeze([...match.keys]) }),
     ...(match.region && { region: match.region }),
     ...(match.afterAction && { afterAction: new Set(match.afterAction) }),
     ...(match.desktops && { desktops: new Set(match.desktops) }),

@@ -1,5 +1,6 @@
 import { computerActionNames, desktopNameSchema, expiryModeSchema } from "@deskgate/contracts";
 import { envDuration } from "@deskgate/core";
+import { parseKeyCombo } from "@deskgate/effects";
 import { z } from "zod";
 
 const durationHint = 'must be a duration such as "30m", "90s" or "1500ms"';
@@ -50,6 +51,19 @@ const regionSchema = z
     "must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0",
   );
 
+// Parsed with the actuator's own vocabulary: a misspelt key would otherwise be a rule that
+// never matches anything.
+const keyComboSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((text, ctx) => {
+    const parsed = parseKeyCombo(text);
+    if (parsed.ok) return parsed.combo;
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  });
+
 const approversSchema = z.number().int().min(1).max(5);
 
 // Strict objects: a misspelt field ("approver", "matches") is an error, not a silently
@@ -57,7 +71,7 @@ const approversSchema = z.number().int().min(1).max(5);
 export const policyMatchSchema = z.strictObject({
   actions: oneOrMany(actionNameSchema).optional(),
   textMatches: regexSchema.optional(),
-  keys: oneOrMany(z.string().trim().min(1)).optional(),
+  keys: oneOrMany(keyComboSchema).optional(),
   region: regionSchema.optional(),
   afterAction: oneOrMany(actionNameSchema).optional(),
   desktops: oneOrMany(desktopNameSchema).optional(),

@@ -1,4 +1,5 @@
 import type { ComputerActionName, ExpiryMode } from "@deskgate/contracts";
+import type { DesktopInputState, Effect, KeyCombo } from "@deskgate/effects";
 
 export type PolicyMode = "enforce" | "shadow";
 export type RuleDecision = "allow" | "deny" | "ask";
@@ -18,8 +19,8 @@ export interface AskSettings {
 export interface PolicyMatch {
   readonly actions?: ReadonlySet<ComputerActionName>;
   readonly textMatches?: RegExp;
-  /** Normalised key combos ("ctrl+shift+t"), see `normalizeKeyCombo`. */
-  readonly keys?: ReadonlySet<string>;
+  /** Key combinations, parsed with the same vocabulary the actuator presses. */
+  readonly keys?: readonly KeyCombo[];
   readonly region?: Region;
   readonly afterAction?: ReadonlySet<ComputerActionName>;
   readonly desktops?: ReadonlySet<string>;
@@ -36,30 +37,43 @@ export interface PolicyRule extends AskSettings {
 /** A loaded, validated policy. Build it with `parsePolicy`, `loadPolicyFile` or `defaultPolicy`. */
 export interface Policy {
   readonly mode: PolicyMode;
-  /** Ask settings for rules that set none, and for actions no rule matches. */
+  /** Ask settings for rules that set none, and for effects no rule matches. */
   readonly defaults: AskSettings;
-  /** First matching rule wins. */
+  /** First matching rule wins, effect by effect. */
   readonly rules: readonly PolicyRule[];
+  /**
+   * The rules file's content as written (JSON-safe), so another process (the bot,
+   * checking an approver's edit) can compile exactly the same policy.
+   */
+  readonly source: unknown;
 }
 
-export type PolicyDecision =
-  | { kind: "allow"; ruleId: string }
-  | { kind: "deny"; ruleId: string; reason: string }
-  | {
+/** What one rule (or the defaults) says about one effect. */
+export type EffectVerdict =
+  | { kind: "allow"; ruleId: string; effect: Effect }
+  | { kind: "deny"; ruleId: string; reason: string; effect: Effect }
+  | ({ kind: "ask"; ruleId: string; effect: Effect } & AskSettings);
+
+/**
+ * What the policy says about a whole action: deny if any effect is denied; otherwise ask
+ * if any effect asks (with the strictest ask: the most approvers); otherwise allow.
+ * `effects` holds the verdict on each effect, in order, for the card and the audit.
+ */
+export type Authorization =
+  | { kind: "allow"; ruleId: string; effects: readonly EffectVerdict[] }
+  | { kind: "deny"; ruleId: string; reason: string; effects: readonly EffectVerdict[] }
+  | ({
       kind: "ask";
       ruleId: string;
-      requiredApprovals: number;
-      timeoutMs: number;
-      expiryMode: ExpiryMode;
-      renotifyEveryMs: number;
+      effects: readonly EffectVerdict[];
       /** Shadow mode: the deny rule that would have applied, for the audit trail. */
       shadowDenied?: { ruleId: string; reason: string };
-    };
+    } & AskSettings);
 
 export interface PolicyContext {
   desktop: string;
-  /** The name of the run's previous executed action, if any. */
-  previousAction?: ComputerActionName | undefined;
+  /** The desktop's input state right before the action (pointer, held button, line). */
+  input: DesktopInputState;
 }
 
 export interface PolicyOptions {

@@ -1,68 +1,52 @@
-import type { ComputerAction } from "@deskgate/contracts";
-import { keyCombosOf } from "./normalize-key-combo.ts";
+import { comboMatches, type Effect, type KeyCombo } from "@deskgate/effects";
 import type { PolicyContext, PolicyRule, Region } from "./policy.ts";
 
-/** True when every condition the rule sets holds for this action. */
-export function ruleMatches(
-  rule: PolicyRule,
-  action: ComputerAction,
-  context: PolicyContext,
-): boolean {
+/**
+ * True when every condition the rule sets holds for this effect.
+ *
+ * A rule that allows matches narrowly; a rule that asks or denies matches broadly, so a
+ * spelling, an extra modifier or a different route to the same input can widen what is
+ * asked about but never what is let through:
+ * - `actions`: an allow rule matches the effect's kind ("type" for characters typed,
+ *   "key" for Enter or a shortcut); ask and deny rules also match the action that
+ *   produces it (`actions: [type]` covers the Enter inside `type "ls\n"`).
+ * - `keys`: allow needs the exact combination; ask and deny need the rule's keys pressed
+ *   with at least its modifiers, "Return" standing for every Enter-like combination.
+ * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
+ *   place is unknown counts as inside.
+ */
+export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyContext): boolean {
   const { match } = rule;
-  if (match.actions && !match.actions.has(action.action)) return false;
-  if (match.desktops && !match.desktops.has(context.desktop)) return false;
-  if (match.afterAction) {
-    if (context.previousAction === undefined || !match.afterAction.has(context.previousAction))
-      return false;
-  }
-  if (match.textMatches) {
-    const text = typedText(action);
-    if (text === undefined || !match.textMatches.test(text)) return false;
-  }
-  if (match.keys) {
-    const text = keyText(action);
-    if (text === undefined || !keyCombosOf(text).some((combo) => match.keys?.has(combo)))
-      return false;
-  }
-  if (match.region && !coordinatesInRegion(action, match.region, rule.decision === "allow"))
+  const broad = rule.decision !== "allow";
+  if (match.actions && !(match.actions.has(effect.kind) || (broad && match.actions.has(effect.source))))
     return false;
+  if (match.desktops && !match.desktops.has(context.desktop)) return false;
+  if (match.afterAction && !(effect.after !== undefined && match.afterAction.has(effect.after)))
+    return false;
+  if (match.textMatches && !(effect.line !== undefined && match.textMatches.test(effect.line)))
+    return false;
+  if (match.keys && !keysMatch(match.keys, effect, broad)) return false;
+  if (match.region && !inRegion(effect, match.region, broad)) return false;
   return true;
 }
 
-/** The text `textMatches` looks at: what is typed or pressed. */
-function typedText(action: ComputerAction): string | undefined {
-  switch (action.action) {
-    case "type":
-    case "key":
-    case "hold_key":
-      return action.text;
-    default:
-      return undefined;
-  }
+/** The combinations an effect presses or holds. */
+function combosOf(effect: Effect): KeyCombo[] {
+  return [effect.combo, effect.held].filter((c): c is KeyCombo => c !== undefined);
 }
 
-/** Key combos: pressed (`key`, `hold_key`) or held during a click or scroll. */
-function keyText(action: ComputerAction): string | undefined {
-  if (action.action === "type" || !("text" in action)) return undefined;
-  return action.text;
+function keysMatch(keys: readonly KeyCombo[], effect: Effect, broad: boolean): boolean {
+  const pressed = combosOf(effect);
+  return keys.some((rule) =>
+    pressed.some((combo) => comboMatches(rule, combo, broad ? "covering" : "exact")),
+  );
 }
 
-function coordinatesOf(action: ComputerAction): ReadonlyArray<readonly [number, number]> {
-  if (action.action === "left_click_drag") return [action.start_coordinate, action.coordinate];
-  if ("coordinate" in action && action.coordinate) return [action.coordinate];
-  return [];
-}
-
-/**
- * An `allow` rule needs every coordinate inside (a drag that leaves the region is not
- * allowed by it); `ask`/`deny` rules need any (a drag into a forbidden region is caught).
- * An action without coordinates (a click at the current pointer) never matches a region:
- * the policy cannot know where the pointer is.
- */
-function coordinatesInRegion(action: ComputerAction, region: Region, requireAll: boolean): boolean {
-  const points = coordinatesOf(action);
-  if (points.length === 0) return false;
+function inRegion(effect: Effect, region: Region, broad: boolean): boolean {
+  const points = effect.points ?? [];
+  if (points.length === 0 && !effect.unknownPoint) return false;
+  if (effect.unknownPoint) return broad;
   const [x0, y0, x1, y1] = region;
   const inside = ([x, y]: readonly [number, number]) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
-  return requireAll ? points.every(inside) : points.some(inside);
+  return broad ? points.some(inside) : points.every(inside);
 }

@@ -9,7 +9,8 @@ import {
 } from "@deskgate/agent";
 import type { ApprovalBackend } from "@deskgate/approvals";
 import type { RunSummary } from "@deskgate/contracts";
-import { type Computer, validateAction } from "@deskgate/desktop";
+import type { Computer } from "@deskgate/desktop";
+import { validateAction } from "@deskgate/effects";
 import type { RunAgent, RunAgentResult } from "./run-agent.ts";
 
 export interface ClaudeRunAgentDeps {

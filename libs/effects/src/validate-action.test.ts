@@ -1,7 +1,7 @@
 import { type ComputerAction, computerActionNames, maxTypeTextLength } from "@deskgate/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseKeySequence } from "./key-names.ts";
+import { parseKeySequence } from "./key-combo.ts";
 import { validateAction } from "./validate-action.ts";
 
 const screen = { width: 1280, height: 720 };
@@ -36,6 +36,14 @@ describe("validateAction", () => {
     [{ action: "mouse_move" }, /invalid mouse_move input: coordinate: /],
     [{ action: "key", text: "ctrl+Hyperr" }, /unknown key 'Hyperr' in 'ctrl\+Hyperr'/],
     [{ action: "type", text: "rm -rf /\u001b[A" }, /control characters/],
+    [{ action: "type", text: "ls\u0003" }, /control characters/],
+    [{ action: "type", text: "ls\r" }, /control characters/],
+    [{ action: "type", text: "caf\u0085e" }, /control characters/],
+    [{ action: "type", text: "a\ud800b" }, /not well-formed Unicode/],
+    [{ action: "key", text: "ctrl+Shft+s" }, /unknown key 'Shft' in 'ctrl\+Shft\+s'/],
+    [{ action: "left_click", coordinate: [1, 1], text: "\udfff" }, /not well-formed Unicode/],
+    [{ action: "scroll", scroll_direction: "sideways", scroll_amount: 3 }, /invalid scroll input/],
+    [{ action: "zoom", region: [0, 0, 1281, 10] }, /region end \[1280, 9\] is outside/],
     [{ action: "scroll", scroll_direction: "down", scroll_amount: -3 }, /scroll_amount/],
     [{ action: "type", text: "x".repeat(1_000_000) }, /text/],
     [{ action: "type", text: "" }, /invalid type input: text/],
@@ -77,6 +85,7 @@ describe("validateAction", () => {
         text: fc.oneof(
           fc.string(),
           fc.constantFrom("ctrl+s", "Return", "shift", "ctrl+Hyperr", "a\u0007b", "ok\n"),
+          fc.constantFrom("\ud800", "ok\udc00", "\u0085", "\u202e"),
         ),
         region: fc.tuple(fc.nat(1500), fc.nat(900), fc.nat(1500), fc.nat(900)),
         scroll_direction: fc.constantFrom("up", "down", "sideways"),
@@ -117,6 +126,9 @@ function expectActuatable(action: ComputerAction): void {
     expect(action.text.length).toBeGreaterThan(0);
     expect(action.text.length).toBeLessThanOrEqual(maxTypeTextLength);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the forbidden set itself
-    expect(action.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(action.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  }
+  if ("text" in action && action.text !== undefined) {
+    expect(action.text.isWellFormed()).toBe(true);
   }
 }

@@ -5,22 +5,31 @@ import {
   computerActionSchema,
   formatIssues,
 } from "@deskgate/contracts";
-import type { ScreenSize } from "./computer.ts";
-import { parseKeySequence } from "./key-names.ts";
+import { parseKeySequence } from "./key-combo.ts";
+
+/** A screen's size in the model's pixels. */
+export interface ScreenSize {
+  width: number;
+  height: number;
+}
 
 export type ActionValidation =
   | { ok: true; action: ComputerAction }
   | { ok: false; message: string };
 
-// Control characters other than tab and newline could drive a terminal in ways an
-// approver cannot see on the card.
+// C0 controls other than tab and newline, DEL and the C1 controls could drive a terminal
+// in ways an approver cannot see on the card (ESC sequences, ETX, a bare CR).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const forbiddenControl = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const forbiddenControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /**
- * The model's tool input → an action that is safe to show and to actuate: schema-valid,
- * every coordinate inside the model's screen, every key name known. Messages are written
- * for the model, which gets them back as an error tool_result.
+ * Any proposed or edited action → an action that is safe to show, to judge and to
+ * actuate: schema-valid, every coordinate inside the screen (refused, never clamped),
+ * every key name known, no control characters but tab and newline, well-formed Unicode
+ * (a lone UTF-16 surrogate cannot be stored, shown or typed). Every path that leads to
+ * actuation uses this one check: the model's proposal, an approver's edit, a plan.
+ * Messages are written for whoever proposed it (the model gets them as a tool error; an
+ * approver sees them in the edit form).
  */
 export function validateAction(input: unknown, screen: ScreenSize): ActionValidation {
   const name =
@@ -28,10 +37,8 @@ export function validateAction(input: unknown, screen: ScreenSize): ActionValida
       ? (input as { action?: unknown }).action
       : undefined;
   if (typeof name !== "string" || !(computerActionNames as readonly string[]).includes(name)) {
-    return {
-      ok: false,
-      message: `${typeof name === "string" ? `unknown action '${name}'` : "missing action"}; valid actions: ${computerActionNames.join(", ")}`,
-    };
+    const what = typeof name === "string" ? `unknown action '${name}'` : "missing action";
+    return { ok: false, message: `${what}; valid actions: ${computerActionNames.join(", ")}` };
   }
   const parsed = computerActionSchema.safeParse(input);
   if (!parsed.success)
@@ -41,16 +48,21 @@ export function validateAction(input: unknown, screen: ScreenSize): ActionValida
   return problem ? { ok: false, message: problem } : { ok: true, action };
 }
 
-function coordinateProblem(action: ComputerAction, screen: ScreenSize): string | undefined {
+/** Every coordinate an action names, with the field it came from. */
+export function coordinatesOf(action: ComputerAction): Array<[string, Coordinate]> {
   const points: Array<[string, Coordinate]> = [];
   if ("coordinate" in action && action.coordinate) points.push(["coordinate", action.coordinate]);
   if (action.action === "left_click_drag")
     points.push(["start_coordinate", action.start_coordinate]);
   if (action.action === "zoom") {
-    points.push(["region start", [action.region[0], action.region[1]]]);
-    points.push(["region end", [action.region[2] - 1, action.region[3] - 1]]);
+    const [x0, y0, x1, y1] = action.region;
+    points.push(["region start", [x0, y0]], ["region end", [x1 - 1, y1 - 1]]);
   }
-  for (const [field, [x, y]] of points) {
+  return points;
+}
+
+function coordinateProblem(action: ComputerAction, screen: ScreenSize): string | undefined {
+  for (const [field, [x, y]] of coordinatesOf(action)) {
     if (x >= screen.width || y >= screen.height) {
       return `${field} [${x}, ${y}] is outside the ${screen.width}×${screen.height} screen (x < ${screen.width}, y < ${screen.height})`;
     }
@@ -59,6 +71,9 @@ function coordinateProblem(action: ComputerAction, screen: ScreenSize): string |
 }
 
 function textProblem(action: ComputerAction): string | undefined {
+  if (!("text" in action) || action.text === undefined) return undefined;
+  if (!action.text.isWellFormed())
+    return "text is not well-formed Unicode (it holds a lone UTF-16 surrogate)";
   switch (action.action) {
     case "type":
       return forbiddenControl.test(action.text)
@@ -71,17 +86,9 @@ function textProblem(action: ComputerAction): string | undefined {
         ? undefined
         : `${parsed.message}; use xdotool key names such as ctrl+s, Return, alt+Tab`;
     }
-    case "left_click":
-    case "right_click":
-    case "middle_click":
-    case "double_click":
-    case "triple_click":
-    case "scroll": {
-      if (action.text === undefined) return undefined;
+    default: {
       const parsed = parseKeySequence(action.text);
       return parsed.ok ? undefined : `held keys: ${parsed.message}`;
     }
-    default:
-      return undefined;
   }
 }

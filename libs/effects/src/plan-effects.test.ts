@@ -1,0 +1,118 @@
+import type { ComputerAction } from "@deskgate/contracts";
+import { describe, expect, it } from "vitest";
+import { type DesktopInputState, initialInputState } from "./input-state.ts";
+import { formatCombo } from "./key-combo.ts";
+import { planEffects } from "./plan-effects.ts";
+
+const state = (partial: Partial<DesktopInputState> = {}): DesktopInputState => ({
+  ...initialInputState,
+  ...partial,
+});
+
+/** Effects as short strings: "type:ls", "key:return", "left_click@(5,5)". */
+function summary(action: ComputerAction, before = state()): string[] {
+  return planEffects(action, before).effects.map((effect) => {
+    const what = effect.combo ? formatCombo(effect.combo) : (effect.text ?? "");
+    const where = effect.points?.length ? `@${effect.points.map((p) => `(${p})`).join("→")}` : "";
+    const times = effect.presses && effect.presses > 1 ? `×${effect.presses}` : "";
+    const held = effect.held ? `+held:${formatCombo(effect.held)}` : "";
+    return `${effect.kind}:${what}${times}${where}${held}`;
+  });
+}
+
+describe("planEffects", () => {
+  it("types text, pressing Return for a newline and Tab for a tab", () => {
+    expect(summary({ action: "type", text: "one\ntwo\tthree\n" })).toEqual([
+      "type:one",
+      "key:return",
+      "type:two",
+      "key:tab",
+      "type:three",
+      "key:return",
+    ]);
+  });
+
+  it("reads letters pressed as keys as typing, and a shortcut as a key", () => {
+    expect(summary({ action: "key", text: "s u d o space ctrl+c Return" })).toEqual([
+      "type:s",
+      "type:u",
+      "type:d",
+      "type:o",
+      "type:space",
+      "key:ctrl+c",
+      "key:return",
+    ]);
+  });
+
+  it("presses a key sequence `repeat` times", () => {
+    expect(summary({ action: "key", text: "Tab", repeat: 3 })).toEqual([
+      "key:tab",
+      "key:tab",
+      "key:tab",
+    ]);
+  });
+
+  it("counts key repeat while a key is held", () => {
+    const [effect] = planEffects({ action: "hold_key", text: "a", duration: 2 }, state()).effects;
+    expect(effect).toMatchObject({ kind: "type", presses: 35, text: "a".repeat(35), seconds: 2 });
+    expect(summary({ action: "hold_key", text: "ctrl", duration: 2 })).toEqual(["hold_key:ctrl"]);
+    expect(summary({ action: "hold_key", text: "Return", duration: 1 })).toEqual([
+      "key:return×10",
+    ]);
+  });
+
+  it("resolves pointer-relative actions to the pointer, and types letters held during a click", () => {
+    const at = state({ pointer: [40, 50] });
+    expect(summary({ action: "left_click" }, at)).toEqual(["left_click:@(40,50)"]);
+    expect(summary({ action: "left_click", coordinate: [1, 2], text: "shift+a" }, at)).toEqual([
+      "type:shift+a",
+      "left_click:@(1,2)+held:shift+a",
+    ]);
+    expect(
+      summary({ action: "scroll", scroll_direction: "up", scroll_amount: 2, text: "ctrl" }, at),
+    ).toEqual(["scroll:@(40,50)+held:ctrl"]);
+    const unknown = planEffects({ action: "left_click" }, state()).effects[0];
+    expect(unknown).toMatchObject({ kind: "left_click", points: [], unknownPoint: true });
+  });
+
+  it("reads a move with the left button held as a drag", () => {
+    const down = planEffects({ action: "left_mouse_down", coordinate: [10, 10] }, state());
+    expect(down.after).toMatchObject({ leftButtonHeld: true, pointer: [10, 10] });
+    expect(summary({ action: "mouse_move", coordinate: [90, 90] }, down.after)).toEqual([
+      "left_click_drag:@(10,10)→(90,90)",
+    ]);
+    expect(summary({ action: "left_mouse_up", coordinate: [95, 95] }, down.after)).toEqual([
+      "left_click_drag:@(10,10)→(95,95)",
+      "left_mouse_up:@(95,95)",
+    ]);
+    expect(summary({ action: "mouse_move", coordinate: [90, 90] })).toEqual([
+      "mouse_move:@(90,90)",
+    ]);
+  });
+
+  it("keeps the typed line across actions, clears it on Enter and on a pointer press", () => {
+    let input = state();
+    for (const text of ["su", "do l"]) input = planEffects({ action: "type", text }, input).after;
+    expect(input.line).toBe("sudo l");
+    const enter = planEffects({ action: "key", text: "s Return" }, input);
+    expect(enter.effects.at(-1)).toMatchObject({ kind: "key", line: "sudo ls\n" });
+    expect(enter.after.line).toBe("");
+    const backspace = planEffects({ action: "key", text: "BackSpace BackSpace" }, state({ line: "lsx" }));
+    expect(backspace.after.line).toBe("l");
+    expect(planEffects({ action: "left_click", coordinate: [1, 1] }, state({ line: "x" })).after.line).toBe("");
+  });
+
+  it("remembers the last change; look-only steps and plain moves do not count", () => {
+    let input = planEffects({ action: "type", text: "rm -rf ~/x" }, state()).after;
+    for (const look of [
+      { action: "wait", duration: 1 },
+      { action: "screenshot" },
+      { action: "zoom", region: [0, 0, 10, 10] },
+      { action: "cursor_position" },
+      { action: "mouse_move", coordinate: [3, 3] },
+    ] as ComputerAction[])
+      input = planEffects(look, input).after;
+    const [enter] = planEffects({ action: "key", text: "Return" }, input).effects;
+    expect(enter).toMatchObject({ kind: "key", after: "type" });
+  });
+});

@@ -1,0 +1,75 @@
+import type { ComputerAction } from "@deskgate/contracts";
+import { type Effect, planEffects } from "@deskgate/effects";
+import type {
+  AskSettings,
+  Authorization,
+  EffectVerdict,
+  Policy,
+  PolicyContext,
+} from "./policy.ts";
+import { defaultRuleId } from "./policy.ts";
+import { ruleMatches } from "./rule-matches.ts";
+
+/**
+ * The one authorisation step: what the policy says about an action, judged by its
+ * effects on the desktop (see `planEffects`), not by how the model spelled it. Every path
+ * to the desktop calls this right before actuation — a proposal, an approver's edit, a
+ * trust window, a resumed run. Each effect gets the first rule that matches it (no match:
+ * ask with the defaults); deny wins over ask, ask over allow, and the strictest ask (most
+ * approvers, then the first) sets how to ask. In shadow mode a deny asks instead and
+ * carries the would-be denial.
+ */
+export function authorizeAction(
+  action: ComputerAction,
+  context: PolicyContext,
+  policy: Policy,
+): Authorization {
+  const { effects } = planEffects(action, context.input);
+  const verdicts = effects.map((effect) => judgeEffect(effect, context, policy));
+  // An action that does nothing the vocabulary knows is asked about, never waved through.
+  if (verdicts.length === 0) return { kind: "ask", ruleId: defaultRuleId, effects: [], ...policy.defaults };
+  const denied = verdicts.find((v) => v.kind === "deny");
+  if (denied && policy.mode === "enforce")
+    return { kind: "deny", ruleId: denied.ruleId, reason: denied.reason, effects: verdicts };
+  const asks = verdicts.filter((v): v is Extract<EffectVerdict, { kind: "ask" }> => v.kind === "ask");
+  if (denied) {
+    const rule = policy.rules.find((r) => r.id === denied.ruleId)!;
+    return {
+      ...strictest([...asks, { kind: "ask", ruleId: rule.id, effect: denied.effect, ...settingsOf(rule) }]),
+      effects: verdicts,
+      shadowDenied: { ruleId: denied.ruleId, reason: denied.reason },
+    };
+  }
+  if (asks.length > 0) return { ...strictest(asks), effects: verdicts };
+  return { kind: "allow", ruleId: verdicts[0]!.ruleId, effects: verdicts };
+}
+
+function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): EffectVerdict {
+  const rule = policy.rules.find((candidate) => ruleMatches(candidate, effect, context));
+  if (!rule) return { kind: "ask", ruleId: defaultRuleId, effect, ...policy.defaults };
+  switch (rule.decision) {
+    case "allow":
+      return { kind: "allow", ruleId: rule.id, effect };
+    case "deny":
+      return { kind: "deny", ruleId: rule.id, reason: rule.reason, effect };
+    case "ask":
+      return { kind: "ask", ruleId: rule.id, effect, ...settingsOf(rule) };
+  }
+}
+
+function settingsOf(settings: AskSettings): AskSettings {
+  return {
+    requiredApprovals: settings.requiredApprovals,
+    timeoutMs: settings.timeoutMs,
+    expiryMode: settings.expiryMode,
+    renotifyEveryMs: settings.renotifyEveryMs,
+  };
+}
+
+function strictest(
+  asks: ReadonlyArray<Extract<EffectVerdict, { kind: "ask" }>>,
+): { kind: "ask"; ruleId: string } & AskSettings {
+  let best = asks[0]!;
+  for (const ask of asks) if (ask.requiredApprovals > best.requiredApprovals) best = ask;
+  return { kind: "ask", ruleId: best.ruleId, ...settingsOf(best) };
+}
