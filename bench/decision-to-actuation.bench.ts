@@ -2,6 +2,7 @@ import type { ApprovalGate } from "@deskgate/agent";
 import { createApprovalBackend, createDeadlineWorker } from "@deskgate/approvals";
 import type { RunRequest } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
+import { createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import { connectRedis, type Redis } from "@deskgate/redis";
@@ -63,8 +64,7 @@ const worker = await startDesktopWorker({
     return result;
   },
   renderApprovalImage: async (shot) => shot.png,
-  screenDifference: async () => 0,
-  screenChangeThreshold: 0.02,
+  screenBinding: createScreenBinding(),
   logger,
 });
 const backend = createApprovalBackend(connect(), logger);
@@ -97,6 +97,7 @@ for (let i = 0; i < decisions; i += 1) {
     verdict: "approve",
     by: { userId: "U2" },
     at: new Date().toISOString(),
+    version: 1,
   });
   await done;
   latencies.push(actuatedAt.get(request.runId)! - clicked);

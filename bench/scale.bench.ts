@@ -126,6 +126,7 @@ await Promise.all(
       verdict: "approve",
       by: { userId: "U0BOB" },
       at: new Date().toISOString(),
+      version: 1,
     }),
   ),
 );

@@ -172,12 +172,17 @@ describe("fault injection", () => {
             const pauseMs = Math.floor(rand() * 300);
             if (killWhileWaiting) await kill(killWhileWaiting, pauseMs);
             const result = await retrying(() =>
-              backend.runDesk.decide(approvalId, {
-                verdict,
-                by: { userId: "U0BOB" },
-                at: new Date().toISOString(),
-                ...(verdict === "deny" ? { reason: "not this one" } : {}),
-              }),
+              backend.runDesk.decide(
+                approvalId,
+                verdict === "deny"
+                  ? {
+                      verdict,
+                      by: { userId: "U0BOB" },
+                      at: new Date().toISOString(),
+                      reason: "not this one",
+                    }
+                  : { verdict, by: { userId: "U0BOB" }, at: new Date().toISOString(), version: 1 },
+              ),
             );
             if (result.kind === "decided" || result.kind === "already_decided") {
               decided.set(approvalId, result.state.outcome!.status as "approved" | "denied");

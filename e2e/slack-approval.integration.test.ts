@@ -122,7 +122,7 @@ describe("approving from Slack", () => {
     });
     expect(JSON.parse(String(opened.args.view))).toMatchObject({
       callback_id: "approval.deny_reason",
-      private_metadata: approvalId,
+      private_metadata: `${approvalId}@1`,
     });
     const ack = await slack.send({
       type: "interactive",
@@ -284,7 +284,7 @@ describe("approving from Slack", () => {
         user: { id: "U0BOB" },
         view: {
           callback_id: "approval.deny_reason",
-          private_metadata: approvalId,
+          private_metadata: `${approvalId}@1`,
           state: { values: {} },
         },
       },

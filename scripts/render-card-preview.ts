@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { ApprovalState } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { annotateScreenshot, createNutComputer } from "@deskgate/desktop";
+import { actionFingerprint } from "@deskgate/effects";
 import { startTypingTarget } from "@deskgate/test-support/x-probe";
 import { startXvfb } from "@deskgate/test-support/xvfb-display";
 import sharp from "sharp";
@@ -37,6 +38,15 @@ const state: ApprovalState = {
     ruleId: "desktop-actions-ask",
   },
   status: "pending",
+  versions: [
+    {
+      number: 1,
+      action,
+      fingerprint: actionFingerprint(action),
+      requiredApprovals: 1,
+      at: "2026-11-25T14:02:18.000Z",
+    },
+  ],
   approvals: [],
 };
 const card = approvalCard(state, {});

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createApprovalBackend } from "@deskgate/approvals";
 import { createLogger } from "@deskgate/core";
-import { annotateScreenshot } from "@deskgate/desktop";
+import { annotateScreenshot, createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import { connectRedis } from "@deskgate/redis";
@@ -39,8 +39,7 @@ for (const desktop of desktops) {
       }),
       // As the real worker does: the card image is the annotated screenshot as JPEG.
       renderApprovalImage: (shot, action) => annotateScreenshot(shot, action, { format: "jpeg" }),
-      screenDifference: async () => 0,
-      screenChangeThreshold: 0.02,
+      screenBinding: createScreenBinding(),
       logger,
     }),
   );

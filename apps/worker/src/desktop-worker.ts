@@ -1,11 +1,17 @@
-import { type ApprovalBackend, createDeadlineWorker, DesktopLease } from "@deskgate/approvals";
-import { type ComputerAction, desktopRunQueueName, queueNames } from "@deskgate/contracts";
+import {
+  type ApprovalBackend,
+  createDeadlineWorker,
+  DesktopLease,
+  redisKeys,
+} from "@deskgate/approvals";
+import { desktopRunQueueName, queueNames } from "@deskgate/contracts";
 import { type Logger, settleWithin } from "@deskgate/core";
-import type { Computer, Screenshot } from "@deskgate/desktop";
+import type { Computer } from "@deskgate/desktop";
 import type { Policy } from "@deskgate/policy";
 import { createWorker, type Worker } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
-import { RedisApprovalGate } from "./gate/redis-approval-gate.ts";
+import { DesktopInputStore } from "./gate/desktop-input-store.ts";
+import { RedisApprovalGate, type RedisApprovalGateDeps } from "./gate/redis-approval-gate.ts";
 import { createClaimRunProcessor } from "./handlers/claim-run-job.ts";
 import type { RunAgent } from "./handlers/run-agent.ts";
 import { createRunAgentProcessor } from "./handlers/run-agent-job.ts";
@@ -18,9 +24,8 @@ export interface DesktopWorkerDeps {
   policy: Policy;
   computer: Computer;
   runAgent: RunAgent;
-  renderApprovalImage: (screenshot: Screenshot, action: ComputerAction) => Promise<Buffer>;
-  screenDifference: (before: Buffer, after: Buffer) => Promise<number>;
-  screenChangeThreshold: number;
+  renderApprovalImage: RedisApprovalGateDeps["renderApprovalImage"];
+  screenBinding: RedisApprovalGateDeps["screenBinding"];
   logger: Logger;
   /** BullMQ lock duration for a running run: how soon a dead worker's run is picked up again. */
   lockDurationMs?: number;
@@ -38,6 +43,13 @@ export interface DesktopWorker {
  * claims runs while the desktop is free), and approval deadlines.
  */
 export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<DesktopWorker> {
+  // The bot judges an approver's edit with the policy this desktop enforces.
+  await deps.backend.redis.set(
+    redisKeys.desktopPolicy(deps.desktop),
+    JSON.stringify({ source: deps.policy.source }),
+  );
+  // Nothing is held on a desktop whose worker just started (its input was released).
+  await new DesktopInputStore(deps.backend.redis, deps.desktop).released();
   const lease = new DesktopLease(deps.backend.redis, deps.desktop);
   let shared: Worker | undefined;
   const onLeaseChange = (held: boolean) => {
@@ -63,8 +75,7 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
           job,
           token,
           renderApprovalImage: deps.renderApprovalImage,
-          screenDifference: deps.screenDifference,
-          screenChangeThreshold: deps.screenChangeThreshold,
+          screenBinding: deps.screenBinding,
           logger: deps.logger,
         }),
     }),

@@ -4,6 +4,7 @@ import { AppError, ConfigError, createLogger, runMain, ShutdownSequence } from "
 import {
   annotateScreenshot,
   createNutComputer,
+  createScreenBinding,
   screenDifference,
   settlingComputer,
 } from "@deskgate/desktop";
@@ -64,10 +65,15 @@ runMain(async () => {
       ...(config.desktopNotes ? { desktopNotes: config.desktopNotes } : {}),
       onActionOutcome: (outcome) => metrics.actionsTotal.inc({ outcome }),
     }),
-    renderApprovalImage: (screenshot, action) =>
-      annotateScreenshot(screenshot, action, { format: "jpeg" }),
-    screenDifference,
-    screenChangeThreshold: config.screenChangeThreshold,
+    renderApprovalImage: (screenshot, action, pointer) =>
+      annotateScreenshot(screenshot, action, {
+        format: "jpeg",
+        ...(pointer ? { cursor: pointer } : {}),
+      }),
+    screenBinding: createScreenBinding({
+      wholeScreen: config.screenChangeThreshold,
+      aroundTarget: config.screenChangeNearTarget,
+    }),
     logger,
   });
   shutdown.add("queue workers", () => worker.close());

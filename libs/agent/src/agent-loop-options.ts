@@ -1,10 +1,10 @@
 import type { Logger } from "@deskgate/core";
 import type { Computer } from "@deskgate/desktop";
+import type { ActionValidation, ScreenSize } from "@deskgate/effects";
 import type { AgentModel } from "./agent-model.ts";
 import type { ApprovalGate } from "./approval-gate.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import type { RunState } from "./run-state.ts";
-import type { ActionValidation, ScreenSize } from "@deskgate/effects";
 
 export interface RunLimits {
   /** Actions proposed (valid or not) before the run stops. */

@@ -1,6 +1,6 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { validateAction } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
+import { validateAction } from "@deskgate/effects";
 import { type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
 import { afterEach, describe, expect, it } from "vitest";
 import { removedScreenshotText } from "./conversation.ts";

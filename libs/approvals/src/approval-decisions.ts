@@ -1,5 +1,11 @@
 import type { AuditLog } from "@deskgate/audit";
-import type { Actor, ApprovalState, Decision } from "@deskgate/contracts";
+import {
+  type Actor,
+  type ApprovalState,
+  currentVersion,
+  type Decision,
+  votesForCurrent,
+} from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
 import { enqueue, wakeJob } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
@@ -47,9 +53,14 @@ export class ApprovalDecisions {
           approvalId,
           step: result.state.request.step,
           by: decision.by,
+          version: currentVersion(result.state).number,
         });
         return { kind: "recorded", state: result.state };
+      case "edited":
+        await this.auditEdit(result.state);
+        return { kind: "edited", state: result.state };
       case "duplicate_approver":
+      case "stale_version":
         return { kind: result.kind, state: result.state };
       case "already_decided":
         // The decider may have died (or Redis gone) between the decision and its follow-ups.
@@ -144,6 +155,59 @@ export class ApprovalDecisions {
     );
   }
 
+  /** The latest version's edit, once per version. */
+  private async auditEdit(state: ApprovalState): Promise<void> {
+    const { request } = state;
+    const version = currentVersion(state);
+    if (!version.editedBy) return;
+    await this.deps.audit.appendOnce(
+      {
+        type: "approval.edited",
+        runId: request.runId,
+        at: version.at,
+        approvalId: request.approvalId,
+        step: request.step,
+        by: version.editedBy,
+        version,
+      },
+      `edit:${request.approvalId}:${version.number}`,
+    );
+  }
+
+  /**
+   * "Approve for 10 min" on the approved version opens a trust window: the voter's single
+   * approval stands for the run's next actions that need one approver, until it closes.
+   * Whoever asked for the longest window is recorded as its owner.
+   */
+  private async openTrustWindows(state: ApprovalState): Promise<void> {
+    const { request, outcome } = state;
+    if (outcome?.status !== "approved") return;
+    const asked = votesForCurrent(state).filter((vote) => vote.trustWindowMs !== undefined);
+    const longest = asked.sort((a, b) => (b.trustWindowMs ?? 0) - (a.trustWindowMs ?? 0))[0];
+    if (!longest?.trustWindowMs) return;
+    const until = new Date(outcome.at).getTime() + longest.trustWindowMs;
+    await this.deps.audit.appendOnce(
+      {
+        type: "trust_window.opened",
+        runId: request.runId,
+        at: outcome.at,
+        approvalId: request.approvalId,
+        step: request.step,
+        by: longest.by,
+        until: new Date(until).toISOString(),
+      },
+      `trust:${request.approvalId}`,
+    );
+    const remainingMs = until - this.now().getTime();
+    if (remainingMs <= 0) return;
+    await this.deps.redis.set(
+      redisKeys.trustWindow(request.runId),
+      JSON.stringify({ until, by: longest.by }),
+      "PX",
+      remainingMs,
+    );
+  }
+
   /**
    * The decision's audit record, once per request however many callers race to write it
    * (and the trust window it opens).
@@ -164,26 +228,21 @@ export class ApprovalDecisions {
     );
     switch (outcome.status) {
       case "approved":
+        // An edit that decided the request in one step is on record before the grant.
+        if (outcome.version > 1) await this.auditEdit(state);
         await this.deps.audit.appendOnce(
           {
             ...base,
             type: "approval.granted",
             approvers: outcome.approvals.map((a) => a.by),
             latencyMs,
-            ...(outcome.editedAction ? { editedAction: outcome.editedAction } : {}),
-            ...(outcome.trustWindowMs ? { trustWindowMs: outcome.trustWindowMs } : {}),
+            version: outcome.version,
+            action: outcome.action,
+            fingerprint: outcome.fingerprint,
           },
           once,
         );
-        if (outcome.trustWindowMs) {
-          const until = new Date(outcome.at).getTime() + outcome.trustWindowMs;
-          await this.deps.redis.set(
-            redisKeys.trustUntil(request.runId),
-            String(until),
-            "PX",
-            outcome.trustWindowMs,
-          );
-        }
+        await this.openTrustWindows(state);
         break;
       case "denied":
         await this.deps.audit.appendOnce(

@@ -7,6 +7,7 @@ import {
   type Decision,
   parseOrThrow,
 } from "@deskgate/contracts";
+import { actionFingerprint } from "@deskgate/effects";
 import type { Redis } from "@deskgate/redis";
 import { redisKeys } from "./redis-keys.ts";
 
@@ -23,7 +24,9 @@ export type TransitionResult =
         | "duplicate_approver"
         | "already_decided"
         | "parked"
-        | "unchanged";
+        | "unchanged"
+        | "edited"
+        | "stale_version";
       state: ApprovalState;
     }
   | { kind: "not_found" };
@@ -40,13 +43,25 @@ export class ApprovalStore {
 
   /** Stores a new pending request; returns the existing state if the id is taken. */
   async create(request: ApprovalRequest): Promise<ApprovalState> {
-    const state: ApprovalState = { request, status: "pending", approvals: [] };
-    const ttlMs = new Date(request.expiresAt).getTime() - Date.now() + retentionMs;
+    const state: ApprovalState = {
+      request,
+      status: "pending",
+      versions: [
+        {
+          number: 1,
+          action: request.action,
+          fingerprint: actionFingerprint(request.action),
+          requiredApprovals: request.requiredApprovals,
+          at: request.requestedAt,
+        },
+      ],
+      approvals: [],
+    };
     const created = await this.redis.set(
       redisKeys.approval(request.approvalId),
       JSON.stringify(state),
       "PX",
-      Math.max(ttlMs, 60_000),
+      approvalRetentionMs(request, new Date()),
       "NX",
     );
     if (created === "OK") return state;
@@ -100,6 +115,14 @@ function parseState(raw: string): ApprovalState {
   const data = JSON.parse(raw) as { approvals?: unknown };
   if (!Array.isArray(data.approvals)) data.approvals = [];
   return parseOrThrow(approvalStateSchema, data, "stored approval");
+}
+
+/**
+ * How long a request (and what belongs to it: its card image, its screen baseline) is kept:
+ * until a week after its deadline, so a parked request can still be decided and compared.
+ */
+export function approvalRetentionMs(request: ApprovalRequest, now: Date): number {
+  return Math.max(new Date(request.expiresAt).getTime() - now.getTime() + retentionMs, 60_000);
 }
 
 /** One deterministic id per run step (and attempt, when the screen changed): a resumed run finds its request. */

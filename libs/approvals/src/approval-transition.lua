@@ -1,6 +1,9 @@
 -- Atomically applies one event to a stored approval (JSON at KEYS[1]).
 -- ARGV[1]: the event as JSON: {kind = "decide" | "expire" | "park" | "cancel", ...}.
 -- Returns {result, stateJson}. Only pending/parked requests change; the first decision wins.
+-- Votes are bound to versions of the action: an approval names the version its voter saw
+-- and is refused as stale when the card shows a newer one; an edit adds a version that
+-- carries the editor's vote; only distinct voters of the latest version make its quorum.
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'not_found', ''} end
 local state = cjson.decode(raw)
@@ -8,9 +11,12 @@ if state.status == 'decided' then return {'already_decided', raw} end
 local event = cjson.decode(ARGV[1])
 local approvals = state.approvals
 if type(approvals) ~= 'table' or next(approvals) == nil then approvals = {} end
+local versions = state.versions
+local current = versions[#versions]
 
 local function save(result)
   state.approvals = approvals
+  state.versions = versions
   local out = cjson.encode(state)
   redis.call('SET', KEYS[1], out, 'KEEPTTL')
   return {result, out}
@@ -33,21 +39,57 @@ if event.kind == 'cancel' then
 end
 
 local decision = event.decision
+-- Deny wins: one permitted "no" ends the request, whatever version its author saw.
 if decision.verdict == 'deny' then
   state.status = 'decided'
   state.outcome = {status = 'denied', by = decision.by, at = decision.at, reason = decision.reason}
   return save('decided')
 end
-for _, approval in ipairs(approvals) do
-  if approval.by.userId == decision.by.userId then return {'duplicate_approver', raw} end
+
+local function votesFor(number)
+  local seen, list = {}, {}
+  for _, vote in ipairs(approvals) do
+    if vote.version == number and not seen[vote.by.userId] then
+      seen[vote.by.userId] = true
+      table.insert(list, vote)
+    end
+  end
+  return list
 end
-table.insert(approvals, {by = decision.by, at = decision.at})
-if #approvals >= state.request.requiredApprovals then
-  state.status = 'decided'
-  state.outcome = {
-    status = 'approved', approvals = approvals, at = decision.at,
-    editedAction = decision.editedAction, trustWindowMs = decision.trustWindowMs,
+
+local function decideIfQuorum(result)
+  local votes = votesFor(current.number)
+  if #votes >= current.requiredApprovals then
+    state.status = 'decided'
+    state.outcome = {
+      status = 'approved', version = current.number, action = current.action,
+      fingerprint = current.fingerprint, approvals = votes, at = decision.at,
+    }
+    return save('decided')
+  end
+  return save(result)
+end
+
+if decision.verdict == 'edit' then
+  if decision.basedOn ~= current.number then return {'stale_version', raw} end
+  current = {
+    number = current.number + 1, action = decision.action, fingerprint = decision.fingerprint,
+    requiredApprovals = decision.requiredApprovals, at = decision.at, editedBy = decision.by,
+    ruleId = decision.ruleId,
   }
-  return save('decided')
+  table.insert(versions, current)
+  table.insert(approvals, {by = decision.by, at = decision.at, version = current.number})
+  return decideIfQuorum('edited')
 end
-return save('recorded')
+
+if decision.version ~= current.number then return {'stale_version', raw} end
+for _, vote in ipairs(approvals) do
+  if vote.version == current.number and vote.by.userId == decision.by.userId then
+    return {'duplicate_approver', raw}
+  end
+end
+table.insert(approvals, {
+  by = decision.by, at = decision.at, version = current.number,
+  trustWindowMs = decision.trustWindowMs,
+})
+return decideIfQuorum('recorded')

@@ -6,8 +6,14 @@ export const redisKeys = {
   run: (runId: string) => `dg:run:${runId}`,
   runIndex: "dg:runs",
   cancel: (runId: string) => `dg:run:${runId}:cancel`,
-  trustUntil: (runId: string) => `dg:run:${runId}:trust-until`,
-  lastAction: (runId: string) => `dg:run:${runId}:last-action`,
+  /** An open trust window: JSON {until (ms), by (actor)}, expiring with the window. */
+  trustWindow: (runId: string) => `dg:run:${runId}:trust-window`,
+  /** The input state of a desktop (pointer, held button, typed line, last change). */
+  inputState: (desktop: string) => `dg:desktop:${desktop}:input-state`,
+  /** The policy a desktop's worker enforces, as written (the bot checks edits against it). */
+  desktopPolicy: (desktop: string) => `dg:desktop:${desktop}:policy`,
+  /** What the screen-change check compares with, kept as long as the request can be decided. */
+  screenBaseline: (approvalId: string) => `dg:screen-baseline:${approvalId}`,
   checkpoint: (runId: string) => `dg:run:${runId}:checkpoint`,
   announced: (runId: string, what: string) => `dg:run:${runId}:announced:${what}`,
   lease: (desktop: string) => `dg:desktop:${desktop}:lease`,

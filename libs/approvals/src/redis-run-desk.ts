@@ -8,6 +8,7 @@ import {
   type RunRequest,
   type RunStop,
 } from "@deskgate/contracts";
+import { type Policy, parsePolicy } from "@deskgate/policy";
 import { enqueue, wakeJob } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import type { ApprovalDecisions } from "./approval-decisions.ts";
@@ -32,6 +33,20 @@ export interface RedisRunDeskDeps {
 /** The bot's view of runs and approvals, over Redis and BullMQ. */
 export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
   const now = deps.now ?? (() => new Date());
+  const policies = new Map<string, { raw: string; policy: Policy }>();
+
+  /** The desktop's published policy, compiled once per version of it. */
+  async function desktopPolicy(desktop: string): Promise<Policy | undefined> {
+    const raw = await deps.redis.get(redisKeys.desktopPolicy(desktop));
+    if (!raw) return undefined;
+    const cached = policies.get(desktop);
+    if (cached?.raw === raw) return cached.policy;
+    const { source } = JSON.parse(raw) as { source: unknown };
+    // Timeouts do not matter here, only what is denied and how many must approve.
+    const policy = parsePolicy(source, { approvalTimeoutMs: 30 * 60_000 });
+    policies.set(desktop, { raw, policy });
+    return policy;
+  }
 
   /** The stop record is read by the run's worker, which ends the run after its current action. */
   async function stopRun(runId: string, stop: RunStop): Promise<CancelResult> {
@@ -80,5 +95,6 @@ export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
     decide: (approvalId: string, decision: Decision): Promise<DecideResult> =>
       deps.decisions.decide(approvalId, decision),
     readScreenshot: (key: string) => deps.screenshots.read(key),
+    desktopPolicy,
   };
 }

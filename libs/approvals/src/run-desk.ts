@@ -6,6 +6,7 @@ import type {
   RunRecord,
   RunRequest,
 } from "@deskgate/contracts";
+import type { Policy } from "@deskgate/policy";
 
 /** What one decide call did. Exhaustive: `switch` on `kind`. */
 export type DecideResult =
@@ -13,7 +14,11 @@ export type DecideResult =
   | { kind: "decided"; state: ApprovalState }
   /** Approval counted; the rule needs more approvers (state.approvals shows who so far). */
   | { kind: "recorded"; state: ApprovalState }
-  /** The same person already approved this request; counted once. */
+  /** An edit was recorded as the next version (with the editor's vote); it needs more. */
+  | { kind: "edited"; state: ApprovalState }
+  /** The card shows a newer version than the click was for (someone edited): nothing counted. */
+  | { kind: "stale_version"; state: ApprovalState }
+  /** The same person already approved this version; counted once. */
   | { kind: "duplicate_approver"; state: ApprovalState }
   /** Someone decided first (or it expired/was cancelled); state.outcome says who and how. */
   | { kind: "already_decided"; state: ApprovalState }
@@ -44,6 +49,11 @@ export interface RunDesk {
   getApproval(approvalId: string): Promise<ApprovalState | undefined>;
   /** Atomic, first decision wins; wakes the waiting run when this call decides it. */
   decide(approvalId: string, decision: Decision): Promise<DecideResult>;
+  /**
+   * The policy a desktop's worker enforces (it publishes it at start), for checking an
+   * approver's edit before it is recorded; undefined until that worker has started.
+   */
+  desktopPolicy(desktop: string): Promise<Policy | undefined>;
   /** The PNG stored under an ApprovalRequest.screenshotKey / step.executed screenshotKey. */
   readScreenshot(key: string): Promise<Buffer | undefined>;
 }

@@ -1,4 +1,5 @@
 import {
+  actionVersionSchema,
   actorSchema,
   approvalIdSchema,
   computerActionSchema,
@@ -38,21 +39,50 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     type: z.literal("approval.requested"),
     action: computerActionSchema,
     ruleId: z.string().optional(),
+    /** The fingerprint of the proposed action (version 1), which approvals name. */
+    fingerprint: z.string().optional(),
     requiredApprovals: z.number().int().min(1).max(5),
     expiresAt: isoTimeSchema,
     /** Shadow-mode policy: the deny rule that would have applied. */
     shadowDenied: z.object({ ruleId: z.string(), reason: z.string() }).optional(),
   }),
-  /** One approval on a rule that needs several; the request stays pending. */
-  z.object({ ...approval, type: z.literal("approval.recorded"), by: actorSchema }),
+  /** One approval of one version on a rule that needs several; the request stays pending. */
+  z.object({
+    ...approval,
+    type: z.literal("approval.recorded"),
+    by: actorSchema,
+    version: z.number().int().min(1).optional(),
+  }),
+  /**
+   * An approver changed the action: a new version, carrying the editor's approval; earlier
+   * approvals were for other versions and no longer count.
+   */
+  z.object({
+    ...approval,
+    type: z.literal("approval.edited"),
+    by: actorSchema,
+    version: actionVersionSchema,
+  }),
   z.object({
     ...approval,
     type: z.literal("approval.granted"),
     approvers: z.array(actorSchema).min(1),
     /** From the request to the deciding click. */
     latencyMs: durationMs,
-    editedAction: computerActionSchema.optional(),
-    trustWindowMs: z.number().int().positive().optional(),
+    /** Exactly what was approved: the version, its action and fingerprint. */
+    version: z.number().int().min(1).optional(),
+    action: computerActionSchema.optional(),
+    fingerprint: z.string().optional(),
+  }),
+  /**
+   * "Approve for …": one approver trusts the run's next actions that need a single approver
+   * (never a deny, never a rule that needs more) until `until`.
+   */
+  z.object({
+    ...approval,
+    type: z.literal("trust_window.opened"),
+    by: actorSchema,
+    until: isoTimeSchema,
   }),
   z.object({
     ...approval,
@@ -70,6 +100,8 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     action: computerActionSchema,
     basis: z.enum(["policy", "trust_window"]),
     ruleId: z.string().optional(),
+    /** For a trust window: who opened it, whose single approval this counts as. */
+    trustedBy: actorSchema.optional(),
   }),
   z.object({
     ...base,
@@ -107,8 +139,21 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("action.blocked_screen_changed"),
     step,
-    /** How much of the screen differs, 0–1. */
+    /** How much differs, 0–1 (1 when there was nothing to compare with). */
     difference: z.number().min(0),
+    /** Where: "the whole screen", "around the target at (x, y)", "no baseline was kept". */
+    where: z.string().optional(),
+  }),
+  /**
+   * Approved, but right before actuation the policy asked for more approvers of the exact
+   * action than it had (the desktop changed since, or an edit needs more): asked again.
+   */
+  z.object({
+    ...approval,
+    type: z.literal("action.reauthorization_required"),
+    requiredApprovals: z.number().int().min(1).max(5),
+    approvers: z.number().int().min(0),
+    ruleId: z.string(),
   }),
   z.object({ ...base, type: z.literal("run.finished"), summary: runSummarySchema }),
   z.object({ ...base, type: z.literal("run.failed"), reason: z.string() }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { computerActionSchema } from "./computer-action.ts";
+import { desktopInputStateSchema } from "./desktop-input-state.ts";
 import {
   actorSchema,
   approvalIdSchema,
@@ -12,23 +13,32 @@ import {
 export const expiryModeSchema = z.enum(["deny", "park"]);
 export type ExpiryMode = z.infer<typeof expiryModeSchema>;
 
+/** Free text that crosses into Redis's Lua (whose JSON decoder refuses lone surrogates). */
+const wellFormed = (schema: z.ZodString) => schema.transform((text) => text.toWellFormed());
+
+/** A SHA-256 hex fingerprint of an action (`actionFingerprint` in @deskgate/effects). */
+export const fingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 /** A request for a human decision on one proposed action. Stored in Redis, shown as a card. */
 export const approvalRequestSchema = z.object({
   approvalId: approvalIdSchema,
   runId: runIdSchema,
   step: z.number().int().min(1),
   desktop: desktopNameSchema,
+  /** The action as proposed: version 1. */
   action: computerActionSchema,
-  rationale: z.string().optional(),
-  /** Redis key of the annotated PNG the approver sees (target marked). */
+  rationale: wellFormed(z.string()).optional(),
+  /** Redis key of the annotated image the approver sees (target marked). */
   screenshotKey: z.string().optional(),
   /** Screen size the action's coordinates refer to (the model's space), for the card. */
   screen: z
     .object({ width: z.number().int().positive(), height: z.number().int().positive() })
     .optional(),
+  /** The desktop's input state the action was judged with (pointer, held button, line). */
+  input: desktopInputStateSchema.optional(),
   requestedAt: isoTimeSchema,
   expiresAt: isoTimeSchema,
-  /** 1 normally; 2 when a policy rule asks for two different approvers. */
+  /** Distinct approvers the policy asks for, for the proposed action. */
   requiredApprovals: z.number().int().min(1).max(5),
   expiryMode: expiryModeSchema,
   /** For parked requests: how often the channel is reminded. */
@@ -38,34 +48,82 @@ export const approvalRequestSchema = z.object({
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
-/** One click's worth of decision, as the bot hands it to the gate. */
-export const decisionSchema = z.object({
-  verdict: z.enum(["approve", "deny"]),
+/**
+ * One version of the action a request is about. Version 1 is the proposal; an approver's
+ * edit adds the next one. Votes are cast for a version; only votes for the latest count.
+ */
+export const actionVersionSchema = z.object({
+  number: z.number().int().min(1),
+  action: computerActionSchema,
+  fingerprint: fingerprintSchema,
+  /** Distinct approvers this version needs (an edit never needs fewer than the proposal). */
+  requiredApprovals: z.number().int().min(1).max(5),
+  at: isoTimeSchema,
+  /** Who edited it (absent for the proposal). */
+  editedBy: actorSchema.optional(),
+  /** The rule that set `requiredApprovals`, when an edit raised it. */
+  ruleId: z.string().optional(),
+});
+export type ActionVersion = z.infer<typeof actionVersionSchema>;
+
+const trustWindowMsSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(24 * 60 * 60 * 1000);
+
+/** One person's approval of one version. */
+export const voteSchema = z.object({
   by: actorSchema,
   at: isoTimeSchema,
-  reason: z.string().trim().min(1).max(2_000).optional(),
-  /** Approve a changed action instead of the proposed one. */
-  editedAction: computerActionSchema.optional(),
-  /** Also auto-approve this run's next actions for this long ("approve for 10 min"). */
-  trustWindowMs: z
-    .number()
-    .int()
-    .positive()
-    .max(24 * 60 * 60 * 1000)
-    .optional(),
+  version: z.number().int().min(1),
+  /** "Approve for 10 min": this person also trusts the run's next single-approver actions. */
+  trustWindowMs: trustWindowMsSchema.optional(),
 });
-export type Decision = z.infer<typeof decisionSchema>;
+export type Vote = z.infer<typeof voteSchema>;
 
-const approvalSchema = z.object({ by: actorSchema, at: isoTimeSchema });
+/** One click's worth of decision, as the bot hands it to the store. */
+export const decisionSchema = z.discriminatedUnion("verdict", [
+  z.object({
+    verdict: z.literal("approve"),
+    by: actorSchema,
+    at: isoTimeSchema,
+    /** The version the approver saw; a click on an older version is refused as stale. */
+    version: z.number().int().min(1),
+    trustWindowMs: trustWindowMsSchema.optional(),
+  }),
+  z.object({
+    verdict: z.literal("deny"),
+    by: actorSchema,
+    at: isoTimeSchema,
+    reason: wellFormed(z.string().trim().min(1).max(2_000)).optional(),
+  }),
+  /** Approve a changed action: it becomes the next version, with the editor's vote. */
+  z.object({
+    verdict: z.literal("edit"),
+    by: actorSchema,
+    at: isoTimeSchema,
+    /** The version the editor changed; refused as stale if another edit came first. */
+    basedOn: z.number().int().min(1),
+    action: computerActionSchema,
+    fingerprint: fingerprintSchema,
+    requiredApprovals: z.number().int().min(1).max(5),
+    ruleId: z.string().optional(),
+  }),
+]);
+export type Decision = z.infer<typeof decisionSchema>;
 
 /** How a request ended. Exhaustive: handle every status with a `switch`. */
 export const approvalOutcomeSchema = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("approved"),
-    approvals: z.array(approvalSchema).min(1),
+    /** The version approved, its action and fingerprint: exactly what may run. */
+    version: z.number().int().min(1),
+    action: computerActionSchema,
+    fingerprint: fingerprintSchema,
+    /** The votes for that version, each person once. */
+    approvals: z.array(voteSchema).min(1),
     at: isoTimeSchema,
-    editedAction: computerActionSchema.optional(),
-    trustWindowMs: z.number().int().positive().optional(),
   }),
   z.object({
     status: z.literal("denied"),
@@ -78,12 +136,30 @@ export const approvalOutcomeSchema = z.discriminatedUnion("status", [
 ]);
 export type ApprovalOutcome = z.infer<typeof approvalOutcomeSchema>;
 
-/** The stored state of a request: pending (with partial approvals), parked, or decided. */
+/** The stored state of a request: pending (with votes so far), parked, or decided. */
 export const approvalStateSchema = z.object({
   request: approvalRequestSchema,
   status: z.enum(["pending", "parked", "decided"]),
-  /** Approvals so far, for quorum rules; each user counts once. */
-  approvals: z.array(approvalSchema),
+  /** Every version so far, in order; the last is the one on the card. */
+  versions: z.array(actionVersionSchema).min(1),
+  /** Every vote so far, for any version; only the latest version's count. */
+  approvals: z.array(voteSchema),
   outcome: approvalOutcomeSchema.optional(),
 });
 export type ApprovalState = z.infer<typeof approvalStateSchema>;
+
+/** The version on the card now. */
+export function currentVersion(state: ApprovalState): ActionVersion {
+  return state.versions.at(-1)!;
+}
+
+/** Distinct approvers of the latest version, in the order they voted. */
+export function votesForCurrent(state: ApprovalState): Vote[] {
+  const current = currentVersion(state).number;
+  const seen = new Set<string>();
+  return state.approvals.filter((vote) => {
+    if (vote.version !== current || seen.has(vote.by.userId)) return false;
+    seen.add(vote.by.userId);
+    return true;
+  });
+}

@@ -1,5 +1,6 @@
 export * from "./approval.ts";
 export * from "./computer-action.ts";
+export * from "./desktop-input-state.ts";
 export * from "./ids.ts";
 export * from "./job-catalog.ts";
 export * from "./parse-result.ts";

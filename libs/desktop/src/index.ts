@@ -5,6 +5,7 @@ export * from "./encode-screenshot.ts";
 export * from "./key-names.ts";
 export * from "./nut-computer.ts";
 export * from "./scaling.ts";
+export * from "./screen-baseline.ts";
 export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
 export * from "./settling-computer.ts";

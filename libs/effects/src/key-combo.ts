@@ -21,9 +21,7 @@ export interface KeyCombo {
 }
 
 export type KeyComboParse = { ok: true; combo: KeyCombo } | { ok: false; message: string };
-export type KeySequenceParse =
-  | { ok: true; combos: KeyCombo[] }
-  | { ok: false; message: string };
+export type KeySequenceParse = { ok: true; combos: KeyCombo[] } | { ok: false; message: string };
 
 /** "Shift+CTRL+T" → keys ctrl, shift, t. A lone "+" is the plus key (shift+equal). */
 export function parseKeyCombo(text: string): KeyComboParse {
@@ -54,7 +52,8 @@ export function parseKeySequence(text: string): KeySequenceParse {
 export function comboOf(physical: readonly PhysicalKey[]): KeyCombo {
   const modifiers = modifierNames.filter((m) => physical.some((key) => key.name === m));
   const keys: string[] = [];
-  for (const key of physical) if (!isModifier(key.name) && !keys.includes(key.name)) keys.push(key.name);
+  for (const key of physical)
+    if (!isModifier(key.name) && !keys.includes(key.name)) keys.push(key.name);
   return { physical: [...physical], modifiers, keys };
 }
 
@@ -125,8 +124,7 @@ export function comboMatches(
   pressed: KeyCombo,
   mode: "exact" | "covering",
 ): boolean {
-  if (mode === "exact")
-    return formatCombo(rule) === formatCombo(pressed);
+  if (mode === "exact") return formatCombo(rule) === formatCombo(pressed);
   if (!rule.modifiers.every((m) => pressed.modifiers.includes(m))) return false;
   return rule.keys.every((key) => {
     if (pressed.keys.includes(key)) return true;

@@ -56,9 +56,7 @@ describe("planEffects", () => {
     const [effect] = planEffects({ action: "hold_key", text: "a", duration: 2 }, state()).effects;
     expect(effect).toMatchObject({ kind: "type", presses: 35, text: "a".repeat(35), seconds: 2 });
     expect(summary({ action: "hold_key", text: "ctrl", duration: 2 })).toEqual(["hold_key:ctrl"]);
-    expect(summary({ action: "hold_key", text: "Return", duration: 1 })).toEqual([
-      "key:return×10",
-    ]);
+    expect(summary({ action: "hold_key", text: "Return", duration: 1 })).toEqual(["key:return×10"]);
   });
 
   it("resolves pointer-relative actions to the pointer, and types letters held during a click", () => {
@@ -97,9 +95,14 @@ describe("planEffects", () => {
     const enter = planEffects({ action: "key", text: "s Return" }, input);
     expect(enter.effects.at(-1)).toMatchObject({ kind: "key", line: "sudo ls\n" });
     expect(enter.after.line).toBe("");
-    const backspace = planEffects({ action: "key", text: "BackSpace BackSpace" }, state({ line: "lsx" }));
+    const backspace = planEffects(
+      { action: "key", text: "BackSpace BackSpace" },
+      state({ line: "lsx" }),
+    );
     expect(backspace.after.line).toBe("l");
-    expect(planEffects({ action: "left_click", coordinate: [1, 1] }, state({ line: "x" })).after.line).toBe("");
+    expect(
+      planEffects({ action: "left_click", coordinate: [1, 1] }, state({ line: "x" })).after.line,
+    ).toBe("");
   });
 
   it("remembers the last change; look-only steps and plain moves do not count", () => {

@@ -117,7 +117,14 @@ class Planner {
     }
     const text = once.repeat(presses);
     if (isEnterLike(combo)) {
-      this.add({ kind: "key", combo, presses, text, line: `${this.state.line}${text}`, changesDesktop: true });
+      this.add({
+        kind: "key",
+        combo,
+        presses,
+        text,
+        line: `${this.state.line}${text}`,
+        changesDesktop: true,
+      });
       this.state.line = "";
       return;
     }

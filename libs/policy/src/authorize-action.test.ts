@@ -60,11 +60,15 @@ describe("match fields", () => {
     );
     // A letter held during a click types it.
     expect(
-      decide(match, { action: "left_click", coordinate: [1, 1], text: "o" }, context({ line: "sud" })),
+      decide(
+        match,
+        { action: "left_click", coordinate: [1, 1], text: "o" },
+        context({ line: "sud" }),
+      ),
     ).toBe("under-test");
-    expect(decide(match, { action: "left_click", coordinate: [1, 1] }, context({ line: "sudo" }))).toBe(
-      "fallthrough",
-    );
+    expect(
+      decide(match, { action: "left_click", coordinate: [1, 1] }, context({ line: "sudo" })),
+    ).toBe("fallthrough");
     expect(decide(match, { action: "screenshot" })).toBe("fallthrough");
   });
 
@@ -84,10 +88,18 @@ describe("match fields", () => {
   });
 
   it("keys: a deny rule also catches extra modifiers and every Enter-like combination", () => {
-    expect(decide({ keys: ["ctrl+alt+Delete"] }, { action: "key", text: "ctrl+alt+shift+Delete" })).toBe(
-      "under-test",
-    );
-    for (const enter of ["Return", "enter", "KP_Enter", "ctrl+m", "ctrl+j", "shift+Return", "ctrl+Return"])
+    expect(
+      decide({ keys: ["ctrl+alt+Delete"] }, { action: "key", text: "ctrl+alt+shift+Delete" }),
+    ).toBe("under-test");
+    for (const enter of [
+      "Return",
+      "enter",
+      "KP_Enter",
+      "ctrl+m",
+      "ctrl+j",
+      "shift+Return",
+      "ctrl+Return",
+    ])
       expect(decide({ keys: ["Return"] }, { action: "key", text: enter })).toBe("under-test");
     expect(decide({ keys: ["Return"] }, { action: "type", text: "ls\n" })).toBe("under-test");
     expect(decide({ keys: ["Return"] }, { action: "hold_key", text: "Return", duration: 1 })).toBe(
@@ -95,9 +107,9 @@ describe("match fields", () => {
     );
     expect(decide({ keys: ["Tab"] }, { action: "type", text: "a\tb" })).toBe("under-test");
     // An allow rule needs the exact combination.
-    expect(decide({ keys: ["Return"] }, { action: "key", text: "ctrl+m" }, context(), "allow")).toBe(
-      "fallthrough",
-    );
+    expect(
+      decide({ keys: ["Return"] }, { action: "key", text: "ctrl+m" }, context(), "allow"),
+    ).toBe("fallthrough");
   });
 
   it("keys: sees keys held during a click or scroll", () => {
@@ -145,9 +157,9 @@ describe("match fields", () => {
     expect(decide({ region: [100, 100, 200, 150] }, drag)).toBe("under-test");
     // A move with the left button held is a drag from where the pointer was.
     const held = context({ pointer: [150, 120], leftButtonHeld: true });
-    expect(decide({ actions: ["left_click_drag"] }, { action: "mouse_move", coordinate: [5, 5] }, held)).toBe(
-      "under-test",
-    );
+    expect(
+      decide({ actions: ["left_click_drag"] }, { action: "mouse_move", coordinate: [5, 5] }, held),
+    ).toBe("under-test");
   });
 
   it("afterAction: compares with the last input that changed the desktop", () => {
@@ -206,7 +218,9 @@ describe("authorizeAction", () => {
       reason: "no sudo here",
     });
     // Enter asks two, but the typed line is denied: deny wins.
-    expect(authorizeAction({ action: "type", text: "sudo ls\n" }, context(), policy).kind).toBe("deny");
+    expect(authorizeAction({ action: "type", text: "sudo ls\n" }, context(), policy).kind).toBe(
+      "deny",
+    );
     expect(authorizeAction({ action: "type", text: "ls" }, context(), policy).ruleId).toBe(
       "typing-asks",
     );

@@ -1,12 +1,6 @@
 import type { ComputerAction } from "@deskgate/contracts";
 import { type Effect, planEffects } from "@deskgate/effects";
-import type {
-  AskSettings,
-  Authorization,
-  EffectVerdict,
-  Policy,
-  PolicyContext,
-} from "./policy.ts";
+import type { AskSettings, Authorization, EffectVerdict, Policy, PolicyContext } from "./policy.ts";
 import { defaultRuleId } from "./policy.ts";
 import { ruleMatches } from "./rule-matches.ts";
 
@@ -27,15 +21,21 @@ export function authorizeAction(
   const { effects } = planEffects(action, context.input);
   const verdicts = effects.map((effect) => judgeEffect(effect, context, policy));
   // An action that does nothing the vocabulary knows is asked about, never waved through.
-  if (verdicts.length === 0) return { kind: "ask", ruleId: defaultRuleId, effects: [], ...policy.defaults };
+  if (verdicts.length === 0)
+    return { kind: "ask", ruleId: defaultRuleId, effects: [], ...policy.defaults };
   const denied = verdicts.find((v) => v.kind === "deny");
   if (denied && policy.mode === "enforce")
     return { kind: "deny", ruleId: denied.ruleId, reason: denied.reason, effects: verdicts };
-  const asks = verdicts.filter((v): v is Extract<EffectVerdict, { kind: "ask" }> => v.kind === "ask");
+  const asks = verdicts.filter(
+    (v): v is Extract<EffectVerdict, { kind: "ask" }> => v.kind === "ask",
+  );
   if (denied) {
     const rule = policy.rules.find((r) => r.id === denied.ruleId)!;
     return {
-      ...strictest([...asks, { kind: "ask", ruleId: rule.id, effect: denied.effect, ...settingsOf(rule) }]),
+      ...strictest([
+        ...asks,
+        { kind: "ask", ruleId: rule.id, effect: denied.effect, ...settingsOf(rule) },
+      ]),
       effects: verdicts,
       shadowDenied: { ruleId: denied.ruleId, reason: denied.reason },
     };

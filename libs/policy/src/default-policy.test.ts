@@ -5,8 +5,8 @@ import {
 } from "@deskgate/contracts";
 import { initialInputState } from "@deskgate/effects";
 import { describe, expect, it } from "vitest";
-import { defaultPolicy } from "./default-policy.ts";
 import { authorizeAction } from "./authorize-action.ts";
+import { defaultPolicy } from "./default-policy.ts";
 
 const samples: Record<(typeof computerActionNames)[number], unknown> = {
   key: { action: "key", text: "ctrl+s" },

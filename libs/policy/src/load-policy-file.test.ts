@@ -58,7 +58,11 @@ describe("loadPolicyFile", () => {
       renotifyEveryMs: 600_000,
     });
     expect(
-      authorizeAction({ action: "type", text: "sudo su" }, { desktop: "d", input: initialInputState }, policy),
+      authorizeAction(
+        { action: "type", text: "sudo su" },
+        { desktop: "d", input: initialInputState },
+        policy,
+      ),
     ).toMatchObject({
       kind: "ask",
       shadowDenied: { ruleId: "no-sudo", reason: "no" },
@@ -103,11 +107,7 @@ describe("loadPolicyFile", () => {
       new URL("../../../infra/policy/example-policy.yaml", import.meta.url),
     );
     const policy = loadPolicyFile(path, options);
-    const decide = (
-      action: ComputerAction,
-      desktop = "desktop-1",
-      lastChange?: "type",
-    ) =>
+    const decide = (action: ComputerAction, desktop = "desktop-1", lastChange?: "type") =>
       authorizeAction(
         action,
         { desktop, input: { ...initialInputState, ...(lastChange ? { lastChange } : {}) } },

@@ -18,7 +18,10 @@ import type { PolicyContext, PolicyRule, Region } from "./policy.ts";
 export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyContext): boolean {
   const { match } = rule;
   const broad = rule.decision !== "allow";
-  if (match.actions && !(match.actions.has(effect.kind) || (broad && match.actions.has(effect.source))))
+  if (
+    match.actions &&
+    !(match.actions.has(effect.kind) || (broad && match.actions.has(effect.source)))
+  )
     return false;
   if (match.desktops && !match.desktops.has(context.desktop)) return false;
   if (match.afterAction && !(effect.after !== undefined && match.afterAction.has(effect.after)))

@@ -1,5 +1,5 @@
-import type { ApprovalState } from "@deskgate/contracts";
-import { actionIds } from "./action-ids.ts";
+import { type ApprovalState, currentVersion, votesForCurrent } from "@deskgate/contracts";
+import { actionIds, type DecisionTarget, decisionTargetValue } from "./action-ids.ts";
 import { describeAction } from "./describe-action.ts";
 import { describeOutcome } from "./describe-outcome.ts";
 
@@ -23,10 +23,22 @@ export function approvalCard(
   options: CardOptions = {},
 ): { text: string; blocks: Block[] } {
   const { request } = state;
-  const what = describeAction(request.action);
+  const version = currentVersion(state);
+  const what = describeAction(version.action);
   const blocks: Block[] = [
     { type: "section", text: { type: "mrkdwn", text: `*Step ${request.step} · ${what}*` } },
   ];
+  if (version.number > 1) {
+    blocks.push({
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `:pencil2: Version ${version.number}, edited by <@${version.editedBy?.userId ?? "unknown"}> · the model proposed: ${describeAction(request.action)}`,
+        },
+      ],
+    });
+  }
   if (request.rationale) {
     blocks.push({
       type: "section",
@@ -47,9 +59,10 @@ export function approvalCard(
     blocks.push({ type: "section", text: { type: "mrkdwn", text: describeOutcome(state) } });
     return { text: `Step ${request.step}: ${what} — ${describeOutcome(state)}`, blocks };
   }
+  const votes = votesForCurrent(state);
   const needs =
-    request.requiredApprovals > 1
-      ? ` · needs ${request.requiredApprovals} approvers, ${state.approvals.length} so far${state.approvals.length ? `: ${state.approvals.map((a) => `<@${a.by.userId}>`).join(", ")}` : ""}`
+    version.requiredApprovals > 1 || votes.length > 0
+      ? ` · needs ${version.requiredApprovals} approver${version.requiredApprovals > 1 ? "s" : ""} of version ${version.number}, ${votes.length} so far${votes.length ? `: ${votes.map((a) => `<@${a.by.userId}>`).join(", ")}` : ""}`
       : "";
   const waiting =
     state.status === "parked"
@@ -59,12 +72,13 @@ export function approvalCard(
   blocks.push({
     type: "actions",
     block_id: "decision",
-    elements: buttons(request.approvalId, request.runId),
+    elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId),
   });
   return { text: `Approval needed · step ${request.step}: ${what}`, blocks };
 }
 
-function buttons(approvalId: string, runId: string): Block[] {
+function buttons(target: DecisionTarget, runId: string): Block[] {
+  const approvalId = decisionTargetValue(target);
   const button = (text: string, actionId: string, value: string, style?: "primary" | "danger") => ({
     type: "button",
     text: { type: "plain_text", text },

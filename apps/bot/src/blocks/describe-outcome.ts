@@ -20,11 +20,13 @@ export function describeOutcome(state: ApprovalState): string {
   switch (outcome.status) {
     case "approved": {
       const who = outcome.approvals.map((a) => `<@${a.by.userId}>`).join(" and ");
-      const edit = outcome.editedAction
-        ? ` · edited to: ${describeAction(outcome.editedAction)}`
-        : "";
-      const window = outcome.trustWindowMs
-        ? ` · next ${Math.round(outcome.trustWindowMs / 60_000)} min auto-approved`
+      const edit =
+        outcome.version > 1
+          ? ` · version ${outcome.version} approved: ${describeAction(outcome.action)}`
+          : "";
+      const trusting = outcome.approvals.find((vote) => vote.trustWindowMs);
+      const window = trusting?.trustWindowMs
+        ? ` · <@${trusting.by.userId}> trusts the next ${Math.round(trusting.trustWindowMs / 60_000)} min of single-approver steps`
         : "";
       return `:white_check_mark: Approved by ${who} · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${edit}${window}`;
     }

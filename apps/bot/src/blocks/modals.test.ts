@@ -1,4 +1,5 @@
-import type { ApprovalRequest } from "@deskgate/contracts";
+import type { ApprovalRequest, ApprovalState, ComputerAction } from "@deskgate/contracts";
+import { actionFingerprint } from "@deskgate/effects";
 import { describe, expect, it } from "vitest";
 import { editedActionFrom, editModal } from "./modals.ts";
 
@@ -14,40 +15,64 @@ const base: Omit<ApprovalRequest, "action"> = {
   expiryMode: "deny",
 };
 
+function pending(action: ComputerAction): ApprovalState {
+  return {
+    request: { ...base, action },
+    status: "pending",
+    versions: [
+      {
+        number: 1,
+        action,
+        fingerprint: actionFingerprint(action),
+        requiredApprovals: 1,
+        at: base.requestedAt,
+      },
+    ],
+    approvals: [],
+  };
+}
+
+const target = { approvalId: base.approvalId, version: 1 };
+type Modal = { private_metadata: string; blocks: Array<{ block_id?: string }> };
+
 describe("edit modal", () => {
-  it("offers text for typing and coordinates for clicks", () => {
-    const typing = editModal({ ...base, action: { action: "type", text: "date" } }) as {
-      blocks: Array<{ block_id?: string }>;
-    };
+  it("offers text for typing and coordinates for clicks, and names the version it edits", () => {
+    const typing = editModal(pending({ action: "type", text: "date" }), target) as Modal;
     expect(typing.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(["text"]);
-    const click = editModal({ ...base, action: { action: "left_click", coordinate: [5, 6] } }) as {
-      blocks: Array<{ block_id?: string }>;
-    };
+    expect(typing.private_metadata).toBe("apr_run_abc123_1@1");
+    const click = editModal(pending({ action: "left_click", coordinate: [5, 6] }), target) as Modal;
     expect(click.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(["x", "y"]);
-    expect(editModal({ ...base, action: { action: "screenshot" } })).toBeUndefined();
+    expect(editModal(pending({ action: "screenshot" }), target)).toBeUndefined();
   });
 
-  it("builds the edited action and refuses coordinates off the screen", () => {
-    const request = {
-      ...base,
-      action: { action: "left_click" as const, coordinate: [5, 6] as [number, number] },
-    };
-    expect(editedActionFrom(request, { x: "100", y: "200" })).toEqual({
+  it("builds the edited action and checks it like the model's own input", () => {
+    const click = pending({ action: "left_click", coordinate: [5, 6] });
+    expect(editedActionFrom(click, { x: "100", y: "200" })).toEqual({
       ok: true,
       action: { action: "left_click", coordinate: [100, 200] },
     });
-    expect(editedActionFrom(request, { x: "1280", y: "-1" })).toEqual({
+    expect(editedActionFrom(click, { x: "1280", y: "5" })).toEqual({
       ok: false,
-      errors: { x: "a whole number from 0 to 1279", y: "a whole number from 0 to 719" },
+      errors: { x: expect.stringMatching(/outside the 1280×720 screen/) },
     });
-    const typing = { ...base, action: { action: "type" as const, text: "date" } };
+    expect(editedActionFrom(click, { x: "-1", y: "5" })).toEqual({
+      ok: false,
+      errors: { x: "a whole number ≥ 0" },
+    });
+    const typing = pending({ action: "type", text: "date" });
     expect(editedActionFrom(typing, { text: "date -u" })).toEqual({
       ok: true,
       action: { action: "type", text: "date -u" },
     });
-    expect(editedActionFrom(typing, { text: "" })).toMatchObject({
+    for (const text of ["", "ls\u001b[A", "ls\u0003", "ls\r", "a\ud800"])
+      expect(editedActionFrom(typing, { text })).toMatchObject({
+        ok: false,
+        errors: { text: expect.any(String) },
+      });
+    const key = pending({ action: "key", text: "ctrl+s" });
+    expect(editedActionFrom(key, { text: "ctrl+Shft+s" })).toEqual({
       ok: false,
-      errors: { text: expect.any(String) },
+      errors: { text: expect.stringMatching(/unknown key 'Shft'/) },
     });
   });
 });

@@ -1,10 +1,6 @@
-import {
-  type ApprovalRequest,
-  type ComputerAction,
-  computerActionSchema,
-  formatIssues,
-} from "@deskgate/contracts";
-import { viewIds } from "./action-ids.ts";
+import { type ApprovalState, type ComputerAction, currentVersion } from "@deskgate/contracts";
+import { validateAction } from "@deskgate/effects";
+import { type DecisionTarget, decisionTargetValue, viewIds } from "./action-ids.ts";
 import type { Block } from "./approval-card.ts";
 import { describeAction } from "./describe-action.ts";
 
@@ -15,18 +11,22 @@ const input = (blockId: string, label: string, initial: string, multiline = fals
   element: { type: "plain_text_input", action_id: "value", initial_value: initial, multiline },
 });
 
-export function denyReasonModal(request: ApprovalRequest): Block {
+export function denyReasonModal(state: ApprovalState, target: DecisionTarget): Block {
+  const { request } = state;
   return {
     type: "modal",
     callback_id: viewIds.denyReason,
-    private_metadata: request.approvalId,
+    private_metadata: decisionTargetValue(target),
     title: { type: "plain_text", text: "Deny with a reason" },
     submit: { type: "plain_text", text: "Deny" },
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
       {
         type: "section",
-        text: { type: "mrkdwn", text: `*Step ${request.step}:* ${describeAction(request.action)}` },
+        text: {
+          type: "mrkdwn",
+          text: `*Step ${request.step}:* ${describeAction(currentVersion(state).action)}`,
+        },
       },
       {
         type: "input",
@@ -75,8 +75,11 @@ function editableFields(action: ComputerAction): Block[] {
   return fields;
 }
 
-export function editModal(request: ApprovalRequest): Block | undefined {
-  const fields = editableFields(request.action);
+/** The edit form for the version the card shows; undefined when nothing can be edited. */
+export function editModal(state: ApprovalState, target: DecisionTarget): Block | undefined {
+  const { request } = state;
+  const action = currentVersion(state).action;
+  const fields = editableFields(action);
   if (fields.length === 0) return undefined;
   const screen = request.screen
     ? ` on a ${request.screen.width}×${request.screen.height} screen`
@@ -84,7 +87,7 @@ export function editModal(request: ApprovalRequest): Block | undefined {
   return {
     type: "modal",
     callback_id: viewIds.edit,
-    private_metadata: request.approvalId,
+    private_metadata: decisionTargetValue(target),
     title: { type: "plain_text", text: "Edit and approve" },
     submit: { type: "plain_text", text: "Approve edited" },
     close: { type: "plain_text", text: "Cancel" },
@@ -93,7 +96,7 @@ export function editModal(request: ApprovalRequest): Block | undefined {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: `*Step ${request.step} proposed:* ${describeAction(request.action)}${screen}`,
+          text: `*Step ${request.step}, version ${target.version}:* ${describeAction(action)}${screen}\nYour edit becomes a new version with your approval; teammates who approved the old one must approve it again.`,
         },
       },
       ...fields,
@@ -105,37 +108,44 @@ export type EditResult =
   | { ok: true; action: ComputerAction }
   | { ok: false; errors: Record<string, string> };
 
-/** The submitted fields → the edited action, checked like the model's own input. Pure. */
+/**
+ * The submitted fields → the edited action, checked exactly like the model's own input
+ * (`validateAction`: screen bounds, key names, control characters, well-formed text).
+ * Problems are keyed by the form field they belong to. Pure.
+ */
 export function editedActionFrom(
-  request: ApprovalRequest,
+  state: ApprovalState,
   values: Record<string, string | undefined>,
 ): EditResult {
+  const { request } = state;
   const errors: Record<string, string> = {};
-  const number = (field: string, limit: number | undefined): number | undefined => {
+  const number = (field: string): number | undefined => {
     const raw = values[field];
     if (raw === undefined) return undefined;
     const value = Number(raw.trim());
-    if (!Number.isInteger(value) || value < 0 || (limit !== undefined && value >= limit)) {
-      errors[field] =
-        limit === undefined ? "a whole number ≥ 0" : `a whole number from 0 to ${limit - 1}`;
-    }
+    if (raw.trim() === "" || !Number.isInteger(value) || value < 0)
+      errors[field] = "a whole number ≥ 0";
     return value;
   };
-  const width = request.screen?.width;
-  const height = request.screen?.height;
-  const candidate: Record<string, unknown> = { ...request.action };
+  const candidate: Record<string, unknown> = { ...currentVersion(state).action };
   if (values.text !== undefined) candidate.text = values.text;
   if (values.x !== undefined || values.y !== undefined)
-    candidate.coordinate = [number("x", width), number("y", height)];
-  if (values.start_x !== undefined || values.start_y !== undefined) {
-    candidate.start_coordinate = [number("start_x", width), number("start_y", height)];
-  }
+    candidate.coordinate = [number("x"), number("y")];
+  if (values.start_x !== undefined || values.start_y !== undefined)
+    candidate.start_coordinate = [number("start_x"), number("start_y")];
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const parsed = computerActionSchema.safeParse(candidate);
-  if (!parsed.success)
-    return {
-      ok: false,
-      errors: { [values.text !== undefined ? "text" : "x"]: formatIssues(parsed.error) },
-    };
-  return { ok: true, action: parsed.data };
+  const screen = request.screen ?? {
+    width: Number.MAX_SAFE_INTEGER,
+    height: Number.MAX_SAFE_INTEGER,
+  };
+  const checked = validateAction(candidate, screen);
+  if (checked.ok) return { ok: true, action: checked.action };
+  return { ok: false, errors: { [fieldOf(checked.message, values)]: checked.message } };
+}
+
+/** The form field a validation message is about. */
+function fieldOf(message: string, values: Record<string, string | undefined>): string {
+  if (/^start_coordinate/.test(message) && values.start_x !== undefined) return "start_x";
+  if (/coordinate/.test(message) && values.x !== undefined) return "x";
+  return values.text !== undefined ? "text" : (Object.keys(values)[0] ?? "text");
 }

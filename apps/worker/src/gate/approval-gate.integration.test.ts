@@ -35,12 +35,16 @@ describe("deciding a request", () => {
       requiredApprovals: 1,
       expiryMode: "deny",
     });
-    const decisions: Decision[] = Array.from({ length: 50 }, (_, i) => ({
-      verdict: i % 2 === 0 ? "approve" : "deny",
-      by: { userId: `U${i}` },
-      at: new Date().toISOString(),
-      ...(i % 2 === 1 ? { reason: `no ${i}` } : {}),
-    }));
+    const decisions: Decision[] = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0
+        ? { verdict: "approve", by: { userId: `U${i}` }, at: new Date().toISOString(), version: 1 }
+        : {
+            verdict: "deny",
+            by: { userId: `U${i}` },
+            at: new Date().toISOString(),
+            reason: `no ${i}`,
+          },
+    );
     // Repairs of the follow-ups (a worker resuming, a retried click) race the deciders.
     const results = await Promise.all([
       ...decisions.map((d) => harness.backend.runDesk.decide("apr_run_race01_1", d)),
@@ -249,14 +253,13 @@ describe("a run held at the gate", () => {
     await harness.startDesktop({ actions: [click] });
     const run = await harness.startRun();
     const first = await harness.waitForPending(run.runId);
-    harness.screenChange = 0.3; // a dialog popped up
+    harness.changeScreens(); // a dialog popped up
     await harness.approve(first);
     const second = await harness.waitForPending(run.runId, first);
     expect(second).toBe(`${first}_2`);
     expect(await harness.executed(run.runId)).toEqual([]);
     const audit = await harness.backend.audit.read(run.runId);
     expect(audit.some((r) => r.event.type === "action.blocked_screen_changed")).toBe(true);
-    harness.screenChange = 0;
     await harness.approve(second);
     await harness.waitForStatus(run.runId, "finished");
     expect(await harness.executed(run.runId)).toHaveLength(1);
@@ -291,7 +294,7 @@ describe("a run held at the gate", () => {
     const run = await harness.startRun();
     const approvalId = await harness.waitForPending(run.runId);
     const edited: ComputerAction = { action: "type", text: "date -u" };
-    await harness.approve(approvalId, "U_BOB", { editedAction: edited });
+    await harness.edit(approvalId, edited);
     await harness.waitForStatus(run.runId, "finished");
     const [done] = await harness.executed(run.runId);
     expect(done!.action).toEqual(edited);

@@ -1,14 +1,28 @@
 import type { ApprovalGate, GateVerdict, ReviewContext } from "@deskgate/agent";
-import { type ApprovalBackend, approvalIdFor, redisKeys } from "@deskgate/approvals";
+import {
+  type ApprovalBackend,
+  approvalIdFor,
+  approvalRetentionMs,
+  redisKeys,
+} from "@deskgate/approvals";
 import type {
+  Actor,
   ApprovalRequest,
   ApprovalState,
   ComputerAction,
+  Coordinate,
+  DesktopInputState,
   ProposedAction,
 } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
-import type { Computer, Screenshot } from "@deskgate/desktop";
-import { evaluatePolicy, type Policy, type PolicyDecision } from "@deskgate/policy";
+import type { Computer, ScreenComparison, Screenshot } from "@deskgate/desktop";
+import { actionFingerprint, planEffects } from "@deskgate/effects";
+import {
+  type AskSettings,
+  type Authorization,
+  authorizeAction,
+  type Policy,
+} from "@deskgate/policy";
 import {
   enqueue,
   holdsJobLock,
@@ -18,8 +32,14 @@ import {
   wakeJob,
 } from "@deskgate/queue";
 import { describeDenial, describeEdit } from "./describe-edit.ts";
+import { DesktopInputStore } from "./desktop-input-store.ts";
+import { checkApprovedExecution, trustWindowCovers } from "./execution-check.ts";
 
-type AskSettings = Extract<PolicyDecision, { kind: "ask" }>;
+/** Keeps what the screen-change check needs and compares a fresh screen with it. */
+export interface ScreenBinding {
+  capture(screenshot: Screenshot, targets: readonly Coordinate[]): Promise<string>;
+  compare(baseline: string, screenshot: Screenshot): Promise<ScreenComparison>;
+}
 
 export interface RedisApprovalGateDeps {
   backend: ApprovalBackend;
@@ -28,23 +48,42 @@ export interface RedisApprovalGateDeps {
   /** The run's BullMQ job and lock token: parking moves this job to the delayed set. */
   job: Job;
   token: string | undefined;
-  renderApprovalImage: (screenshot: Screenshot, action: ComputerAction) => Promise<Buffer>;
-  screenDifference: (before: Buffer, after: Buffer) => Promise<number>;
-  /** Fraction of the screen that may change between approval and action. */
-  screenChangeThreshold: number;
+  /** The card's image: the screenshot with the action's target (or the pointer) marked. */
+  renderApprovalImage: (
+    screenshot: Screenshot,
+    action: ComputerAction,
+    pointer: Coordinate | undefined,
+  ) => Promise<Buffer>;
+  screenBinding: ScreenBinding;
   logger: Logger;
+}
+
+/** What to ask a person about: an action, the desktop it was judged on, and how to ask. */
+interface AskFor extends AskSettings {
+  action: ComputerAction;
+  input: DesktopInputState;
+  ruleId: string;
+  shadowDenied?: { ruleId: string; reason: string } | undefined;
 }
 
 /** How long a parked-mode request may stay parked before its job is looked at again. */
 const parkedHorizonMs = 30 * 24 * 3600_000;
+/** A parked job is looked at again no sooner than this, even if its deadline has passed. */
+const minParkMs = 30_000;
 
 /**
- * The worker's gate: policy first, then a human. Asking stores the request, announces it,
- * schedules its deadline and parks the run's job; the decision wakes it, the loop resumes
- * from its checkpoint and asks again for the same step, and this gate finds the outcome.
+ * The worker's gate: the policy judges each action by its effects, then a human where it
+ * asks. Asking stores the request, announces it, schedules its deadline and parks the run's
+ * job; the decision wakes it, the loop resumes from its checkpoint and asks again for the
+ * same step, and this gate finds the outcome — and authorises the approved version once
+ * more against the desktop as it is now, right before it runs.
  */
 export class RedisApprovalGate implements ApprovalGate {
-  constructor(private readonly deps: RedisApprovalGateDeps) {}
+  private readonly inputs: DesktopInputStore;
+
+  constructor(private readonly deps: RedisApprovalGateDeps) {
+    this.inputs = new DesktopInputStore(deps.backend.redis, deps.desktop);
+  }
 
   async review(proposal: ProposedAction, { computer }: ReviewContext): Promise<GateVerdict> {
     const { redis, store } = this.deps.backend;
@@ -56,84 +95,102 @@ export class RedisApprovalGate implements ApprovalGate {
     return this.firstLook(proposal, computer);
   }
 
+  private authorize(action: ComputerAction, input: DesktopInputState): Authorization {
+    return authorizeAction(action, { desktop: this.deps.desktop, input }, this.deps.policy);
+  }
+
   private async firstLook(proposal: ProposedAction, computer: Computer): Promise<GateVerdict> {
-    const { redis, audit, publisher } = this.deps.backend;
-    const previousAction = (await redis.get(redisKeys.lastAction(proposal.runId))) ?? undefined;
-    const decision = evaluatePolicy(
-      proposal.action,
-      {
-        desktop: this.deps.desktop,
-        previousAction: previousAction as ComputerAction["action"] | undefined,
-      },
-      this.deps.policy,
-    );
+    const { audit, publisher } = this.deps.backend;
+    const input = await this.inputs.read(computer);
+    const authorization = this.authorize(proposal.action, input);
     const at = this.now();
     const base = { runId: proposal.runId, at, step: proposal.step, action: proposal.action };
     const rationale = proposal.rationale ? { rationale: proposal.rationale } : {};
-    if (decision.kind === "deny") {
+    if (authorization.kind === "deny") {
+      await this.recordPolicyDenial(proposal, proposal.action, authorization);
+      return { kind: "deny", reason: `blocked by policy: ${authorization.reason}` };
+    }
+    const trustedBy =
+      authorization.kind === "ask" && trustWindowCovers(authorization)
+        ? await this.trustWindowOwner(proposal.runId)
+        : undefined;
+    if (authorization.kind === "allow" || trustedBy) {
+      const basis = trustedBy ? ("trust_window" as const) : ("policy" as const);
       await audit.append({
         ...base,
-        type: "action.denied_by_policy",
-        ruleId: decision.ruleId,
-        reason: decision.reason,
+        type: "action.auto_approved",
+        basis,
+        ruleId: authorization.ruleId,
+        ...(trustedBy ? { trustedBy } : {}),
       });
       await publisher.announce({
         ...base,
         ...rationale,
         type: "step.proposed",
-        review: { kind: "denied_by_policy", ruleId: decision.ruleId, reason: decision.reason },
+        review: { kind: "auto_approved", basis, ruleId: authorization.ruleId },
       });
-      return { kind: "deny", reason: `blocked by policy: ${decision.reason}` };
+      return this.approve(proposal.runId, proposal.action, input);
     }
-    const trusted = decision.kind === "ask" && (await this.inTrustWindow(proposal.runId));
-    if (decision.kind === "allow" || trusted) {
-      const basis = decision.kind === "allow" ? ("policy" as const) : ("trust_window" as const);
-      await audit.append({ ...base, type: "action.auto_approved", basis, ruleId: decision.ruleId });
-      await publisher.announce({
-        ...base,
-        ...rationale,
-        type: "step.proposed",
-        review: { kind: "auto_approved", basis, ruleId: decision.ruleId },
-      });
-      return this.approve(proposal.runId, proposal.action);
-    }
-    return this.ask(proposal, computer, decision as AskSettings, 1);
+    return this.ask(proposal, computer, { ...authorization, action: proposal.action, input }, 1);
+  }
+
+  private async recordPolicyDenial(
+    proposal: ProposedAction,
+    action: ComputerAction,
+    denial: { ruleId: string; reason: string },
+  ): Promise<void> {
+    const { audit, publisher } = this.deps.backend;
+    const at = this.now();
+    const base = { runId: proposal.runId, at, step: proposal.step, action };
+    await audit.append({ ...base, type: "action.denied_by_policy", ...pick(denial) });
+    await publisher.announce({
+      ...base,
+      ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
+      type: "step.proposed",
+      review: { kind: "denied_by_policy", ...pick(denial) },
+    });
   }
 
   private async ask(
     proposal: ProposedAction,
     computer: Computer,
-    settings: AskSettings,
+    asked: AskFor,
     attempt: number,
   ): Promise<never> {
     const { redis, store, audit, publisher, screenshots, queues } = this.deps.backend;
     const approvalId = approvalIdFor(proposal.runId, proposal.step, attempt);
     const requestedAt = new Date(this.deps.backend.now());
-    const expiresAt = new Date(requestedAt.getTime() + settings.timeoutMs);
+    const expiresAt = new Date(requestedAt.getTime() + asked.timeoutMs);
     const screenshot = await computer.screenshot();
-    const ttl = settings.timeoutMs + 24 * 3600_000;
-    await screenshots.put(`${approvalId}-raw`, screenshot.png, ttl);
-    const card = await screenshots.put(
-      `${approvalId}-card`,
-      await this.deps.renderApprovalImage(screenshot, proposal.action),
-      ttl,
-    );
-    const request: ApprovalRequest = {
+    const draft: ApprovalRequest = {
       approvalId,
       runId: proposal.runId,
       step: proposal.step,
       desktop: this.deps.desktop,
-      action: proposal.action,
+      action: asked.action,
       ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
-      screenshotKey: card,
       screen: { width: screenshot.width, height: screenshot.height },
+      input: asked.input,
       requestedAt: requestedAt.toISOString(),
       expiresAt: expiresAt.toISOString(),
-      requiredApprovals: settings.requiredApprovals,
-      expiryMode: settings.expiryMode,
-      renotifyEveryMs: settings.renotifyEveryMs,
-      ruleId: settings.ruleId,
+      requiredApprovals: asked.requiredApprovals,
+      expiryMode: asked.expiryMode,
+      renotifyEveryMs: asked.renotifyEveryMs,
+      ruleId: asked.ruleId,
     };
+    // Kept as long as the request itself: a request decided days later is still compared.
+    const keepMs = approvalRetentionMs(draft, requestedAt);
+    const baseline = await this.deps.screenBinding.capture(
+      screenshot,
+      targetsOf(asked.action, asked.input),
+    );
+    await redis.set(redisKeys.screenBaseline(approvalId), baseline, "PX", keepMs);
+    const card = await screenshots.put(
+      `${approvalId}-card`,
+      await this.deps.renderApprovalImage(screenshot, asked.action, asked.input.pointer),
+      keepMs,
+    );
+    const request: ApprovalRequest = { ...draft, screenshotKey: card };
     const state = await store.create(request);
     // Once: a run resumed after a crash in here asks again with the same id.
     await audit.appendOnce(
@@ -143,11 +200,12 @@ export class RedisApprovalGate implements ApprovalGate {
         at: request.requestedAt,
         approvalId,
         step: proposal.step,
-        action: proposal.action,
-        ruleId: settings.ruleId,
-        requiredApprovals: settings.requiredApprovals,
+        action: asked.action,
+        ruleId: asked.ruleId,
+        fingerprint: actionFingerprint(asked.action),
+        requiredApprovals: asked.requiredApprovals,
         expiresAt: request.expiresAt,
-        ...(settings.shadowDenied ? { shadowDenied: settings.shadowDenied } : {}),
+        ...(asked.shadowDenied ? { shadowDenied: asked.shadowDenied } : {}),
       },
       `requested:${approvalId}`,
     );
@@ -156,7 +214,7 @@ export class RedisApprovalGate implements ApprovalGate {
       runId: proposal.runId,
       at: request.requestedAt,
       step: proposal.step,
-      action: proposal.action,
+      action: asked.action,
       ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
       review: { kind: "asked", approval: request },
     });
@@ -164,10 +222,7 @@ export class RedisApprovalGate implements ApprovalGate {
       queues.deadlines(),
       "approval.expire",
       { approvalId, runId: proposal.runId, reminder: 0 },
-      {
-        delay: settings.timeoutMs,
-        jobId: `deadline-${approvalId}`,
-      },
+      { delay: asked.timeoutMs, jobId: `deadline-${approvalId}` },
     );
     await this.markWaiting(proposal, approvalId);
     // Recorded last: a crash anywhere above leaves no step → request link, so the resumed
@@ -181,11 +236,12 @@ export class RedisApprovalGate implements ApprovalGate {
   }
 
   private async resume(
-    state: ApprovalState,
+    found: ApprovalState,
     proposal: ProposedAction,
     computer: Computer,
   ): Promise<GateVerdict> {
     const { registry } = this.deps.backend;
+    const state = await this.expireIfOverdue(found);
     const { request, outcome } = state;
     if (state.status !== "decided" || !outcome) {
       // Woken before a decision (a late wake meant for an earlier step, a stalled-job
@@ -197,37 +253,8 @@ export class RedisApprovalGate implements ApprovalGate {
     await this.deps.backend.decisions.completeFollowUps(state);
     await registry.update(proposal.runId, { status: "running", pendingApprovalId: undefined });
     switch (outcome.status) {
-      case "approved": {
-        const difference = await this.screenChange(request.approvalId, computer);
-        if (difference > this.deps.screenChangeThreshold) {
-          this.deps.logger.warn(
-            { runId: proposal.runId, approvalId: request.approvalId, difference },
-            "the screen changed since the approver saw it; asking again",
-          );
-          await this.deps.backend.audit.append({
-            type: "action.blocked_screen_changed",
-            runId: proposal.runId,
-            at: this.now(),
-            step: proposal.step,
-            difference,
-          });
-          const attempt =
-            Number(
-              /_(\d+)$/.exec(
-                request.approvalId.slice(`apr_${request.runId}_${request.step}`.length),
-              )?.[1] ?? 1,
-            ) + 1;
-          return this.ask(proposal, computer, this.settingsOf(request), attempt);
-        }
-        const action = outcome.editedAction ?? request.action;
-        const edited = outcome.editedAction !== undefined;
-        const approvers = outcome.approvals.map((a) => a.by);
-        return this.approve(
-          proposal.runId,
-          action,
-          edited ? describeEdit(request.action, action, approvers) : undefined,
-        );
-      }
+      case "approved":
+        return this.actOnApproval(state, outcome, proposal, computer);
       case "denied":
         return { kind: "deny", reason: describeDenial(outcome.reason, outcome.by) };
       case "expired":
@@ -238,6 +265,103 @@ export class RedisApprovalGate implements ApprovalGate {
       case "cancelled":
         return { kind: "cancel", reason: "the run was stopped" };
     }
+  }
+
+  /**
+   * Right before actuation: the approved version, judged again against the desktop as it
+   * is now, must still be allowed with the approvers it has, on the screen they saw.
+   */
+  private async actOnApproval(
+    state: ApprovalState,
+    outcome: Extract<NonNullable<ApprovalState["outcome"]>, { status: "approved" }>,
+    proposal: ProposedAction,
+    computer: Computer,
+  ): Promise<GateVerdict> {
+    const { request } = state;
+    const input = await this.inputs.read(computer);
+    const authorization = this.authorize(outcome.action, input);
+    const check = checkApprovedExecution(outcome, authorization);
+    const attempt = attemptOf(request) + 1;
+    switch (check.kind) {
+      case "deny":
+        await this.recordPolicyDenial(proposal, outcome.action, check);
+        return { kind: "deny", reason: `blocked by policy: ${check.reason}` };
+      case "reask":
+        await this.deps.backend.audit.append({
+          type: "action.reauthorization_required",
+          runId: request.runId,
+          at: this.now(),
+          approvalId: request.approvalId,
+          step: request.step,
+          requiredApprovals: check.requiredApprovals,
+          approvers: check.approvers,
+          ruleId: check.ruleId,
+        });
+        return this.ask(
+          proposal,
+          computer,
+          this.askAgain(authorization, request, check.action, input),
+          attempt,
+        );
+      case "execute":
+        break;
+    }
+    if (authorization.kind !== "allow") {
+      const comparison = await this.screenChange(request.approvalId, computer);
+      if (comparison.changed) {
+        this.deps.logger.warn(
+          { runId: request.runId, approvalId: request.approvalId, ...comparison },
+          "the screen changed since the approver saw it; asking again",
+        );
+        await this.deps.backend.audit.append({
+          type: "action.blocked_screen_changed",
+          runId: request.runId,
+          at: this.now(),
+          step: request.step,
+          difference: comparison.difference,
+          where: comparison.where,
+        });
+        return this.ask(
+          proposal,
+          computer,
+          this.askAgain(authorization, request, check.action, input),
+          attempt,
+        );
+      }
+    }
+    const approvers = outcome.approvals.map((vote) => vote.by);
+    const note =
+      outcome.version > 1 ? describeEdit(request.action, check.action, approvers) : undefined;
+    return this.approve(request.runId, check.action, input, note);
+  }
+
+  /** The settings to ask again with: the policy's for the action now, else the request's. */
+  private askAgain(
+    authorization: Authorization,
+    request: ApprovalRequest,
+    action: ComputerAction,
+    input: DesktopInputState,
+  ): AskFor {
+    if (authorization.kind === "ask") return { ...authorization, action, input };
+    return {
+      action,
+      input,
+      ruleId: request.ruleId ?? "default",
+      requiredApprovals: request.requiredApprovals,
+      timeoutMs: this.timeoutOf(request),
+      expiryMode: request.expiryMode,
+      renotifyEveryMs: request.renotifyEveryMs ?? 10 * 60_000,
+    };
+  }
+
+  /** A request whose deadline passed without its deadline job (lost, failing) is expired here. */
+  private async expireIfOverdue(state: ApprovalState): Promise<ApprovalState> {
+    if (state.status !== "pending" || state.request.expiryMode !== "deny") return state;
+    const overdueMs =
+      this.deps.backend.now().getTime() - new Date(state.request.expiresAt).getTime();
+    if (overdueMs < 60_000) return state;
+    const result = await this.deps.backend.decisions.expire(state.request.approvalId, 0);
+    return "state" in result ? result.state : state;
   }
 
   /** What `/agent status` and the metrics read: the run waits on this request. */
@@ -252,11 +376,12 @@ export class RedisApprovalGate implements ApprovalGate {
   private async park(state: ApprovalState): Promise<never> {
     const { request } = state;
     const { queues, store } = this.deps.backend;
+    const now = Date.now();
     const until =
       request.expiryMode === "deny"
         ? new Date(request.expiresAt).getTime() + 60_000
-        : Date.now() + parkedHorizonMs;
-    return parkJob(this.deps.job, this.deps.token, until, async () => {
+        : now + parkedHorizonMs;
+    return parkJob(this.deps.job, this.deps.token, Math.max(until, now + minParkMs), async () => {
       // A decision that landed before the job was delayed could not promote it: do it now.
       const latest = await store.get(request.approvalId);
       if (latest?.status === "decided")
@@ -267,38 +392,30 @@ export class RedisApprovalGate implements ApprovalGate {
   private async approve(
     runId: string,
     action: ComputerAction,
+    input: DesktopInputState,
     note?: string,
   ): Promise<GateVerdict> {
     // The fence: if this attempt lost its job lock, another attempt owns the run now.
     if (!(await holdsJobLock(this.deps.backend.redis, this.deps.job, this.deps.token))) {
       throw new JobLockLostError(this.deps.job, `not acting for run ${runId}`);
     }
-    await this.deps.backend.redis.set(redisKeys.lastAction(runId), action.action);
+    await this.inputs.willRun(action, input);
     return note ? { kind: "approve", action, note } : { kind: "approve", action };
   }
 
-  private async screenChange(approvalId: string, computer: Computer): Promise<number> {
-    const seen = await this.deps.backend.screenshots.read(
-      redisKeys.screenshot(`${approvalId}-raw`),
-    );
-    if (!seen) return 0;
-    return this.deps.screenDifference(seen, (await computer.screenshot()).png);
+  /** Fails closed: a baseline that is gone counts as a changed screen. */
+  private async screenChange(approvalId: string, computer: Computer): Promise<ScreenComparison> {
+    const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
+    if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
+    return this.deps.screenBinding.compare(baseline, await computer.screenshot());
   }
 
-  private async inTrustWindow(runId: string): Promise<boolean> {
-    const until = await this.deps.backend.redis.get(redisKeys.trustUntil(runId));
-    return until !== null && Number(until) > this.deps.backend.now().getTime();
-  }
-
-  private settingsOf(request: ApprovalRequest): AskSettings {
-    return {
-      kind: "ask",
-      ruleId: request.ruleId ?? "default",
-      requiredApprovals: request.requiredApprovals,
-      timeoutMs: this.timeoutOf(request),
-      expiryMode: request.expiryMode,
-      renotifyEveryMs: request.renotifyEveryMs ?? 10 * 60_000,
-    };
+  /** Who opened the run's trust window, while it is open. */
+  private async trustWindowOwner(runId: string): Promise<Actor | undefined> {
+    const raw = await this.deps.backend.redis.get(redisKeys.trustWindow(runId));
+    if (!raw) return undefined;
+    const window = JSON.parse(raw) as { until: number; by: Actor };
+    return window.until > this.deps.backend.now().getTime() ? window.by : undefined;
   }
 
   private timeoutOf(request: ApprovalRequest): number {
@@ -308,4 +425,21 @@ export class RedisApprovalGate implements ApprovalGate {
   private now(): string {
     return this.deps.backend.now().toISOString();
   }
+}
+
+/** Where the screen must not change: every pointer target, or the pointer for keyboard actions. */
+function targetsOf(action: ComputerAction, input: DesktopInputState): Coordinate[] {
+  const points = planEffects(action, input).effects.flatMap((effect) => effect.points ?? []);
+  if (points.length > 0) return points.map((p) => [p[0], p[1]]);
+  return input.pointer ? [input.pointer] : [];
+}
+
+/** apr_<run>_<step>[_<attempt>] → attempt (1 when absent). */
+function attemptOf(request: ApprovalRequest): number {
+  const suffix = request.approvalId.slice(`apr_${request.runId}_${request.step}`.length);
+  return Number(/^_(\d+)$/.exec(suffix)?.[1] ?? 1);
+}
+
+function pick(denial: { ruleId: string; reason: string }) {
+  return { ruleId: denial.ruleId, reason: denial.reason };
 }

@@ -3,9 +3,17 @@ import {
   createApprovalBackend,
   createRunEventConsumer,
 } from "@deskgate/approvals";
-import type { ComputerAction, RunEvent, RunRecord, RunRequest } from "@deskgate/contracts";
+import {
+  type ComputerAction,
+  currentVersion,
+  type RunEvent,
+  type RunRecord,
+  type RunRequest,
+} from "@deskgate/contracts";
 import { createLogger, settleWithin } from "@deskgate/core";
-import { RecordingComputer } from "@deskgate/desktop/testing";
+import { createScreenBinding } from "@deskgate/desktop";
+import { blackScreenPng, RecordingComputer } from "@deskgate/desktop/testing";
+import { actionFingerprint } from "@deskgate/effects";
 import { parsePolicy } from "@deskgate/policy";
 import type { Worker } from "@deskgate/queue";
 import { connectRedis, type Redis } from "@deskgate/redis";
@@ -24,8 +32,8 @@ export class GateHarness {
   readonly backend: ApprovalBackend;
   readonly events: RunEvent[] = [];
   readonly desktops: DesktopWorker[] = [];
-  /** What screenDifference answers; tests change it to simulate a changed screen. */
-  screenChange = 0;
+  /** Every desktop's computer, to change what their screens show. */
+  readonly computers: RecordingComputer[] = [];
   private consumer: Worker | undefined;
   private runCounter = 0;
 
@@ -60,6 +68,7 @@ export class GateHarness {
       undefined,
       options.screenshotPng ? { png: options.screenshotPng } : {},
     );
+    this.computers.push(computer);
     const worker = await startDesktopWorker({
       connection,
       backend: createApprovalBackend(connection, testLogger),
@@ -74,8 +83,7 @@ export class GateHarness {
         ...(options.actionMs ? { actionMs: options.actionMs } : {}),
       }),
       renderApprovalImage: async (shot) => shot.png,
-      screenDifference: async () => this.screenChange,
-      screenChangeThreshold: 0.02,
+      screenBinding: createScreenBinding(),
       logger: testLogger,
     });
     this.desktops.push(worker);
@@ -140,12 +148,34 @@ export class GateHarness {
     );
   }
 
-  approve(approvalId: string, userId = "U_BOB", extra: Record<string, unknown> = {}) {
+  /** Every desktop's screen changes completely (from now on, screenshots are black). */
+  changeScreens(): void {
+    for (const computer of this.computers) computer.show(blackScreenPng);
+  }
+
+  /** Approves the version the request shows now. */
+  async approve(approvalId: string, userId = "U_BOB", extra: { trustWindowMs?: number } = {}) {
+    const state = await this.backend.store.get(approvalId);
     return this.backend.runDesk.decide(approvalId, {
       verdict: "approve",
       by: { userId },
       at: new Date().toISOString(),
+      version: state ? currentVersion(state).number : 1,
       ...extra,
+    });
+  }
+
+  /** An approver's edit of the version the request shows now, needing `requiredApprovals`. */
+  async edit(approvalId: string, action: ComputerAction, userId = "U_BOB", requiredApprovals = 1) {
+    const state = await this.backend.store.get(approvalId);
+    return this.backend.runDesk.decide(approvalId, {
+      verdict: "edit",
+      by: { userId },
+      at: new Date().toISOString(),
+      basedOn: state ? currentVersion(state).number : 1,
+      action,
+      fingerprint: actionFingerprint(action),
+      requiredApprovals,
     });
   }
 

@@ -1,6 +1,7 @@
 import { createApprovalBackend } from "@deskgate/approvals";
 import type { ComputerAction } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
+import { createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import { connectRedis } from "@deskgate/redis";
@@ -27,8 +28,7 @@ const worker = await startDesktopWorker({
   computer,
   runAgent: createScriptedRunAgent({ redis: connection, actions, computer }),
   renderApprovalImage: async (shot) => shot.png,
-  screenDifference: async () => 0,
-  screenChangeThreshold: 0.02,
+  screenBinding: createScreenBinding(),
   logger,
   // A worker killed mid-step leaves its job locked; a short lock lets the restart take it soon.
   lockDurationMs: Number(process.env.LOCK_MS ?? 2_000),

@@ -1,26 +1,38 @@
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 import type { ActionResult, Computer, ScreenSize, Screenshot } from "../computer.ts";
 
-/** A 1×1 transparent PNG, enough for code that only passes screenshots along. */
-const tinyPng = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+/** Two 4×4 screens, white and black: enough for code that passes screenshots along or compares them. */
+export const whiteScreenPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAD0lEQVQImWP4jwQYiOMAANuQL9HsugRzAAAAAElFTkSuQmCC",
+  "base64",
+);
+export const blackScreenPng = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWNgIB0AAAA0AAEjQ4N1AAAAAElFTkSuQmCC",
   "base64",
 );
 
 /**
  * A computer with no screen: records every executed action in order, answers
- * `cursor_position` from the last pointer action, and returns a fixed screenshot.
- * `failOn` makes chosen actions throw, to test error paths.
+ * `cursor_position` from the last pointer action, and returns the screen it is shown
+ * (`show`; white by default). `failOn` makes chosen actions throw, to test error paths.
  */
 export class RecordingComputer implements Computer {
   readonly executed: ComputerAction[] = [];
   screenshotsTaken = 0;
   private pointer: Coordinate = [0, 0];
+  private png: Buffer;
 
   constructor(
     private readonly screen: ScreenSize = { width: 1280, height: 800 },
     private readonly options: { failOn?: (action: ComputerAction) => boolean; png?: Buffer } = {},
-  ) {}
+  ) {
+    this.png = options.png ?? whiteScreenPng;
+  }
+
+  /** What every screenshot from now on returns. */
+  show(png: Buffer): void {
+    this.png = png;
+  }
 
   modelScreen(): ScreenSize {
     return this.screen;
@@ -47,7 +59,7 @@ export class RecordingComputer implements Computer {
 
   async screenshot(): Promise<Screenshot> {
     this.screenshotsTaken += 1;
-    return { png: this.options.png ?? tinyPng, ...this.screen };
+    return { png: this.png, ...this.screen };
   }
 
   async close(): Promise<void> {}

@@ -4,9 +4,11 @@ import { applyDecision, type ButtonArgs, openRequestFor } from "./decision-click
 export function approveHandler(ctx: BotContext, options: { trustWindowMs?: number } = {}) {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
-    if (!(await openRequestFor(ctx, body, action.value ?? ""))) return;
-    await applyDecision(ctx, body.user, action.value ?? "", {
+    const open = await openRequestFor(ctx, body, action.value);
+    if (!open) return;
+    await applyDecision(ctx, body.user, open.target.approvalId, {
       verdict: "approve",
+      version: open.target.version,
       ...(options.trustWindowMs ? { trustWindowMs: options.trustWindowMs } : {}),
     });
   };

@@ -4,7 +4,8 @@ import { applyDecision, type ButtonArgs, openRequestFor } from "./decision-click
 export function denyHandler(ctx: BotContext) {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
-    if (!(await openRequestFor(ctx, body, action.value ?? ""))) return;
-    await applyDecision(ctx, body.user, action.value ?? "", { verdict: "deny" });
+    const open = await openRequestFor(ctx, body, action.value);
+    if (!open) return;
+    await applyDecision(ctx, body.user, open.target.approvalId, { verdict: "deny" });
   };
 }

@@ -1,18 +1,41 @@
+import { parseDecisionTarget } from "../../blocks/action-ids.ts";
+import { describeOutcome } from "../../blocks/describe-outcome.ts";
 import { denyReasonModal, editModal } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
-import { type ButtonArgs, ephemeral, openRequestFor } from "./decision-click.ts";
+import { type ButtonArgs, ephemeral } from "./decision-click.ts";
 
-/** "Deny with reason…" and "Edit…": open the modal; the decision comes with its submission. */
+/**
+ * "Deny with reason…" and "Edit…": open the modal at once — Slack's trigger id lasts 3 s,
+ * and the approver check can wait on a slow user-group lookup — and check who may decide
+ * when the form comes back. If the modal cannot open, the clicker is told why.
+ */
 export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit") {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
-    const state = await openRequestFor(ctx, body, action.value ?? "");
-    if (!state) return;
-    const view = kind === "deny_reason" ? denyReasonModal(state.request) : editModal(state.request);
+    const target = parseDecisionTarget(action.value);
+    const state = target ? await ctx.runDesk.getApproval(target.approvalId) : undefined;
+    if (!target || !state) {
+      await ephemeral(ctx, body, "This request no longer exists (its run ended long ago).");
+      return;
+    }
+    if (state.status === "decided") {
+      await ephemeral(ctx, body, `Already decided — ${describeOutcome(state)}`);
+      return;
+    }
+    const view = kind === "deny_reason" ? denyReasonModal(state, target) : editModal(state, target);
     if (!view) {
       await ephemeral(ctx, body, "This action has nothing to edit; approve or deny it.");
       return;
     }
-    await ctx.client.views.open({ trigger_id: body.trigger_id, view: view as never });
+    try {
+      await ctx.client.views.open({ trigger_id: body.trigger_id, view: view as never });
+    } catch (err) {
+      ctx.logger.warn({ err, approvalId: target.approvalId }, "could not open a modal");
+      await ephemeral(
+        ctx,
+        body,
+        "Slack did not open the form (it allows 3 seconds after a click, and that passed). Click the button again.",
+      );
+    }
   };
 }

@@ -1,0 +1,53 @@
+import { redisKeys } from "@deskgate/approvals";
+import {
+  type ComputerAction,
+  type DesktopInputState,
+  desktopInputStateSchema,
+  initialInputState,
+} from "@deskgate/contracts";
+import type { Computer } from "@deskgate/desktop";
+import { planEffects } from "@deskgate/effects";
+import type { Redis } from "@deskgate/redis";
+
+/**
+ * A desktop's input state (held button, typed line, last change) in Redis, and the
+ * pointer read live from the desktop: what the policy needs to judge the next action's
+ * effects. One writer per desktop: the worker that holds its lease.
+ */
+export class DesktopInputStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly desktop: string,
+  ) {}
+
+  /** The state right now; the pointer from the desktop itself when it answers. */
+  async read(computer: Computer): Promise<DesktopInputState> {
+    const raw = await this.redis.get(redisKeys.inputState(this.desktop));
+    const parsed = raw ? desktopInputStateSchema.safeParse(JSON.parse(raw)) : undefined;
+    const stored = parsed?.success ? parsed.data : initialInputState;
+    const pointer = await computer.pointerPosition().catch(() => undefined);
+    const { pointer: _stale, ...rest } = stored;
+    return pointer ? { ...rest, pointer } : rest;
+  }
+
+  /**
+   * Records the state the action leaves behind, before it runs: if it fails half-way the
+   * state errs towards more text typed and a button still held, which only makes the
+   * next judgement stricter.
+   */
+  async willRun(action: ComputerAction, before: DesktopInputState): Promise<void> {
+    const { after } = planEffects(action, before);
+    await this.redis.set(redisKeys.inputState(this.desktop), JSON.stringify(after));
+  }
+
+  /** Every button and key was released (a worker start): nothing is held any more. */
+  async released(): Promise<void> {
+    const raw = await this.redis.get(redisKeys.inputState(this.desktop));
+    const parsed = raw ? desktopInputStateSchema.safeParse(JSON.parse(raw)) : undefined;
+    const state = parsed?.success ? parsed.data : initialInputState;
+    await this.redis.set(
+      redisKeys.inputState(this.desktop),
+      JSON.stringify({ ...state, leftButtonHeld: false }),
+    );
+  }
+}

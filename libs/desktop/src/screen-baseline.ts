@@ -1,0 +1,180 @@
+import type { Coordinate } from "@deskgate/contracts";
+import sharp from "sharp";
+import { z } from "zod";
+
+/** The whole screen, small: a dialog or a scrolled page moves it; a blinking caret does not. */
+const thumbnail = { width: 64, height: 40 };
+/** Around each target, at the screenshot's own resolution (model pixels). */
+const crop = { width: 160, height: 100 };
+/** Grey levels closer than this count as the same (compression noise, anti-aliasing). */
+const tolerance = 24;
+
+/**
+ * What the screen-change check keeps of the screen an approver saw: a grey thumbnail of
+ * the whole screen and a full-resolution grey crop around each target. A few KB, where the
+ * screenshot itself is ~1 MB, so it can be kept as long as the request can be decided.
+ */
+export const screenBaselineSchema = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Raw 8-bit grey, base64. */
+  thumbnail: z.string(),
+  crops: z.array(
+    z.object({
+      target: z.tuple([z.number().int(), z.number().int()]),
+      left: z.number().int().min(0),
+      top: z.number().int().min(0),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      grey: z.string(),
+    }),
+  ),
+});
+export type ScreenBaseline = z.infer<typeof screenBaselineSchema>;
+
+export interface ScreenComparison {
+  /** The largest fraction (0–1) of changed pixels, over the whole screen and each crop. */
+  difference: number;
+  /** Where it changed most, in words. */
+  where: string;
+  changed: boolean;
+}
+
+export interface ScreenChangeLimits {
+  /** Fraction of the whole (thumbnail) screen that may change. */
+  wholeScreen: number;
+  /** Fraction of a crop around a target that may change: small, text under a click matters. */
+  aroundTarget: number;
+}
+
+export const defaultScreenChangeLimits: ScreenChangeLimits = {
+  wholeScreen: 0.02,
+  aroundTarget: 0.005,
+};
+
+/** The baseline of a screenshot (PNG or JPEG) for the given targets (model coordinates). */
+export async function captureScreenBaseline(
+  image: Buffer,
+  targets: readonly Coordinate[],
+): Promise<ScreenBaseline> {
+  const { width, height } = await sharp(image).metadata();
+  if (!width || !height) throw new Error("the screenshot has no size");
+  const grey = await greyPixels(image);
+  const crops = uniqueTargets(targets).map((target) => {
+    const box = cropBox(target, width, height);
+    return {
+      target: [target[0], target[1]] as [number, number],
+      ...box,
+      grey: extract(grey, box).toString("base64"),
+    };
+  });
+  return {
+    width,
+    height,
+    thumbnail: (await greyThumbnail(image)).toString("base64"),
+    crops,
+  };
+}
+
+/**
+ * Compares a fresh screenshot with the baseline. A screenshot of another size counts as
+ * wholly changed.
+ */
+export async function compareScreenBaseline(
+  baseline: ScreenBaseline,
+  image: Buffer,
+  limits: ScreenChangeLimits = defaultScreenChangeLimits,
+): Promise<ScreenComparison> {
+  const { width, height } = await sharp(image).metadata();
+  if (width !== baseline.width || height !== baseline.height)
+    return { difference: 1, where: "the screen's size", changed: true };
+  const whole = fractionChanged(
+    Buffer.from(baseline.thumbnail, "base64"),
+    await greyThumbnail(image),
+  );
+  let worst: ScreenComparison = {
+    difference: whole,
+    where: "the whole screen",
+    changed: whole > limits.wholeScreen,
+  };
+  const grey = await greyPixels(image);
+  for (const saved of baseline.crops) {
+    const now = extract(grey, saved);
+    const difference = fractionChanged(Buffer.from(saved.grey, "base64"), now);
+    const changed = difference > limits.aroundTarget;
+    if ((changed && !worst.changed) || (changed === worst.changed && difference > worst.difference))
+      worst = {
+        difference,
+        where: `around the target at (${saved.target[0]}, ${saved.target[1]})`,
+        changed,
+      };
+  }
+  return worst;
+}
+
+function uniqueTargets(targets: readonly Coordinate[]): Coordinate[] {
+  const seen = new Set<string>();
+  return targets.filter(([x, y]) => {
+    const key = `${x},${y}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function cropBox([x, y]: Coordinate, width: number, height: number) {
+  const w = Math.min(crop.width, width);
+  const h = Math.min(crop.height, height);
+  const left = Math.min(Math.max(0, x - Math.floor(w / 2)), width - w);
+  const top = Math.min(Math.max(0, y - Math.floor(h / 2)), height - h);
+  return { left, top, width: w, height: h };
+}
+
+function extract(
+  grey: { data: Buffer; info: { width: number } },
+  box: { left: number; top: number; width: number; height: number },
+): Buffer {
+  const out = Buffer.allocUnsafe(box.width * box.height);
+  for (let row = 0; row < box.height; row += 1) {
+    const start = (box.top + row) * grey.info.width + box.left;
+    grey.data.copy(out, row * box.width, start, start + box.width);
+  }
+  return out;
+}
+
+async function greyPixels(image: Buffer) {
+  return sharp(image)
+    .removeAlpha()
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+}
+
+async function greyThumbnail(image: Buffer): Promise<Buffer> {
+  return sharp(image)
+    .removeAlpha()
+    .resize(thumbnail.width, thumbnail.height, { fit: "fill" })
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
+}
+
+function fractionChanged(a: Buffer, b: Buffer): number {
+  if (a.length !== b.length || a.length === 0) return 1;
+  let changed = 0;
+  for (let i = 0; i < a.length; i += 1) if (Math.abs(a[i]! - b[i]!) > tolerance) changed += 1;
+  return changed / a.length;
+}
+
+/**
+ * The screen-change check as the gate uses it: a baseline kept as JSON text, compared
+ * with a later screenshot.
+ */
+export function createScreenBinding(limits: ScreenChangeLimits = defaultScreenChangeLimits) {
+  return {
+    capture: async (shot: { png: Buffer }, targets: readonly Coordinate[]): Promise<string> =>
+      JSON.stringify(await captureScreenBaseline(shot.png, targets)),
+    compare: (baseline: string, shot: { png: Buffer }): Promise<ScreenComparison> =>
+      compareScreenBaseline(screenBaselineSchema.parse(JSON.parse(baseline)), shot.png, limits),
+  };
+}
