@@ -12,6 +12,7 @@ import { createWorker, type Worker } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import { DesktopInputStore } from "./gate/desktop-input-store.ts";
 import { RedisApprovalGate, type RedisApprovalGateDeps } from "./gate/redis-approval-gate.ts";
+import { bullmqRunParking } from "./gate/run-parking.ts";
 import { createClaimRunProcessor } from "./handlers/claim-run-job.ts";
 import type { RunAgent } from "./handlers/run-agent.ts";
 import { createRunAgentProcessor } from "./handlers/run-agent-job.ts";
@@ -72,8 +73,7 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
           backend: deps.backend,
           policy: deps.policy,
           desktop: deps.desktop,
-          job,
-          token,
+          parking: bullmqRunParking(deps.backend, deps.desktop, job, token),
           renderApprovalImage: deps.renderApprovalImage,
           screenBinding: deps.screenBinding,
           logger: deps.logger,

@@ -3,6 +3,7 @@ import {
   type Actor,
   type ApprovalRequest,
   type ApprovalState,
+  approvalRequestSchema,
   approvalStateSchema,
   type Decision,
   parseOrThrow,
@@ -42,7 +43,9 @@ export class ApprovalStore {
   constructor(private readonly redis: Redis) {}
 
   /** Stores a new pending request; returns the existing state if the id is taken. */
-  async create(request: ApprovalRequest): Promise<ApprovalState> {
+  async create(proposed: ApprovalRequest): Promise<ApprovalState> {
+    // Parsed, so free text is well-formed before it reaches the Lua JSON decoder.
+    const request = parseOrThrow(approvalRequestSchema, proposed, "approval request");
     const state: ApprovalState = {
       request,
       status: "pending",

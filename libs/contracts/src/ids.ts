@@ -19,7 +19,12 @@ export type DesktopName = z.infer<typeof desktopNameSchema>;
 /** A Slack user (or any identity the bot vouches for). */
 export const actorSchema = z.object({
   userId: z.string().min(1),
-  name: z.string().min(1).optional(),
+  // Lone UTF-16 surrogates are replaced: Redis's Lua JSON decoder refuses them.
+  name: z
+    .string()
+    .min(1)
+    .transform((name) => name.toWellFormed())
+    .optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 

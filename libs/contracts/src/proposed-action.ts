@@ -11,6 +11,10 @@ export const proposedActionSchema = z.object({
   toolUseId: z.string().min(1),
   action: computerActionSchema,
   /** The model's own text from the same turn: the "why" shown to approvers. */
-  rationale: z.string().max(4_000).optional(),
+  rationale: z
+    .string()
+    .max(4_000)
+    .transform((text) => text.toWellFormed())
+    .optional(),
 });
 export type ProposedAction = z.infer<typeof proposedActionSchema>;

@@ -34,6 +34,12 @@ export interface Effect {
   readonly seconds?: number;
   /** The kind of the desktop-changing input before this one (`afterAction`). */
   readonly after?: ComputerActionName;
+  /**
+   * Typed text was pending in the focused field when this effect happened (typed since the
+   * last Enter or pointer press). `afterAction: type` reads this too, so a shortcut or an
+   * arrow key between typing and Enter does not hide that Enter submits typed text.
+   */
+  readonly typedBefore: boolean;
   /** False for look-only effects and plain pointer moves. */
   readonly changesDesktop: boolean;
   /** The pointer position was not given and is not known: the effect's place is unknown. */

@@ -129,13 +129,15 @@ class Planner {
       return;
     }
     const kind = once === "\t" ? "key" : "type";
+    const typedBefore = this.state.line.length > 0;
     this.appendLine(text);
-    this.add({ kind, combo, presses, text, line: this.state.line, changesDesktop: true });
+    this.add({ kind, combo, presses, text, line: this.state.line, changesDesktop: true }, typedBefore);
   }
 
   typed(text: string): void {
+    const typedBefore = this.state.line.length > 0;
     this.appendLine(text);
-    this.add({ kind: "type", text, line: this.state.line, changesDesktop: true });
+    this.add({ kind: "type", text, line: this.state.line, changesDesktop: true }, typedBefore);
   }
 
   hold(combo: KeyCombo, seconds: number): void {
@@ -191,9 +193,14 @@ class Planner {
     this.state.line = `${this.state.line}${text}`.slice(-maxLineLength);
   }
 
-  private add(effect: Omit<Effect, "source" | "after">): void {
+  private add(effect: Omit<Effect, "source" | "after" | "typedBefore">, typedBefore?: boolean): void {
     const after = this.state.lastChange;
-    this.effects.push({ ...effect, source: this.source, ...(after ? { after } : {}) });
+    this.effects.push({
+      ...effect,
+      source: this.source,
+      typedBefore: typedBefore ?? this.state.line.length > 0,
+      ...(after ? { after } : {}),
+    });
     if (effect.changesDesktop) this.state.lastChange = effect.kind;
   }
 }

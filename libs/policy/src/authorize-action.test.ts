@@ -291,3 +291,36 @@ describe("authorizeAction", () => {
     });
   });
 });
+
+describe("Enter after typing", () => {
+  const policy = parsePolicy(
+    {
+      rules: [
+        { id: "observe", match: { actions: ["screenshot", "wait"] }, decision: "allow" },
+        {
+          id: "enter-after-typing",
+          match: { keys: ["Return"], afterAction: "type" },
+          decision: "ask",
+          approvers: 2,
+        },
+        { id: "rest", match: {}, decision: "ask" },
+      ],
+    },
+    options,
+  );
+  const required = (action: ComputerAction, input: Partial<DesktopInputState>) => {
+    const result = authorizeAction(action, context(input), policy);
+    return result.kind === "ask" ? result.requiredApprovals : result.kind;
+  };
+
+  it("is not hidden by a key pressed between typing and Enter", () => {
+    for (const between of ["ctrl+e", "BackSpace", "Left", "End", "ctrl+a"])
+      expect(required({ action: "key", text: `${between} Return` }, { line: "rm -rf ~/x", lastChange: "type" })).toBe(2);
+    expect(required({ action: "key", text: "Return" }, { line: "rm -rf ~/x", lastChange: "key" })).toBe(2);
+  });
+
+  it("is not asked twice for an Enter on an empty line", () => {
+    expect(required({ action: "key", text: "Return" }, { line: "", lastChange: "left_click" })).toBe(1);
+    expect(required({ action: "key", text: "BackSpace Return" }, { line: "x", lastChange: "type" })).toBe(1);
+  });
+});

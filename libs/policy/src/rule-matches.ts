@@ -12,6 +12,7 @@ import type { PolicyContext, PolicyRule, Region } from "./policy.ts";
  *   produces it (`actions: [type]` covers the Enter inside `type "ls\n"`).
  * - `keys`: allow needs the exact combination; ask and deny need the rule's keys pressed
  *   with at least its modifiers, "Return" standing for every Enter-like combination.
+ * - `afterAction: type` also holds while typed text is pending in the field.
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
  */
@@ -24,13 +25,22 @@ export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyCon
   )
     return false;
   if (match.desktops && !match.desktops.has(context.desktop)) return false;
-  if (match.afterAction && !(effect.after !== undefined && match.afterAction.has(effect.after)))
-    return false;
+  if (match.afterAction && !followsAction(match.afterAction, effect)) return false;
   if (match.textMatches && !(effect.line !== undefined && match.textMatches.test(effect.line)))
     return false;
   if (match.keys && !keysMatch(match.keys, effect, broad)) return false;
   if (match.region && !inRegion(effect, match.region, broad)) return false;
   return true;
+}
+
+/**
+ * `afterAction`: the last input that changed the desktop was of a listed kind; for "type",
+ * also whenever typed text is pending in the focused field, so no key pressed in between
+ * (an arrow, ctrl+e, BackSpace) hides that an Enter submits what was typed.
+ */
+function followsAction(kinds: ReadonlySet<string>, effect: Effect): boolean {
+  if (effect.after !== undefined && kinds.has(effect.after)) return true;
+  return kinds.has("type") && effect.typedBefore;
 }
 
 /** The combinations an effect presses or holds. */

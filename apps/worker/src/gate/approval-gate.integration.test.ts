@@ -1,8 +1,10 @@
-import { ApprovalStore } from "@deskgate/approvals";
+import { readFileSync } from "node:fs";
+import { ApprovalStore, redisKeys } from "@deskgate/approvals";
 import type { ComputerAction, Decision } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { GateHarness } from "../testing/gate-harness.ts";
 
 const click: ComputerAction = { action: "left_click", coordinate: [10, 20] };
@@ -370,6 +372,114 @@ describe("a run held at the gate", () => {
     expect((await harness.backend.store.get(approvalId))?.status).toBe("pending");
     expect((await harness.approve(approvalId)).kind).toBe("decided");
     await harness.waitForStatus(run.runId, "finished", 20_000);
+    expect(await harness.executed(run.runId)).toHaveLength(1);
+  });
+});
+
+describe("the gate judges what will run", () => {
+  const example = parse(
+    readFileSync(new URL("../../../../infra/policy/example-policy.yaml", import.meta.url), "utf8"),
+  );
+
+  async function requestFor(runId: string, notId?: string) {
+    return (await harness.backend.store.get(await harness.waitForPending(runId, notId)))!.request;
+  }
+
+  it("asks two people for Enter typed inside `type`, and after a look-only step", async () => {
+    await harness.startDesktop({
+      actions: [{ action: "type", text: "rm -rf ~/x\n" }],
+      policy: example,
+    });
+    const inside = await harness.startRun();
+    expect(await requestFor(inside.runId)).toMatchObject({
+      requiredApprovals: 2,
+      ruleId: "terminal-commands-need-two",
+    });
+    await harness.startDesktop({
+      desktop: "desk-b",
+      actions: [typeDate, { action: "wait", duration: 0.1 }, { action: "screenshot" }, enter],
+      policy: example,
+    });
+    const run = await harness.startRun({ desktop: "desk-b" });
+    const typing = await harness.waitForPending(run.runId);
+    await harness.approve(typing);
+    const enterRequest = await requestFor(run.runId, typing);
+    expect(enterRequest).toMatchObject({ step: 4, requiredApprovals: 2 });
+  });
+
+  it("denies every spelling of a denied key, and a click at the pointer inside a denied region", async () => {
+    await harness.startDesktop({
+      desktop: "prod",
+      actions: [
+        { action: "key", text: "meta+l" },
+        { action: "key", text: "windows+l" },
+        { action: "key", text: "super_l+l" },
+        { action: "key", text: "alt_l+F4" },
+        { action: "key", text: "control_l+alt+Delete" },
+        { action: "left_click" },
+        { action: "left_click" },
+      ],
+      policy: example,
+    });
+    const run = await harness.startRun({ desktop: "prod" });
+    // Something else on the desktop left the pointer over the top panel.
+    harness.computers[0]!.movePointer([600, 10]);
+    await harness.waitForStatus(run.runId, "finished");
+    expect(await harness.executed(run.runId)).toEqual([]);
+    expect((await harness.denied(run.runId)).map((d) => [d.step, d.reason])).toEqual([
+      [1, expect.stringMatching(/closing windows and logging out/)],
+      [2, expect.stringMatching(/closing windows/)],
+      [3, expect.stringMatching(/closing windows/)],
+      [4, expect.stringMatching(/closing windows/)],
+      [5, expect.stringMatching(/closing windows/)],
+      [6, expect.stringMatching(/top panel is off limits/)],
+      [7, expect.stringMatching(/top panel is off limits/)],
+    ]);
+  });
+
+  it("asks again when the screen the approver saw was not kept", async () => {
+    await harness.startDesktop({ actions: [click] });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.backend.redis.del(redisKeys.screenBaseline(first));
+    await harness.approve(first);
+    const second = await harness.waitForPending(run.runId, first);
+    expect(second).toBe(`${first}_2`);
+    expect(await harness.executed(run.runId)).toEqual([]);
+    const blocked = (await harness.backend.audit.read(run.runId)).find(
+      (r) => r.event.type === "action.blocked_screen_changed",
+    );
+    expect(blocked?.event).toMatchObject({ difference: 1, where: "no baseline was kept" });
+  });
+
+  it("keeps the screen it compares with as long as the request can be decided", async () => {
+    await harness.startDesktop({
+      actions: [click],
+      policy: { rules: [{ id: "a", match: {}, decision: "ask", timeout: "72h", expiry: "park" }] },
+    });
+    const run = await harness.startRun();
+    const approvalId = await harness.waitForPending(run.runId);
+    const approvalTtl = await harness.backend.redis.pttl(redisKeys.approval(approvalId));
+    const baselineTtl = await harness.backend.redis.pttl(redisKeys.screenBaseline(approvalId));
+    expect(baselineTtl).toBeGreaterThan(3 * 24 * 3600_000);
+    expect(Math.abs(baselineTtl - approvalTtl)).toBeLessThan(60_000);
+  });
+
+  it("takes a proposal whose text holds a lone surrogate, and still approves and stops", async () => {
+    await harness.startDesktop({
+      actions: [click, click],
+      rationale: "the page says \ud800 click",
+    });
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    const state = (await harness.backend.store.get(first))!;
+    expect(state.request.rationale).toBe("the page says \ufffd click");
+    expect((await harness.approve(first)).kind).toBe("decided");
+    await harness.waitForPending(run.runId, first);
+    expect((await harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" })).kind).toBe(
+      "cancelled",
+    );
+    await harness.waitForStatus(run.runId, "cancelled");
     expect(await harness.executed(run.runId)).toHaveLength(1);
   });
 });

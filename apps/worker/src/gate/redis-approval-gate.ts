@@ -23,17 +23,11 @@ import {
   authorizeAction,
   type Policy,
 } from "@deskgate/policy";
-import {
-  enqueue,
-  holdsJobLock,
-  type Job,
-  JobLockLostError,
-  parkJob,
-  wakeJob,
-} from "@deskgate/queue";
+import { enqueue } from "@deskgate/queue";
 import { describeDenial, describeEdit } from "./describe-edit.ts";
 import { DesktopInputStore } from "./desktop-input-store.ts";
 import { checkApprovedExecution, trustWindowCovers } from "./execution-check.ts";
+import type { RunParking } from "./run-parking.ts";
 
 /** Keeps what the screen-change check needs and compares a fresh screen with it. */
 export interface ScreenBinding {
@@ -45,9 +39,8 @@ export interface RedisApprovalGateDeps {
   backend: ApprovalBackend;
   policy: Policy;
   desktop: string;
-  /** The run's BullMQ job and lock token: parking moves this job to the delayed set. */
-  job: Job;
-  token: string | undefined;
+  /** Holds the run while people decide (its BullMQ job), and fences actuation. */
+  parking: RunParking;
   /** The card's image: the screenshot with the action's target (or the pointer) marked. */
   renderApprovalImage: (
     screenshot: Screenshot,
@@ -375,17 +368,15 @@ export class RedisApprovalGate implements ApprovalGate {
 
   private async park(state: ApprovalState): Promise<never> {
     const { request } = state;
-    const { queues, store } = this.deps.backend;
     const now = Date.now();
     const until =
       request.expiryMode === "deny"
         ? new Date(request.expiresAt).getTime() + 60_000
         : now + parkedHorizonMs;
-    return parkJob(this.deps.job, this.deps.token, Math.max(until, now + minParkMs), async () => {
-      // A decision that landed before the job was delayed could not promote it: do it now.
-      const latest = await store.get(request.approvalId);
-      if (latest?.status === "decided")
-        await wakeJob(queues.runs(this.deps.desktop), request.runId);
+    // A decision that landed before the run was parked could not wake it: checked after.
+    return this.deps.parking.park(Math.max(until, now + minParkMs), async () => {
+      const latest = await this.deps.backend.store.get(request.approvalId);
+      return latest?.status !== "decided";
     });
   }
 
@@ -395,10 +386,9 @@ export class RedisApprovalGate implements ApprovalGate {
     input: DesktopInputState,
     note?: string,
   ): Promise<GateVerdict> {
-    // The fence: if this attempt lost its job lock, another attempt owns the run now.
-    if (!(await holdsJobLock(this.deps.backend.redis, this.deps.job, this.deps.token))) {
-      throw new JobLockLostError(this.deps.job, `not acting for run ${runId}`);
-    }
+    // The fence: if this attempt lost the run, another attempt owns it now.
+    await this.deps.parking.assertOwned();
+    this.deps.logger.debug({ runId, action: action.action }, "approved for actuation");
     await this.inputs.willRun(action, input);
     return note ? { kind: "approve", action, note } : { kind: "approve", action };
   }

@@ -60,8 +60,9 @@ export class GateHarness {
     actions: ComputerAction[];
     policy?: unknown;
     actionMs?: number;
-    /** The PNG every screenshot returns (default: a 1×1 image). */
+    /** The PNG every screenshot returns (default: a white 4×4 image). */
     screenshotPng?: Buffer;
+    rationale?: string;
   }): Promise<DesktopWorker> {
     const connection = this.connect();
     const computer = new RecordingComputer(
@@ -81,6 +82,7 @@ export class GateHarness {
         actions: options.actions,
         computer,
         ...(options.actionMs ? { actionMs: options.actionMs } : {}),
+        ...(options.rationale ? { rationale: options.rationale } : {}),
       }),
       renderApprovalImage: async (shot) => shot.png,
       screenBinding: createScreenBinding(),

@@ -20,6 +20,8 @@ export function createScriptedRunAgent(options: {
   computer: Computer;
   /** How long "executing" an action takes (to test cancel during an action). */
   actionMs?: number;
+  /** The "why" sent with every proposal. */
+  rationale?: string;
 }): RunAgent {
   return async ({ request, gate, checkpoints, isCancelled }) => {
     const runId = request.runId;
@@ -39,7 +41,13 @@ export function createScriptedRunAgent(options: {
       const step = index + 1;
       await checkpoints.save(runId, { index });
       const verdict = await gate.review(
-        { runId, step, toolUseId: `toolu_${step}`, action: options.actions[index]! },
+        {
+          runId,
+          step,
+          toolUseId: `toolu_${step}`,
+          action: options.actions[index]!,
+          ...(options.rationale ? { rationale: options.rationale } : {}),
+        },
         { computer: options.computer },
       );
       switch (verdict.kind) {

@@ -29,6 +29,11 @@ export class RecordingComputer implements Computer {
     this.png = options.png ?? whiteScreenPng;
   }
 
+  /** The pointer is moved by something other than an action (a program, a person). */
+  movePointer(to: Coordinate): void {
+    this.pointer = to;
+  }
+
   /** What every screenshot from now on returns. */
   show(png: Buffer): void {
     this.png = png;

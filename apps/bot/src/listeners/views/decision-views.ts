@@ -1,11 +1,10 @@
-import { type ApprovalState, currentVersion, initialInputState } from "@deskgate/contracts";
-import { actionFingerprint } from "@deskgate/effects";
-import { authorizeAction } from "@deskgate/policy";
+import type { ApprovalState } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { type DecisionTarget, parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
 import { editedActionFrom } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
+import { judgeEdit } from "../../judge-edit.ts";
 import { applyDecision } from "../actions/decision-click.ts";
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -53,59 +52,33 @@ export function denyReasonSubmitted(ctx: BotContext) {
 }
 
 /**
- * An approver's edit: checked like the model's own proposal (validation, then the
- * desktop's policy against the same desktop state), refused inside the form with the
- * reason, or recorded as the next version carrying the editor's approval. The number of
- * approvers it needs is never below the proposal's, and rises if the policy asks more of
- * the edited action. The worker authorises it once more right before it runs.
+ * An approver's edit: validated like the model's own input, judged by the desktop's
+ * policy (`judgeEdit`), refused inside the form with the reason, or recorded as the next
+ * version carrying the editor's approval.
  */
 export function editSubmitted(ctx: BotContext) {
   return async ({ ack, body, view }: ViewArgs): Promise<void> => {
-    const values = valuesOf(view);
     const field = Object.keys(view.state.values)[0] ?? "text";
     const refuse = (errors: Record<string, string>) => ack({ response_action: "errors", errors });
     const open = await stillOpen(ctx, parseDecisionTarget(view.private_metadata), body.user.id);
     if ("problem" in open) return void (await refuse({ [field]: open.problem }));
     const { state, target } = open;
-    if (target.version !== currentVersion(state).number)
-      return void (await refuse({
-        [field]: `Someone changed this action after you opened the form (it is now version ${currentVersion(state).number}). Close this and look at the card again.`,
-      }));
-    const edited = editedActionFrom(state, values);
+    const edited = editedActionFrom(state, valuesOf(view));
     if (!edited.ok) return void (await refuse(edited.errors));
-    const fingerprint = actionFingerprint(edited.action);
-    if (fingerprint === currentVersion(state).fingerprint) {
-      await ack();
-      await applyDecision(ctx, body.user, target.approvalId, {
-        verdict: "approve",
-        version: target.version,
-      });
-      return;
+    const policy = await ctx.runDesk.desktopPolicy(state.request.desktop);
+    const judgement = judgeEdit(state, target, edited.action, policy);
+    switch (judgement.kind) {
+      case "refused":
+        return void (await refuse({ [field]: judgement.message }));
+      case "approve":
+        await ack();
+        return applyDecision(ctx, body.user, target.approvalId, {
+          verdict: "approve",
+          version: judgement.version,
+        });
+      case "edit":
+        await ack();
+        return applyDecision(ctx, body.user, target.approvalId, judgement.decision);
     }
-    const { request } = state;
-    const policy = await ctx.runDesk.desktopPolicy(request.desktop);
-    const authorization = policy
-      ? authorizeAction(
-          edited.action,
-          { desktop: request.desktop, input: request.input ?? initialInputState },
-          policy,
-        )
-      : undefined;
-    if (authorization?.kind === "deny")
-      return void (await refuse({
-        [field]: `Policy rule "${authorization.ruleId}" refuses this: ${authorization.reason}`,
-      }));
-    const asked = authorization?.kind === "ask" ? authorization.requiredApprovals : 0;
-    await ack();
-    await applyDecision(ctx, body.user, target.approvalId, {
-      verdict: "edit",
-      basedOn: target.version,
-      action: edited.action,
-      fingerprint,
-      requiredApprovals: Math.max(request.requiredApprovals, asked),
-      ...(authorization?.kind === "ask" && asked > request.requiredApprovals
-        ? { ruleId: authorization.ruleId }
-        : {}),
-    });
   };
 }
