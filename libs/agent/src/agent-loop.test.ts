@@ -128,24 +128,24 @@ describe("answering the model's tool calls", () => {
 
   it("never sends invalid input to the gate or the desktop, and goes on", async () => {
     const gate = new ScriptedGate();
+    const invalid = [
+      { action: "teleport" },
+      { action: "left_click", coordinate: [5000, 5] },
+      { action: "mouse_move" },
+      { action: "scroll", scroll_direction: "down", scroll_amount: -1 },
+      { action: "type", text: "x".repeat(1_000_000) },
+      { action: "left_click_drag", coordinate: [1, 1], start_coordinate: [1, 900] },
+    ];
     const { fake, computer, run } = await harness(
       [
-        turns.actions([
-          { action: "teleport" },
-          { action: "left_click", coordinate: [5000, 5] },
-          { action: "mouse_move" },
-          { action: "scroll", scroll_direction: "down", scroll_amount: -1 },
-          { action: "type", text: "x".repeat(1_000_000) },
-          { action: "left_click_drag", coordinate: [1, 1], start_coordinate: [1, 900] },
-        ]),
+        ...invalid.map((input) => turns.action(input)),
         turns.action({ action: "screenshot" }),
         turns.done(),
       ],
       { gate },
     );
     const outcome = await run();
-    const results = lastMessageContent(fake, 1);
-    expect(results).toHaveLength(6);
+    const results = invalid.map((_, i) => lastMessageContent(fake, i + 1)[0]!);
     expect(results.every((r) => r.is_error === true)).toBe(true);
     const texts = results.map((r) => JSON.stringify(r.content));
     expect(texts.every((t) => t.includes("Not executed: "))).toBe(true);

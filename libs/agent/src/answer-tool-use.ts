@@ -1,8 +1,13 @@
 import type { ComputerAction, ProposedAction } from "@deskgate/contracts";
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
 import type { ContentBlock } from "./conversation.ts";
-import type { PendingToolUse } from "./run-state.ts";
-import { errorResult, interruptedResult, successResult } from "./tool-results.ts";
+import type { PendingToolUse, RunState } from "./run-state.ts";
+import {
+  errorResult,
+  interruptedResult,
+  notExecutedResult,
+  successResult,
+} from "./tool-results.ts";
 import { validateToolInput } from "./validate-tool-input.ts";
 
 /** The tool_result for one tool_use, or the end of the run (the gate said cancel). */
@@ -14,14 +19,27 @@ export type ToolUseAnswer =
 const maxRationaleLength = 4_000;
 
 /**
+ * Whether the current turn has stopped acting: one of its calls was already answered as an
+ * error (denied, invalid, failed, interrupted). Derived from the answers themselves, so a
+ * resumed run halts exactly where the crashed one did.
+ */
+export function turnHalted(state: RunState): boolean {
+  return state.results.some((block) => block.is_error === true);
+}
+
+/**
  * Validate → checkpoint → gate → act. Invalid input never reaches the gate or the desktop.
- * The checkpoint comes before the review, so a gate that parks the run by throwing is
- * resumed later at this very tool_use (same step, same id); its error propagates as is.
+ * Once a call of the turn failed, the later ones are answered `notExecutedResult` without
+ * a review or an action, as the SDK's toolset runner does (src/lib/internal/toolsets/run.ts);
+ * the same holds for beta tool calls. The checkpoint comes before the review, so a gate
+ * that parks the run by throwing is resumed later at this very tool_use (same step, same
+ * id); its error propagates as is.
  */
 export async function answerToolUse(
   call: PendingToolUse,
   options: AgentLoopOptions,
 ): Promise<ToolUseAnswer> {
+  if (turnHalted(options.state)) return result(answerFor(call, notExecutedResult(call.toolUseId)));
   const answer = await answerComputerCall(call, options);
   return answer.kind === "result" ? result(answerFor(call, answer.block)) : answer;
 }

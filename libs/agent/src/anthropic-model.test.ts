@@ -15,6 +15,7 @@ import {
 } from "./loop-harness.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
+import { notExecutedText } from "./tool-results.ts";
 
 const silent = createLogger({ level: "silent" });
 const screen = { width: 1024, height: 768 };
@@ -158,7 +159,72 @@ describe("the Anthropic model adapter", () => {
       ["tool_result", "computer", true],
     ]);
     expect(JSON.stringify(answers[2])).toContain("unknown action 'launch_missiles'");
-    expect(JSON.stringify(answers[3])).toContain("invalid type input");
+    // The first failure halts the turn: the rest is answered as the SDK's runner does.
+    expect(answers[3]!.content).toBe(notExecutedText);
+  });
+
+  it("answers a toolset turn with a denied middle action exactly as the SDK's runner would", async () => {
+    const member = (id: string, name: string, input: Record<string, unknown>) => ({
+      type: "tool_use" as const,
+      id,
+      name,
+      input,
+      toolset_name: "computer",
+      caller: { type: "direct" as const },
+    });
+    const gate = new ScriptedGate((p) =>
+      p.action.action === "type"
+        ? { kind: "deny", reason: "not in that window" }
+        : { kind: "approve", action: p.action },
+    );
+    const { fake, run, computer } = await harness(
+      [
+        {
+          content: [
+            { type: "text", text: "Focus the terminal, type the command, run it." },
+            member("toolu_01", "left_click", { coordinate: [200, 60] }),
+            member("toolu_02", "type", { text: "shutdown now" }),
+            member("toolu_03", "key", { text: "Return" }),
+          ],
+          stop_reason: "tool_use",
+        },
+        turns.done("Stopped."),
+      ],
+      { model: { model: "claude-opus-5-5" }, gate },
+    );
+    expect((await run()).kind).toBe("finished");
+    expect(gate.reviewed.map((p) => p.toolUseId)).toEqual(["toolu_01", "toolu_02"]);
+    expect(computer.executed).toEqual([{ action: "left_click", coordinate: [200, 60] }]);
+    expect(fake.rejected).toEqual([]);
+    // The exact tool_results sent (the screenshot is the test computer's 1×1 PNG).
+    expect(lastMessageContent(fake)).toEqual([
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_01",
+        content: [
+          {
+            type: "image",
+            source: { type: "base64", media_type: "image/png", data: expect.any(String) },
+          },
+        ],
+        toolset_name: "computer",
+      },
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_02",
+        content: [{ type: "text", text: "The user denied this action: not in that window" }],
+        is_error: true,
+        toolset_name: "computer",
+      },
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_03",
+        content: "Not executed: an earlier computer action in this turn failed.",
+        is_error: true,
+        toolset_name: "computer",
+        cache_control: { type: "ephemeral" },
+      },
+    ]);
   });
 
   it("turns a rejected request into a non-retryable error", async () => {

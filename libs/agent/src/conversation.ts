@@ -19,9 +19,10 @@ export type ToolResultContent = Array<
   | { type: "image"; source: { type: "base64"; media_type: "image/png"; data: string } }
 >;
 
+/** A tool_result block; `content` is a list of blocks or, as the SDK's runner sends it, a string. */
 export function toolResult(
   toolUseId: string,
-  content: ToolResultContent,
+  content: ToolResultContent | string,
   isError = false,
 ): ContentBlock {
   return {
