@@ -2,6 +2,7 @@ import type { Logger } from "@deskgate/core";
 import type { Computer } from "@deskgate/desktop";
 import type { AgentModel } from "./agent-model.ts";
 import type { ApprovalGate } from "./approval-gate.ts";
+import type { ModelRetryPolicy } from "./call-model.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import type { RunState } from "./run-state.ts";
 import type { ValidateToolInput } from "./validate-tool-input.ts";
@@ -33,7 +34,7 @@ export interface AgentLoopOptions {
   desktopNotes?: string;
   logger: Logger;
   now?: () => Date;
-  /** Waits between model attempts during an outage. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between model attempts during an outage; `defaultModelRetry` when absent. */
+  modelRetry?: ModelRetryPolicy;
   onEvent?: (event: AgentEvent) => void;
 }

@@ -256,33 +256,50 @@ describe("riding out API trouble", () => {
   });
 
   it("backs off and tries again when the SDK's retries are spent, until it works", async () => {
-    const sleeps: number[] = [];
     const events: AgentEvent[] = [];
     const { fake, run } = await harness(
       [{ fail: 500 }, { fail: 503 }, { fail: 529 }, { hang: true }, { fail: 429 }, turns.done()],
       {
         model: { maxRetries: 0, timeoutMs: 150 },
-        overrides: { sleep: async (ms) => void sleeps.push(ms), onEvent: (e) => events.push(e) },
+        overrides: {
+          modelRetry: { firstDelayMs: 20, maxDelayMs: 40 },
+          onEvent: (e) => events.push(e),
+        },
       },
     );
+    const started = performance.now();
     expect((await run()).kind).toBe("finished");
-    expect(sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    // Waits of 20, 40, 40, 40, 40 ms (doubling, capped), plus the 150 ms timeout.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(330);
     expect(fake.requests).toHaveLength(6);
-    expect(events.filter((e) => e.type === "model.retrying")).toHaveLength(5);
+    expect(
+      events.filter((e) => e.type === "model.retrying").map((e) => "attempt" in e && e.attempt),
+    ).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("ends the run as stopped when a stop arrives during an outage", async () => {
+    let cancelled = false;
+    const { fake, run } = await harness([{ fail: 503 }, { fail: 503 }, turns.done()], {
+      model: { maxRetries: 0 },
+      overrides: {
+        isCancelled: async () => cancelled,
+        onEvent: (e) => {
+          if (e.type === "model.retrying") cancelled = true;
+        },
+      },
+    });
+    expect(await run()).toMatchObject({ kind: "cancelled", reason: "the run was stopped" });
+    expect(fake.requests).toHaveLength(1);
   });
 
   it("fails the run once an outage outlasts the run's time limit", async () => {
-    let clock = Date.now();
     const { run } = await harness(
-      Array.from({ length: 20 }, () => ({ fail: 503 })),
+      Array.from({ length: 40 }, () => ({ fail: 503 })),
       {
         model: { maxRetries: 0 },
         overrides: {
-          now: () => new Date(clock),
-          sleep: async (ms) => {
-            clock += ms;
-          },
-          limits: { maxSteps: 5, maxWallMs: 60_000, maxTokens: 1e6, keepScreenshots: 3 },
+          modelRetry: { firstDelayMs: 10, maxDelayMs: 40 },
+          limits: { maxSteps: 5, maxWallMs: 400, maxTokens: 1e6, keepScreenshots: 3 },
         },
       },
     );

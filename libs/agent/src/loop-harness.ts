@@ -80,7 +80,7 @@ export async function startLoopHarness(
         isCancelled: async () => false,
         limits: defaultLimits,
         logger,
-        sleep: async () => undefined,
+        modelRetry: { firstDelayMs: 1, maxDelayMs: 4 },
         ...options.overrides,
       }),
     close: () => fake.close(),
