@@ -40,6 +40,8 @@ runMain(async () => {
     difference: screenDifference,
   });
   shutdown.add("desktop", () => computer.close());
+  // A worker that died mid-action (hold_key ctrl) leaves its keys down on the display.
+  await computer.releaseAllInput();
   const model = createAnthropicModel({
     apiKey: config.anthropicApiKey,
     baseURL: config.anthropicBaseUrl,

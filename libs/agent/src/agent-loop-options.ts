@@ -28,7 +28,10 @@ export interface AgentLoopOptions {
   validate?: ValidateToolInput;
   /** Persist the state; awaited before the loop goes on. */
   checkpoint: (state: RunState) => Promise<void>;
+  /** Whether the run was stopped; also polled while an action runs, to cut it short. */
   isCancelled: () => Promise<boolean>;
+  /** How often `isCancelled` is polled during an action (default 250 ms). */
+  stopPollMs?: number;
   limits: RunLimits;
   /** What this desktop offers, told to the model in the system prompt. */
   desktopNotes?: string;

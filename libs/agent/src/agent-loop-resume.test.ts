@@ -77,6 +77,8 @@ describe("resuming a run from its checkpoint", () => {
     const second = await harness([turns.done()], { state: crashed });
     await second.run();
     expect(second.computer.executed).toEqual([]);
+    // Keys the dead process held are released before the model hears of it.
+    expect(second.computer.inputReleases).toBe(1);
     const [result] = lastMessageContent(second.fake);
     expect(result).toMatchObject({ tool_use_id: toolUseId, is_error: true });
     expect(JSON.stringify(result!.content)).toMatch(/may or may not have happened/);

@@ -1,19 +1,12 @@
-import type { ComputerAction, ProposedAction } from "@deskgate/contracts";
+import type { ProposedAction } from "@deskgate/contracts";
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
 import type { ContentBlock } from "./conversation.ts";
+import { executeApproved, type ToolUseAnswer } from "./execute-approved.ts";
 import type { PendingToolUse, RunState } from "./run-state.ts";
-import {
-  errorResult,
-  interruptedResult,
-  notExecutedResult,
-  successResult,
-} from "./tool-results.ts";
+import { errorResult, interruptedResult, notExecutedResult } from "./tool-results.ts";
 import { validateToolInput } from "./validate-tool-input.ts";
 
-/** The tool_result for one tool_use, or the end of the run (the gate said cancel). */
-export type ToolUseAnswer =
-  | { kind: "result"; block: ContentBlock }
-  | { kind: "end"; reason: string };
+export type { ToolUseAnswer };
 
 /** `ProposedAction.rationale` is bounded; the approver sees the start of a long text. */
 const maxRationaleLength = 4_000;
@@ -83,54 +76,21 @@ async function answerComputerCall(
     case "approve":
       // A stop that arrived while the approval was pending wins over the approval.
       if (await options.isCancelled()) return { kind: "end", reason: "the run was stopped" };
-      return result(await executeApproved(call, verdict.action, verdict.note, options));
+      return executeApproved(call, verdict.action, verdict.note, options);
   }
 }
 
 /**
- * Marks the action in flight (checkpointed) before touching the desktop, so a crash in
- * between is reported to the model on resume instead of being replayed. The caller
- * checkpoints again once the result is recorded and the mark is cleared.
+ * Answers the tool_use whose action was in flight at a crash, without replaying it, once
+ * every key and button the dead process may have held is released.
  */
-async function executeApproved(
-  call: PendingToolUse,
-  action: ComputerAction,
-  note: string | undefined,
-  options: AgentLoopOptions,
-): Promise<ContentBlock> {
-  const { state, computer } = options;
-  state.inFlight = { toolUseId: call.toolUseId, step: call.step, action };
-  await options.checkpoint(state);
-  const started = Date.now();
-  const report = (ok: boolean, error?: string) =>
-    options.onEvent?.({
-      type: "action.executed",
-      step: call.step,
-      action,
-      ok,
-      ...(error === undefined ? {} : { error }),
-      durationMs: Date.now() - started,
-    });
-  try {
-    const output = await computer.execute(action);
-    state.counts.executed += 1;
-    report(true);
-    return await successResult(call.toolUseId, output, computer, note);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    report(false, message);
-    return errorResult(call.toolUseId, `The ${action.action} action failed: ${message}`);
-  } finally {
-    delete state.inFlight;
-  }
-}
-
-/** Answers the tool_use whose action was in flight at a crash, without replaying it. */
 export async function answerInterrupted(options: AgentLoopOptions): Promise<void> {
   const { state } = options;
   const inFlight = state.inFlight;
   if (!inFlight) return;
   options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
+  // Whatever the dead process held down (a hold_key's Ctrl) is still down on the display.
+  await options.computer.releaseAllInput();
   const call = state.pending.find((pending) => pending.toolUseId === inFlight.toolUseId);
   const block = await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer);
   state.results.push(answerFor(call, block));

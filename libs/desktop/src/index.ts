@@ -1,3 +1,4 @@
+export * from "./action-errors.ts";
 export * from "./annotate-screenshot.ts";
 export * from "./computer.ts";
 export * from "./display-check.ts";
@@ -8,4 +9,5 @@ export * from "./scaling.ts";
 export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
 export * from "./settling-computer.ts";
+export * from "./type-text.ts";
 export * from "./validate-action.ts";
