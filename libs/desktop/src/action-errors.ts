@@ -27,6 +27,6 @@ export function interruption(signal: AbortSignal): "stopped" | "timed_out" {
 /** The abort reason of an action's time cap. */
 export class ActionTimeout extends Error {
   constructor(readonly limitMs: number) {
-    super(`the action ran longer than ${Math.round(limitMs / 1000)} s`);
+    super(`the action ran longer than its limit of ${limitMs / 1000} s`);
   }
 }
