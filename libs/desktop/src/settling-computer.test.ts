@@ -22,7 +22,9 @@ function scriptedScreen(frames: string[]) {
       signals.push(actionOptions?.signal);
       return { kind: "done" };
     },
-    releaseAllInput: async () => void (releases += 1),
+    async releaseAllInput() {
+      releases += 1;
+    },
     async screenshot() {
       const label = frames[Math.min(looks, frames.length - 1)]!;
       looks += 1;
