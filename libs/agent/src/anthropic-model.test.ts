@@ -38,6 +38,7 @@ const oneTurn = (fake: FakeAnthropic, model: string, logger = silent) =>
     system: "be careful",
     messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
     screen,
+    keepScreenshots: 3,
   });
 
 describe("the Anthropic model adapter", () => {
@@ -137,7 +138,7 @@ describe("the Anthropic model adapter", () => {
         ),
         turns.done("Done."),
       ],
-      { model: { model: "claude-opus-5-5" }, gate: new ScriptedGate() },
+      { model: { model: "claude-haiku-5-5" }, gate: new ScriptedGate() },
     );
     expect((await run()).kind).toBe("finished");
     const first = fake.requests[0]!;

@@ -33,12 +33,14 @@ export async function callModel(options: AgentLoopOptions, now: () => Date): Pro
   const { state, limits, computer } = options;
   const retry = options.modelRetry ?? defaultModelRetry;
   const deadline = new Date(state.startedAt).getTime() + limits.maxWallMs;
-  pruneScreenshots(state.messages, limits.keepScreenshots);
+  // A model that binds thinking to the conversation must get it unedited: the API clears.
+  if (options.model.context === "client") pruneScreenshots(state.messages, limits.keepScreenshots);
   const screen = computer.modelScreen();
   const request = {
     system: systemPrompt(screen, options.desktopNotes),
     messages: state.messages,
     screen,
+    keepScreenshots: limits.keepScreenshots,
   };
   try {
     const turn = await pRetry(
