@@ -1,6 +1,11 @@
 import { createLogger } from "@deskgate/core";
 import { RecordingComputer } from "@deskgate/desktop/testing";
-import { type ScriptStep, startFakeAnthropic, turns } from "@deskgate/test-support/fake-anthropic";
+import {
+  blankPng,
+  type ScriptStep,
+  startFakeAnthropic,
+  turns,
+} from "@deskgate/test-support/fake-anthropic";
 import { afterEach, describe, expect, it } from "vitest";
 import { contextManagementBeta, createAnthropicModel } from "./anthropic-model.ts";
 import { countImages, type LoopHarness, startLoopHarness, testApiKey } from "./loop-harness.ts";
@@ -93,5 +98,23 @@ describe("summarised thinking", () => {
       "The terminal is focused; running date answers the question.",
       "Submitting.",
     ]);
+  });
+});
+
+describe("a long run whose screenshots all stay in the request", () => {
+  it("stops before a request would pass the API's 32 MB, which the fake refuses", async () => {
+    // A 1280×800 PNG header padded to 4 MB: ~5.3 MB per screenshot in base64.
+    const heavy = Buffer.concat([blankPng(1280, 800), Buffer.alloc(4 * 1024 * 1024, 7)]);
+    const computer = new RecordingComputer({ width: 1280, height: 800 }, { png: heavy });
+    const { fake, run } = await harness([...thinkingScreenshots(10), turns.done()], {
+      model: { model: "claude-opus-5-5" },
+      computer,
+    });
+    expect(await run()).toMatchObject({
+      kind: "stopped",
+      reason: "the conversation reached the API's request-size limit (32 MB)",
+    });
+    expect(fake.rejected).toEqual([]);
+    expect(fake.requests).toHaveLength(6);
   });
 });

@@ -39,8 +39,9 @@ export async function startFakeAnthropic(options: {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const send = sender(response);
-      const refused = refusal(request, options.apiKey);
-      const body = refused ? undefined : parseJson(Buffer.concat(chunks));
+      const raw = Buffer.concat(chunks);
+      const refused = refusal(request, options.apiKey) ?? tooLarge(raw);
+      const body = refused ? undefined : parseJson(raw);
       const problem: Problem | undefined = refused ?? invalidRequest(body, request);
       const binding = body && !problem ? bindingProblem(body) : undefined;
       const refusedBinding: Problem | undefined =
@@ -100,6 +101,14 @@ function refusal(request: IncomingMessage, apiKey: string | undefined): Problem 
   if (!request.headers["anthropic-version"])
     return [400, "invalid_request_error", "anthropic-version: header is required"];
   return undefined;
+}
+
+/** The Messages API takes at most 32 MB a request (413 `request_too_large`). */
+export const maxRequestBytes = 32 * 1024 * 1024;
+
+function tooLarge(raw: Buffer): Problem | undefined {
+  if (raw.length <= maxRequestBytes) return undefined;
+  return [413, "request_too_large", `Request exceeds the maximum size of ${maxRequestBytes} bytes`];
 }
 
 function sender(response: ServerResponse): Send {
