@@ -1,20 +1,12 @@
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
-import { type LoopHarness, lastMessageContent, startLoopHarness } from "./loop-harness.ts";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest, type LoopHarness, lastMessageContent } from "./loop-harness.ts";
 import { runStateSchema } from "./run-state.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 import { notExecutedText } from "./tool-results.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 const withoutBreakpoint = ({ cache_control: _, ...block }: Record<string, unknown>) => block;
 const notExecuted = (id: unknown) => ({
   type: "tool_result",

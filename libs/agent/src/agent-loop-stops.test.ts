@@ -1,20 +1,12 @@
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { continuePrompt } from "./apply-turn.ts";
-import { defaultLimits, type LoopHarness, startLoopHarness } from "./loop-harness.ts";
+import { defaultLimits, harnessPerTest } from "./loop-harness.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 const screenshots = (n: number): ScriptStep[] =>
   Array.from({ length: n }, () => turns.action({ action: "screenshot" }));
 

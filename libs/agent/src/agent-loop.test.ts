@@ -2,25 +2,12 @@ import type { ComputerAction, TokenUsage } from "@deskgate/contracts";
 import { validateAction } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { blankPng, type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { removedScreenshotText } from "./conversation.ts";
-import {
-  countImages,
-  type LoopHarness,
-  lastMessageContent,
-  startLoopHarness,
-} from "./loop-harness.ts";
+import { countImages, harnessPerTest, lastMessageContent } from "./loop-harness.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 describe("answering the model's tool calls", () => {
   it("answers several tool_use blocks in one user message, in order, each with a screenshot", async () => {

@@ -6,20 +6,12 @@ import {
   startFakeAnthropic,
   turns,
 } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { contextManagementBeta, createAnthropicModel } from "./anthropic-model.ts";
-import { countImages, type LoopHarness, startLoopHarness, testApiKey } from "./loop-harness.ts";
+import { countImages, harnessPerTest, testApiKey } from "./loop-harness.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 const thinkingScreenshots = (n: number): ScriptStep[] =>
   Array.from({ length: n }, (_, i) =>
     turns.thinking(
