@@ -90,7 +90,9 @@ export async function answerInterrupted(options: AgentLoopOptions): Promise<void
   if (!inFlight) return;
   options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
   // Whatever the dead process held down (a hold_key's Ctrl) is still down on the display.
-  await options.computer.releaseAllInput();
+  await options.computer.releaseAllInput().catch((err: unknown) => {
+    options.logger.warn({ err }, "releasing held input failed");
+  });
   const call = state.pending.find((pending) => pending.toolUseId === inFlight.toolUseId);
   const block = await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer);
   state.results.push(answerFor(call, block));
