@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { maxConversationBytes, modelToolTable, screenshotPruneBatch } from "@deskgate/agent";
 import { createLogger } from "@deskgate/core";
 import { annotateScreenshot, createNutComputer } from "@deskgate/desktop";
 import { startColouredWindow, startTypingTarget } from "@deskgate/test-support/x-probe";
@@ -15,6 +16,8 @@ import { report, summarize } from "./stats.ts";
  * shell-out path (scrot to a file, then ImageMagick `convert -resize`), same screen, same run.
  */
 const run = promisify(execFile);
+/** SCREENSHOTS_IN_CONTEXT's default in the worker. */
+const defaultKeep = 3;
 const samples = Number(process.env.BENCH_SAMPLES ?? 30);
 const xvfb = await startXvfb({ width: 1920, height: 1080 });
 const env = { ...process.env, DISPLAY: xvfb.display };
@@ -99,6 +102,21 @@ report([
 ]);
 process.stdout.write(
   `target ≥ 3× faster than the baseline: ${b.p50 / a.p50 >= 3 ? "met" : "MISSED"}\n`,
+);
+
+// The longest run whose request fits the API's 32 MB, per family: where history is not
+// pruned on the client, every step adds its screenshot (base64) and ~1 KB of JSON.
+const perStep = Math.ceil(ourBytes / 3) * 4 + 1024;
+const pruned = (defaultKeep + screenshotPruneBatch) * perStep;
+process.stdout.write(`request size per step: ${(perStep / 1024).toFixed(0)} KB\n`);
+report(
+  modelToolTable.map((row) => ({
+    name: row.families.join(", "),
+    value:
+      row.context === "server"
+        ? `${Math.floor(maxConversationBytes / perStep)} steps fit in 32 MB (every screenshot stays)`
+        : `no request-size limit: ≤ ${defaultKeep + screenshotPruneBatch} screenshots, ${(pruned / 1024 / 1024).toFixed(1)} MB a request`,
+  })),
 );
 
 for (const window of windows) window.kill("SIGKILL");

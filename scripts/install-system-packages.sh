@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis, an X
 # server (Xvfb) with the libraries nut-js links, xdotool/xterm for the desktop and its
-# tests, x11vnc + noVNC for the live view, and docker-compose to validate the compose file. Run as root (or with sudo).
+# tests (and tk for a form that reacts to Return), x11vnc + noVNC for the live view, and docker-compose to validate the compose file. Run as root (or with sudo).
 set -euo pipefail
 
 need=()
@@ -9,6 +9,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v xdotool >/dev/null || need+=(xdotool)
 command -v xterm >/dev/null || need+=(xterm)
+# A Tk form: the tests' application that reacts to Return (a terminal takes any newline).
+command -v wish >/dev/null || need+=(tk)
 command -v xdpyinfo >/dev/null || need+=(x11-utils)
 command -v openbox >/dev/null || need+=(openbox)
 command -v scrot >/dev/null || need+=(scrot)

@@ -36,17 +36,23 @@ runMain(async () => {
     onClose: (name, close) => shutdown.add(name, close),
   });
 
-  const computer = settlingComputer(await createNutComputer({ display: config.display, logger }), {
-    maxMs: config.screenSettleMaxMs,
-    difference: screenDifference,
-  });
-  shutdown.add("desktop", () => computer.close());
   const model = createAnthropicModel({
     apiKey: config.anthropicApiKey,
     baseURL: config.anthropicBaseUrl,
     model: config.anthropicModel,
     logger,
   });
+  const computer = settlingComputer(
+    // Screenshots fit the model's image limits (its row of the tool table).
+    await createNutComputer({ display: config.display, logger, imageLimits: model.images }),
+    {
+      maxMs: config.screenSettleMaxMs,
+      difference: screenDifference,
+    },
+  );
+  shutdown.add("desktop", () => computer.close());
+  // A worker that died mid-action (hold_key ctrl) leaves its keys down on the display.
+  await computer.releaseAllInput();
   const backend = createApprovalBackend(connection, logger);
   shutdown.add("queues", () => backend.queues.close());
   const metrics = createServiceMetrics("worker", runMetricSources(backend.registry));

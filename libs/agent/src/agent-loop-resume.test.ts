@@ -1,23 +1,10 @@
 import { turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  countImages,
-  type LoopHarness,
-  lastMessageContent,
-  startLoopHarness,
-} from "./loop-harness.ts";
+import { describe, expect, it } from "vitest";
+import { countImages, harnessPerTest, lastMessageContent } from "./loop-harness.ts";
 import { runStateSchema } from "./run-state.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 /** What a checkpoint store does: JSON out, JSON in, parsed at the boundary. */
 const throughJson = (state: unknown) => runStateSchema.parse(JSON.parse(JSON.stringify(state)));
@@ -77,6 +64,8 @@ describe("resuming a run from its checkpoint", () => {
     const second = await harness([turns.done()], { state: crashed });
     await second.run();
     expect(second.computer.executed).toEqual([]);
+    // Keys the dead process held are released before the model hears of it.
+    expect(second.computer.inputReleases).toBe(1);
     const [result] = lastMessageContent(second.fake);
     expect(result).toMatchObject({ tool_use_id: toolUseId, is_error: true });
     expect(JSON.stringify(result!.content)).toMatch(/may or may not have happened/);

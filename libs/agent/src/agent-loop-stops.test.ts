@@ -1,19 +1,12 @@
+import { RecordingComputer } from "@deskgate/desktop/testing";
 import { type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { continuePrompt } from "./apply-turn.ts";
-import { defaultLimits, type LoopHarness, startLoopHarness } from "./loop-harness.ts";
+import { defaultLimits, harnessPerTest } from "./loop-harness.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 const screenshots = (n: number): ScriptStep[] =>
   Array.from({ length: n }, () => turns.action({ action: "screenshot" }));
 
@@ -184,5 +177,41 @@ describe("how a run ends", () => {
     });
     expect((await run()).kind).toBe("cancelled");
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it("cuts a long action short when the run is stopped while it runs, and releases held input", async () => {
+    const computer = new RecordingComputer(
+      { width: 1280, height: 800 },
+      { durationMs: (action) => (action.action === "type" ? 60_000 : 0) },
+    );
+    const stopAt = Date.now() + 150;
+    const events: AgentEvent[] = [];
+    const { fake, run } = await harness(
+      [
+        turns.actions([
+          { action: "type", text: "é".repeat(10_000) },
+          { action: "key", text: "Return" },
+        ]),
+        turns.done(),
+      ],
+      {
+        computer,
+        overrides: {
+          isCancelled: async () => Date.now() >= stopAt,
+          stopPollMs: 20,
+          onEvent: (e) => events.push(e),
+        },
+      },
+    );
+    const started = Date.now();
+    expect(await run()).toMatchObject({ kind: "cancelled", reason: "the run was stopped" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(computer.stopped.map((a) => a.action)).toEqual(["type"]);
+    expect(computer.executed).toEqual([]);
+    expect(computer.inputReleases).toBe(1);
+    expect(events.filter((e) => e.type === "action.executed")).toEqual([
+      expect.objectContaining({ ok: false, error: "the run was stopped" }),
+    ]);
+    expect(fake.requests).toHaveLength(1);
   });
 });

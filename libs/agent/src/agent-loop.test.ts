@@ -1,26 +1,13 @@
-import type { ComputerAction } from "@deskgate/contracts";
-import { RecordingComputer } from "@deskgate/desktop/testing";
+import type { ComputerAction, TokenUsage } from "@deskgate/contracts";
 import { validateAction } from "@deskgate/effects";
-import { type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
-import { afterEach, describe, expect, it } from "vitest";
+import { RecordingComputer } from "@deskgate/desktop/testing";
+import { blankPng, type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
+import { describe, expect, it } from "vitest";
 import { removedScreenshotText } from "./conversation.ts";
-import {
-  countImages,
-  type LoopHarness,
-  lastMessageContent,
-  startLoopHarness,
-} from "./loop-harness.ts";
+import { countImages, harnessPerTest, lastMessageContent } from "./loop-harness.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
 
-const open: LoopHarness[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
-async function harness(...args: Parameters<typeof startLoopHarness>) {
-  const started = await startLoopHarness(...args);
-  open.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 describe("answering the model's tool calls", () => {
   it("answers several tool_use blocks in one user message, in order, each with a screenshot", async () => {
@@ -73,22 +60,53 @@ describe("answering the model's tool calls", () => {
     expect(computer.screenshotsTaken).toBe(3);
   });
 
-  it("keeps only the most recent screenshots in what it sends", async () => {
-    const script: ScriptStep[] = Array.from({ length: 6 }, (_, i) =>
+  it("removes old screenshots in batches: past keep + batch, down to keep", async () => {
+    const script: ScriptStep[] = Array.from({ length: 16 }, (_, i) =>
       turns.action({ action: "mouse_move", coordinate: [i, i] }),
     );
     const { fake, run } = await harness([...script, turns.done()]);
     await run();
+    // keepScreenshots 3, batch 10: the 15th request would carry 14, so it carries 3.
+    expect(fake.requests.map((r) => countImages(r.body.messages))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 3, 4, 5,
+    ]);
     const sent = fake.requests.at(-1)!.body.messages;
-    expect(countImages(sent)).toBe(3);
-    expect(JSON.stringify(sent).split(removedScreenshotText).length - 1).toBe(3);
-    // The newest three survive: the last three tool results.
+    expect(JSON.stringify(sent).split(removedScreenshotText).length - 1).toBe(11);
+    // The newest survive: the last tool results.
     expect(
       sent
         .slice(-5)
         .filter((m) => m.role === "user")
         .map(countImages),
     ).toEqual([1, 1, 1]);
+  });
+
+  it("reads most input tokens from the prompt cache from the second batch on", async () => {
+    const computer = new RecordingComputer(
+      { width: 1280, height: 800 },
+      { png: blankPng(1280, 800) },
+    );
+    const usages: TokenUsage[] = [];
+    const script = Array.from({ length: 40 }, () => turns.action({ action: "screenshot" }));
+    const { fake, run } = await harness([...script, turns.done()], {
+      computer,
+      overrides: {
+        onEvent: (e) => {
+          if (e.type === "turn.completed") usages.push(e.usage);
+        },
+      },
+    });
+    await run();
+    expect(fake.rejected).toEqual([]);
+    // The first batch is pruned at the 15th request; count from there.
+    const later = usages.slice(14);
+    const read = later.reduce((sum, u) => sum + u.cacheReadInputTokens, 0);
+    const all = later.reduce(
+      (sum, u) => sum + u.cacheReadInputTokens + u.cacheCreationInputTokens + u.inputTokens,
+      0,
+    );
+    // Measured 0.84; one request in eleven rereads only the tools and system prompt.
+    expect(read / all).toBeGreaterThan(0.75);
   });
 
   it("returns a denial's reason to the model as an error and does not act", async () => {
@@ -128,24 +146,24 @@ describe("answering the model's tool calls", () => {
 
   it("never sends invalid input to the gate or the desktop, and goes on", async () => {
     const gate = new ScriptedGate();
+    const invalid = [
+      { action: "teleport" },
+      { action: "left_click", coordinate: [5000, 5] },
+      { action: "mouse_move" },
+      { action: "scroll", scroll_direction: "down", scroll_amount: -1 },
+      { action: "type", text: "x".repeat(1_000_000) },
+      { action: "left_click_drag", coordinate: [1, 1], start_coordinate: [1, 900] },
+    ];
     const { fake, computer, run } = await harness(
       [
-        turns.actions([
-          { action: "teleport" },
-          { action: "left_click", coordinate: [5000, 5] },
-          { action: "mouse_move" },
-          { action: "scroll", scroll_direction: "down", scroll_amount: -1 },
-          { action: "type", text: "x".repeat(1_000_000) },
-          { action: "left_click_drag", coordinate: [1, 1], start_coordinate: [1, 900] },
-        ]),
+        ...invalid.map((input) => turns.action(input)),
         turns.action({ action: "screenshot" }),
         turns.done(),
       ],
       { gate },
     );
     const outcome = await run();
-    const results = lastMessageContent(fake, 1);
-    expect(results).toHaveLength(6);
+    const results = invalid.map((_, i) => lastMessageContent(fake, i + 1)[0]!);
     expect(results.every((r) => r.is_error === true)).toBe(true);
     const texts = results.map((r) => JSON.stringify(r.content));
     expect(texts.every((t) => t.includes("Not executed: "))).toBe(true);

@@ -1,5 +1,5 @@
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
-import { answerInterrupted, answerToolUse } from "./answer-tool-use.ts";
+import { answerInterrupted, answerToolUse, turnHalted } from "./answer-tool-use.ts";
 import { applyTurn } from "./apply-turn.ts";
 import { callModel } from "./call-model.ts";
 import { actionLimitReached, limitReached, outcomeOf } from "./run-limits.ts";
@@ -28,7 +28,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<RunOutcom
     const next = state.pending[0];
     if (next) {
       if (await options.isCancelled()) return end(options, stopped);
-      const limit = actionLimitReached(state, next.step, options.limits, now());
+      // A halted turn's remaining calls are only answered, never acted on: no limit applies.
+      const limit = turnHalted(state)
+        ? undefined
+        : actionLimitReached(state, next.step, options.limits, now());
       if (limit) return end(options, { kind: "stopped", reason: limit });
       const answer = await answerToolUse(next, options);
       if (answer.kind === "end") return end(options, { kind: "cancelled", reason: answer.reason });

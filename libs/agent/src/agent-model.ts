@@ -1,12 +1,14 @@
 import type { TokenUsage } from "@deskgate/contracts";
-import type { ScreenSize } from "@deskgate/desktop";
+import type { ImageLimits, ScreenSize } from "@deskgate/desktop";
 import type { ContentBlock, Message } from "./conversation.ts";
-import type { ComputerToolVersion } from "./tool-versions.ts";
+import type { ComputerToolVersion, ContextStrategy } from "./tool-versions.ts";
 
 export interface ModelTurnRequest {
   system: string;
   messages: Message[];
   screen: ScreenSize;
+  /** Screenshots the model keeps; with the `server` strategy, the API clears older ones. */
+  keepScreenshots: number;
 }
 
 export interface ModelTurn {
@@ -19,5 +21,9 @@ export interface ModelTurn {
 export interface AgentModel {
   readonly model: string;
   readonly tool: ComputerToolVersion;
+  /** Who removes old screenshots: the loop (`client`) or the API (`server`). */
+  readonly context: ContextStrategy;
+  /** The largest screenshot the model accepts; the desktop sizes its screenshots within. */
+  readonly images: ImageLimits;
   createTurn(request: ModelTurnRequest): Promise<ModelTurn>;
 }

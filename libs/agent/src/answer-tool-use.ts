@@ -1,27 +1,38 @@
-import type { ComputerAction, ProposedAction } from "@deskgate/contracts";
+import type { ProposedAction } from "@deskgate/contracts";
 import { validateAction } from "@deskgate/effects";
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
 import type { ContentBlock } from "./conversation.ts";
-import type { PendingToolUse } from "./run-state.ts";
-import { errorResult, interruptedResult, successResult } from "./tool-results.ts";
+import { executeApproved, type ToolUseAnswer } from "./execute-approved.ts";
+import type { PendingToolUse, RunState } from "./run-state.ts";
+import { errorResult, interruptedResult, notExecutedResult } from "./tool-results.ts";
 
-/** The tool_result for one tool_use, or the end of the run (the gate said cancel). */
-export type ToolUseAnswer =
-  | { kind: "result"; block: ContentBlock }
-  | { kind: "end"; reason: string };
+export type { ToolUseAnswer };
 
 /** `ProposedAction.rationale` is bounded; the approver sees the start of a long text. */
 const maxRationaleLength = 4_000;
 
 /**
+ * Whether the current turn has stopped acting: one of its calls was already answered as an
+ * error (denied, invalid, failed, interrupted). Derived from the answers themselves, so a
+ * resumed run halts exactly where the crashed one did.
+ */
+export function turnHalted(state: RunState): boolean {
+  return state.results.some((block) => block.is_error === true);
+}
+
+/**
  * Validate → checkpoint → gate → act. Invalid input never reaches the gate or the desktop.
- * The checkpoint comes before the review, so a gate that parks the run by throwing is
- * resumed later at this very tool_use (same step, same id); its error propagates as is.
+ * Once a call of the turn failed, the later ones are answered `notExecutedResult` without
+ * a review or an action, as the SDK's toolset runner does (src/lib/internal/toolsets/run.ts);
+ * the same holds for beta tool calls. The checkpoint comes before the review, so a gate
+ * that parks the run by throwing is resumed later at this very tool_use (same step, same
+ * id); its error propagates as is.
  */
 export async function answerToolUse(
   call: PendingToolUse,
   options: AgentLoopOptions,
 ): Promise<ToolUseAnswer> {
+  if (turnHalted(options.state)) return result(answerFor(call, notExecutedResult(call.toolUseId)));
   const answer = await answerComputerCall(call, options);
   return answer.kind === "result" ? result(answerFor(call, answer.block)) : answer;
 }
@@ -65,54 +76,23 @@ async function answerComputerCall(
     case "approve":
       // A stop that arrived while the approval was pending wins over the approval.
       if (await options.isCancelled()) return { kind: "end", reason: "the run was stopped" };
-      return result(await executeApproved(call, verdict.action, verdict.note, options));
+      return executeApproved(call, verdict.action, verdict.note, options);
   }
 }
 
 /**
- * Marks the action in flight (checkpointed) before touching the desktop, so a crash in
- * between is reported to the model on resume instead of being replayed. The caller
- * checkpoints again once the result is recorded and the mark is cleared.
+ * Answers the tool_use whose action was in flight at a crash, without replaying it, once
+ * every key and button the dead process may have held is released.
  */
-async function executeApproved(
-  call: PendingToolUse,
-  action: ComputerAction,
-  note: string | undefined,
-  options: AgentLoopOptions,
-): Promise<ContentBlock> {
-  const { state, computer } = options;
-  state.inFlight = { toolUseId: call.toolUseId, step: call.step, action };
-  await options.checkpoint(state);
-  const started = Date.now();
-  const report = (ok: boolean, error?: string) =>
-    options.onEvent?.({
-      type: "action.executed",
-      step: call.step,
-      action,
-      ok,
-      ...(error === undefined ? {} : { error }),
-      durationMs: Date.now() - started,
-    });
-  try {
-    const output = await computer.execute(action);
-    state.counts.executed += 1;
-    report(true);
-    return await successResult(call.toolUseId, output, computer, note);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    report(false, message);
-    return errorResult(call.toolUseId, `The ${action.action} action failed: ${message}`);
-  } finally {
-    delete state.inFlight;
-  }
-}
-
-/** Answers the tool_use whose action was in flight at a crash, without replaying it. */
 export async function answerInterrupted(options: AgentLoopOptions): Promise<void> {
   const { state } = options;
   const inFlight = state.inFlight;
   if (!inFlight) return;
   options.onEvent?.({ type: "action.interrupted", step: inFlight.step, action: inFlight.action });
+  // Whatever the dead process held down (a hold_key's Ctrl) is still down on the display.
+  await options.computer.releaseAllInput().catch((err: unknown) => {
+    options.logger.warn({ err }, "releasing held input failed");
+  });
   const call = state.pending.find((pending) => pending.toolUseId === inFlight.toolUseId);
   const block = await interruptedResult(inFlight.toolUseId, inFlight.action, options.computer);
   state.results.push(answerFor(call, block));

@@ -15,6 +15,7 @@ import {
 } from "./loop-harness.ts";
 import type { AgentEvent } from "./run-outcome.ts";
 import { ScriptedGate } from "./testing/scripted-gate.ts";
+import { notExecutedText } from "./tool-results.ts";
 
 const silent = createLogger({ level: "silent" });
 const screen = { width: 1024, height: 768 };
@@ -37,6 +38,7 @@ const oneTurn = (fake: FakeAnthropic, model: string, logger = silent) =>
     system: "be careful",
     messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
     screen,
+    keepScreenshots: 3,
   });
 
 describe("the Anthropic model adapter", () => {
@@ -136,7 +138,7 @@ describe("the Anthropic model adapter", () => {
         ),
         turns.done("Done."),
       ],
-      { model: { model: "claude-opus-5-5" }, gate: new ScriptedGate() },
+      { model: { model: "claude-haiku-5-5" }, gate: new ScriptedGate() },
     );
     expect((await run()).kind).toBe("finished");
     const first = fake.requests[0]!;
@@ -158,7 +160,72 @@ describe("the Anthropic model adapter", () => {
       ["tool_result", "computer", true],
     ]);
     expect(JSON.stringify(answers[2])).toContain("unknown action 'launch_missiles'");
-    expect(JSON.stringify(answers[3])).toContain("invalid type input");
+    // The first failure halts the turn: the rest is answered as the SDK's runner does.
+    expect(answers[3]!.content).toBe(notExecutedText);
+  });
+
+  it("answers a toolset turn with a denied middle action exactly as the SDK's runner would", async () => {
+    const member = (id: string, name: string, input: Record<string, unknown>) => ({
+      type: "tool_use" as const,
+      id,
+      name,
+      input,
+      toolset_name: "computer",
+      caller: { type: "direct" as const },
+    });
+    const gate = new ScriptedGate((p) =>
+      p.action.action === "type"
+        ? { kind: "deny", reason: "not in that window" }
+        : { kind: "approve", action: p.action },
+    );
+    const { fake, run, computer } = await harness(
+      [
+        {
+          content: [
+            { type: "text", text: "Focus the terminal, type the command, run it." },
+            member("toolu_01", "left_click", { coordinate: [200, 60] }),
+            member("toolu_02", "type", { text: "shutdown now" }),
+            member("toolu_03", "key", { text: "Return" }),
+          ],
+          stop_reason: "tool_use",
+        },
+        turns.done("Stopped."),
+      ],
+      { model: { model: "claude-opus-5-5" }, gate },
+    );
+    expect((await run()).kind).toBe("finished");
+    expect(gate.reviewed.map((p) => p.toolUseId)).toEqual(["toolu_01", "toolu_02"]);
+    expect(computer.executed).toEqual([{ action: "left_click", coordinate: [200, 60] }]);
+    expect(fake.rejected).toEqual([]);
+    // The exact tool_results sent (the screenshot is the test computer's 1×1 PNG).
+    expect(lastMessageContent(fake)).toEqual([
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_01",
+        content: [
+          {
+            type: "image",
+            source: { type: "base64", media_type: "image/png", data: expect.any(String) },
+          },
+        ],
+        toolset_name: "computer",
+      },
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_02",
+        content: [{ type: "text", text: "The user denied this action: not in that window" }],
+        is_error: true,
+        toolset_name: "computer",
+      },
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_03",
+        content: "Not executed: an earlier computer action in this turn failed.",
+        is_error: true,
+        toolset_name: "computer",
+        cache_control: { type: "ephemeral" },
+      },
+    ]);
   });
 
   it("turns a rejected request into a non-retryable error", async () => {
@@ -190,33 +257,50 @@ describe("riding out API trouble", () => {
   });
 
   it("backs off and tries again when the SDK's retries are spent, until it works", async () => {
-    const sleeps: number[] = [];
     const events: AgentEvent[] = [];
     const { fake, run } = await harness(
       [{ fail: 500 }, { fail: 503 }, { fail: 529 }, { hang: true }, { fail: 429 }, turns.done()],
       {
         model: { maxRetries: 0, timeoutMs: 150 },
-        overrides: { sleep: async (ms) => void sleeps.push(ms), onEvent: (e) => events.push(e) },
+        overrides: {
+          modelRetry: { firstDelayMs: 20, maxDelayMs: 40 },
+          onEvent: (e) => events.push(e),
+        },
       },
     );
+    const started = performance.now();
     expect((await run()).kind).toBe("finished");
-    expect(sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    // Waits of 20, 40, 40, 40, 40 ms (doubling, capped), plus the 150 ms timeout.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(330);
     expect(fake.requests).toHaveLength(6);
-    expect(events.filter((e) => e.type === "model.retrying")).toHaveLength(5);
+    expect(
+      events.filter((e) => e.type === "model.retrying").map((e) => "attempt" in e && e.attempt),
+    ).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("ends the run as stopped when a stop arrives during an outage", async () => {
+    let cancelled = false;
+    const { fake, run } = await harness([{ fail: 503 }, { fail: 503 }, turns.done()], {
+      model: { maxRetries: 0 },
+      overrides: {
+        isCancelled: async () => cancelled,
+        onEvent: (e) => {
+          if (e.type === "model.retrying") cancelled = true;
+        },
+      },
+    });
+    expect(await run()).toMatchObject({ kind: "cancelled", reason: "the run was stopped" });
+    expect(fake.requests).toHaveLength(1);
   });
 
   it("fails the run once an outage outlasts the run's time limit", async () => {
-    let clock = Date.now();
     const { run } = await harness(
-      Array.from({ length: 20 }, () => ({ fail: 503 })),
+      Array.from({ length: 40 }, () => ({ fail: 503 })),
       {
         model: { maxRetries: 0 },
         overrides: {
-          now: () => new Date(clock),
-          sleep: async (ms) => {
-            clock += ms;
-          },
-          limits: { maxSteps: 5, maxWallMs: 60_000, maxTokens: 1e6, keepScreenshots: 3 },
+          modelRetry: { firstDelayMs: 10, maxDelayMs: 40 },
+          limits: { maxSteps: 5, maxWallMs: 400, maxTokens: 1e6, keepScreenshots: 3 },
         },
       },
     );

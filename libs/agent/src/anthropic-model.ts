@@ -43,20 +43,31 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
     );
   }
   const tool = choice.tool;
+  const betas = [
+    ...(tool.betaFlag ? [tool.betaFlag] : []),
+    ...(choice.context === "server" ? [contextManagementBeta] : []),
+  ];
   return {
     model: options.model,
     tool,
+    context: choice.context,
+    images: choice.images,
     async createTurn(request: ModelTurnRequest): Promise<ModelTurn> {
       try {
         const response = await client.beta.messages.create({
           model: options.model,
-          max_tokens: options.maxTokens ?? 4_096,
+          // Adaptive thinking spends from max_tokens too.
+          max_tokens: options.maxTokens ?? (choice.thinking ? 16_000 : 4_096),
           // Tools then system form the stable prefix; one breakpoint after the system
           // caches both. https://platform.claude.com/docs/en/build-with-claude/prompt-caching
           system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
           tools: [toolDefinition(tool, request.screen)] as never,
           messages: withCacheBreakpoint(request.messages) as never,
-          ...(tool.betaFlag ? { betas: [tool.betaFlag] } : {}),
+          ...(choice.thinking ? { thinking: { type: "adaptive", display: "summarized" } } : {}),
+          ...(choice.context === "server"
+            ? { context_management: serverClearing(request.keepScreenshots) }
+            : {}),
+          ...(betas.length > 0 ? { betas } : {}),
         });
         const usage = response.usage;
         return {
@@ -73,6 +84,27 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
         throw toAppError(err);
       }
     },
+  };
+}
+
+/** The beta that `context_management` needs (`AnthropicBeta` in src/resources/beta/beta.ts). */
+export const contextManagementBeta = "context-management-2025-06-27";
+
+/**
+ * Server-side clearing of old tool results (`BetaClearToolUses20250919Edit`): once the
+ * input passes 50k tokens, results older than the `keep` newest tool uses are cleared,
+ * at least 20k tokens at a time, so the cached prefix is rewritten only now and then.
+ */
+export function serverClearing(keep: number) {
+  return {
+    edits: [
+      {
+        type: "clear_tool_uses_20250919" as const,
+        trigger: { type: "input_tokens" as const, value: 50_000 },
+        keep: { type: "tool_uses" as const, value: keep },
+        clear_at_least: { type: "input_tokens" as const, value: 20_000 },
+      },
+    ],
   };
 }
 

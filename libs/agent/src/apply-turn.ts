@@ -1,5 +1,5 @@
 import type { ModelTurn } from "./agent-model.ts";
-import { type ContentBlock, type Message, textOf } from "./conversation.ts";
+import { type ContentBlock, type Message, textOf, thinkingOf } from "./conversation.ts";
 import { addUsage, type PendingToolUse, type RunState } from "./run-state.ts";
 
 export const continuePrompt = "Your reply was cut off by the output token limit. Continue.";
@@ -14,7 +14,9 @@ export function applyTurn(state: RunState, turn: ModelTurn): RunState["end"] {
   state.turns += 1;
   state.usage = addUsage(state.usage, turn.usage);
   appendAssistant(state.messages, turn.content);
-  const rationale = textOf(turn.content) || undefined;
+  // The approver's "why": the turn's text, else the model's summarised thinking.
+  const text = textOf(turn.content) || undefined;
+  const rationale = text ?? (thinkingOf(turn.content) || undefined);
   const toolUses = turn.content.filter((block) => block.type === "tool_use");
   // A reply cut off at max_tokens may still hold complete tool calls: answer every one
   // (a truncated input fails validation and goes back as an error) so the model goes on.
@@ -24,7 +26,7 @@ export function applyTurn(state: RunState, turn: ModelTurn): RunState["end"] {
     return undefined;
   }
   const withText = (end: Omit<NonNullable<RunState["end"]>, "finalText">) =>
-    rationale ? { ...end, finalText: rationale } : end;
+    text ? { ...end, finalText: text } : end;
   switch (turn.stopReason) {
     case "end_turn":
     case "stop_sequence":

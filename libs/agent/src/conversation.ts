@@ -19,9 +19,10 @@ export type ToolResultContent = Array<
   | { type: "image"; source: { type: "base64"; media_type: "image/png"; data: string } }
 >;
 
+/** A tool_result block; `content` is a list of blocks or, as the SDK's runner sends it, a string. */
 export function toolResult(
   toolUseId: string,
-  content: ToolResultContent,
+  content: ToolResultContent | string,
   isError = false,
 ): ContentBlock {
   return {
@@ -42,31 +43,48 @@ export function pngBlock(png: Buffer): ToolResultContent[number] {
 export const removedScreenshotText = "[older screenshot removed to save context]";
 
 /**
- * Keeps only the `keep` most recent screenshots (images inside tool results and user
- * turns), replacing older ones with a short text, in place. Returns how many it removed.
+ * How many screenshots may pile up past `keep` before old ones are removed. Removing one
+ * image rewrites a message near the end of the cached prefix, so the next request reads
+ * nothing from the cache past the system prompt; removing them in batches keeps the
+ * prefix (and the cache) intact for this many turns in a row.
+ * https://platform.claude.com/docs/en/build-with-claude/prompt-caching
  */
-export function pruneScreenshots(messages: Message[], keep: number): number {
-  let seen = 0;
-  let removed = 0;
+export const screenshotPruneBatch = 10;
+
+/**
+ * Once more than `keep + batch` screenshots (images inside tool results and user turns)
+ * are in the conversation, replaces all but the `keep` newest with a short text, in
+ * place. Returns how many it removed.
+ */
+export function pruneScreenshots(
+  messages: Message[],
+  keep: number,
+  batch = screenshotPruneBatch,
+): number {
+  const images = imagesNewestFirst(messages);
+  if (images.length <= keep + batch) return 0;
+  for (const item of images.slice(keep)) {
+    for (const key of Object.keys(item)) delete item[key];
+    Object.assign(item, { type: "text", text: removedScreenshotText });
+  }
+  return images.length - keep;
+}
+
+function imagesNewestFirst(messages: Message[]): ContentBlock[] {
+  const images: ContentBlock[] = [];
   for (let m = messages.length - 1; m >= 0; m -= 1) {
-    for (const block of messages[m]!.content) {
+    const blocks = messages[m]!.content;
+    for (let b = blocks.length - 1; b >= 0; b -= 1) {
+      const block = blocks[b]!;
       const holders =
         block.type === "tool_result" && Array.isArray(block.content)
           ? (block.content as ContentBlock[])
           : [block];
-      for (let i = holders.length - 1; i >= 0; i -= 1) {
-        const item = holders[i]!;
-        if (item.type !== "image") continue;
-        seen += 1;
-        if (seen > keep) {
-          for (const key of Object.keys(item)) delete item[key];
-          Object.assign(item, { type: "text", text: removedScreenshotText });
-          removed += 1;
-        }
-      }
+      for (let i = holders.length - 1; i >= 0; i -= 1)
+        if (holders[i]!.type === "image") images.push(holders[i]!);
     }
   }
-  return removed;
+  return images;
 }
 
 /**
@@ -87,6 +105,18 @@ export function withCacheBreakpoint(messages: readonly Message[]): Message[] {
     break;
   }
   return copy;
+}
+
+/**
+ * The model's summarised thinking in a turn (`display: "summarized"`), joined; empty when
+ * thinking was off or omitted.
+ */
+export function thinkingOf(blocks: readonly ContentBlock[]): string {
+  return blocks
+    .filter((block) => block.type === "thinking" && typeof block.thinking === "string")
+    .map((block) => block.thinking as string)
+    .join("\n")
+    .trim();
 }
 
 export function textOf(blocks: readonly ContentBlock[]): string {

@@ -5,6 +5,7 @@ import {
   type ScriptStep,
   startFakeAnthropic,
 } from "@deskgate/test-support/fake-anthropic";
+import { afterEach } from "vitest";
 import { runAgentLoop } from "./agent-loop.ts";
 import type { AgentLoopOptions, RunLimits } from "./agent-loop-options.ts";
 import { type AnthropicModelOptions, createAnthropicModel } from "./anthropic-model.ts";
@@ -80,10 +81,23 @@ export async function startLoopHarness(
         isCancelled: async () => false,
         limits: defaultLimits,
         logger,
-        sleep: async () => undefined,
+        modelRetry: { firstDelayMs: 1, maxDelayMs: 4 },
         ...options.overrides,
       }),
     close: () => fake.close(),
+  };
+}
+
+/** `startLoopHarness` for a test file: every harness a test starts is closed after it. */
+export function harnessPerTest(): typeof startLoopHarness {
+  const open: LoopHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+  });
+  return async (...args) => {
+    const started = await startLoopHarness(...args);
+    open.push(started);
+    return started;
   };
 }
 

@@ -2,11 +2,21 @@ import type { RunLimits } from "./agent-loop-options.ts";
 import type { RunOutcome } from "./run-outcome.ts";
 import { type RunState, totalTokens } from "./run-state.ts";
 
+/**
+ * The Messages API takes at most 32 MB a request (413 `request_too_large`,
+ * https://platform.claude.com/docs/en/api/overview). The conversation may use it all but
+ * a margin for the system prompt, the tool definition and the JSON around them.
+ */
+export const maxConversationBytes = 32 * 1024 * 1024 - 256 * 1024;
+
 /** Before a model call: the first limit the run has reached, in words, or undefined. */
 export function limitReached(state: RunState, limits: RunLimits, now: Date): string | undefined {
   if (state.step >= limits.maxSteps) return `step limit (${limits.maxSteps}) reached`;
   if (totalTokens(state.usage) >= limits.maxTokens)
     return `token limit (${limits.maxTokens}) reached`;
+  // Only models whose history is not pruned on the client get near it (every screenshot stays).
+  if (Buffer.byteLength(JSON.stringify(state.messages)) > maxConversationBytes)
+    return "the conversation reached the API's request-size limit (32 MB)";
   return timeLimitReached(state, limits, now);
 }
 

@@ -37,4 +37,4 @@ export type AgentEvent =
       durationMs: number;
     }
   | { type: "action.interrupted"; step: number; action: ComputerAction }
-  | { type: "model.retrying"; attempt: number; delayMs: number; error: string };
+  | { type: "model.retrying"; attempt: number; error: string };

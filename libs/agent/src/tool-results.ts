@@ -7,6 +7,20 @@ export function errorResult(toolUseId: string, message: string): ContentBlock {
 }
 
 /**
+ * What a tool call gets when an earlier call of the same turn was denied, invalid or
+ * failed: the text and shape @anthropic-ai/sdk's toolset runner sends for the computer
+ * family (`src/lib/internal/toolsets/run.ts`, `notExecutedText("computer")`, answered by
+ * `toolsetResultBlock(..., true)` in `src/lib/tools/BetaToolRunner.ts`): a string content
+ * with `is_error: true`. The model planned the turn's actions as a sequence; a later one
+ * rarely makes sense once an earlier one did not happen.
+ */
+export const notExecutedText = "Not executed: an earlier computer action in this turn failed.";
+
+export function notExecutedResult(toolUseId: string): ContentBlock {
+  return toolResult(toolUseId, notExecutedText, true);
+}
+
+/**
  * What the model gets back after an action: the reviewer's note, the action's output,
  * then the screen as it is now (`screenshot`/`zoom` already are an image).
  */

@@ -1,3 +1,5 @@
+import type { ImageLimits } from "@deskgate/desktop";
+
 /**
  * Which computer tool a model speaks: one table, read by `anthropic-model.ts`.
  * Tool types and beta flags are the ones @anthropic-ai/sdk 1.13 types; which model takes
@@ -48,25 +50,92 @@ export const computerToolVersions = {
 export type ComputerToolName = keyof typeof computerToolVersions;
 
 /**
- * Model family → tool. A model id matches a family when it is the family itself or the
- * family followed by a date snapshot (`-20250929`) or `-latest`, so `claude-opus-5-5` is
- * never taken for `claude-opus-5`.
+ * Image tiers. Beyond them the API downsizes (beta tools) or rejects the request (the GA
+ * toolset does not downscale; @anthropic-ai/sdk `ImageDimensionsTooLargeError`,
+ * `image_dimensions_too_large`, in `src/resources/messages/messages.ts`). Limits as the
+ * computer and browser use best-practices guide gives them: 1568 px / 1.15 MP for the 4.6
+ * family and earlier, 2576 px / 3.75 MP for Opus 4.7 (and, inferred, the Opus models after).
  */
-export const modelToolTable: ReadonlyArray<{
+export const imageTiers = {
+  standard: { maxLongEdge: 1568, maxPixels: 1_150_000 },
+  high: { maxLongEdge: 2576, maxPixels: 3_750_000 },
+} as const satisfies Record<string, ImageLimits>;
+
+/**
+ * How old screenshots leave the conversation.
+ * - `client`: the loop replaces old images with a short text itself, in batches so the
+ *   cached prefix survives many turns.
+ * - `server`: the request never edits what it sent before; the API clears old tool
+ *   results itself (`context_management` with `clear_tool_uses_20250919`, beta
+ *   `context-management-2025-06-27`; `BetaContextManagementConfig` in
+ *   `src/resources/beta/messages/messages.ts`). For models that bind each thinking block to
+ *   the conversation before it: editing that conversation fails the request with a 400
+ *   (`BetaThinkingBlockBinding.prefix_mismatch_behavior`, default "error", same file).
+ */
+export type ContextStrategy = "client" | "server";
+
+export interface ModelRow {
   families: readonly string[];
   tool: ComputerToolName;
-}> = [
+  images: keyof typeof imageTiers;
+  context: ContextStrategy;
+  /**
+   * Sends `thinking: { type: "adaptive", display: "summarized" }` (`ThinkingConfigAdaptive`
+   * in `src/resources/messages/messages.ts`): the summary becomes the approver's "why"
+   * when a turn has no text. Only for models with adaptive thinking (4.6 and later).
+   */
+  thinking: boolean;
+}
+
+/**
+ * Model family → tool, image tier, context strategy, thinking. A model id matches a
+ * family when it is the family itself or the family followed by a date snapshot
+ * (`-20250929`) or `-latest`, so `claude-opus-5-5` is never taken for `claude-opus-5`.
+ * The models that bind thinking blocks (Opus 5.5, Sonnet 5.5, Fable 5.1, per the model
+ * migration notes) take the `server` strategy.
+ */
+export const modelToolTable: readonly ModelRow[] = [
   {
-    families: ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"],
+    families: ["claude-opus-5-5"],
     tool: "computer_toolset_20260801",
+    images: "high",
+    context: "server",
+    thinking: true,
   },
   {
-    families: ["claude-opus-5", "claude-sonnet-5", "claude-opus-4-8", "claude-opus-4-7"],
-    tool: "computer_20251124",
+    families: ["claude-sonnet-5-5", "claude-fable-5-1"],
+    tool: "computer_toolset_20260801",
+    images: "standard",
+    context: "server",
+    thinking: true,
   },
   {
-    families: ["claude-opus-4-6", "claude-sonnet-4-6", "claude-opus-4-5"],
+    families: ["claude-haiku-5-5"],
+    tool: "computer_toolset_20260801",
+    images: "standard",
+    context: "client",
+    thinking: true,
+  },
+  {
+    families: ["claude-opus-5", "claude-opus-4-8", "claude-opus-4-7"],
     tool: "computer_20251124",
+    images: "high",
+    context: "client",
+    thinking: true,
+  },
+  {
+    families: ["claude-sonnet-5", "claude-opus-4-6", "claude-sonnet-4-6"],
+    tool: "computer_20251124",
+    images: "standard",
+    context: "client",
+    thinking: true,
+  },
+  {
+    families: ["claude-opus-4-5"],
+    tool: "computer_20251124",
+    images: "standard",
+    context: "client",
+    thinking: false,
   },
   {
     families: [
@@ -78,8 +147,17 @@ export const modelToolTable: ReadonlyArray<{
       "claude-3-7-sonnet",
     ],
     tool: "computer_20250124",
+    images: "standard",
+    context: "client",
+    thinking: false,
   },
-  { families: ["claude-3-5-sonnet"], tool: "computer_20241022" },
+  {
+    families: ["claude-3-5-sonnet"],
+    tool: "computer_20241022",
+    images: "standard",
+    context: "client",
+    thinking: false,
+  },
 ];
 
 /** The newest beta tool: what a model missing from the table is offered (with a warning). */
@@ -87,6 +165,9 @@ export const fallbackTool: ComputerToolName = "computer_20251124";
 
 export interface ToolChoice {
   tool: ComputerToolVersion;
+  images: ImageLimits;
+  context: ContextStrategy;
+  thinking: boolean;
   /** False when the model is not in the table and the fallback was chosen. */
   known: boolean;
 }
@@ -97,13 +178,20 @@ export function modelFamilyMatches(model: string, family: string): boolean {
   return /^(\d{8}|latest)$/.test(model.slice(family.length + 1));
 }
 
-/** `override` wins; otherwise the table; otherwise the newest beta tool. */
+/**
+ * The table's row for `model`; `override` replaces its tool. A model missing from the
+ * table gets the newest beta tool, standard images, client pruning and no thinking.
+ */
 export function computerToolFor(model: string, override?: ComputerToolName): ToolChoice {
-  if (override) return { tool: computerToolVersions[override], known: true };
   const row = modelToolTable.find((entry) =>
     entry.families.some((family) => modelFamilyMatches(model, family)),
   );
-  return row
-    ? { tool: computerToolVersions[row.tool], known: true }
-    : { tool: computerToolVersions[fallbackTool], known: false };
+  const tool = computerToolVersions[override ?? row?.tool ?? fallbackTool];
+  return {
+    tool,
+    images: imageTiers[row?.images ?? "standard"],
+    context: row?.context ?? "client",
+    thinking: row?.thinking ?? false,
+    known: row !== undefined || override !== undefined,
+  };
 }

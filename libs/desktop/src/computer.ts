@@ -19,6 +19,15 @@ export type ActionResult =
   /** `screenshot` and `zoom`: the image itself. */
   | { kind: "image"; image: Screenshot };
 
+export interface ActionOptions {
+  /**
+   * Aborted when the run is stopped. The adapter stops at its next safe point (between
+   * typing chunks, key repeats, drag steps; at once during a wait or a held key), releases
+   * what it held, and rejects with an `ActionInterruptedError` saying what was done.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * The port the agent loop and the gate talk to. Coordinates are always in the model's
  * space (`modelScreen()`); adapters scale to the real screen. Input must already be
@@ -27,12 +36,19 @@ export type ActionResult =
 export interface Computer {
   /** The size the model sees (scaled, aspect ratio kept). */
   modelScreen(): ScreenSize;
-  execute(action: ComputerAction): Promise<ActionResult>;
+  execute(action: ComputerAction, options?: ActionOptions): Promise<ActionResult>;
   screenshot(): Promise<Screenshot>;
   /**
    * Where the pointer is now, in model coordinates. The gate resolves actions that act
    * "at the pointer" (a click with no coordinate) to this point before deciding on them.
    */
   pointerPosition(): Promise<Coordinate>;
+  /**
+   * Releases every key, modifier and mouse button held down on the display, whoever
+   * pressed it: a process killed during `hold_key ctrl` leaves Ctrl down on the X server,
+   * and the next `type "date"` would arrive as Ctrl+D, Ctrl+A, … Called when a worker
+   * starts and when an interrupted action is reported.
+   */
+  releaseAllInput(): Promise<void>;
   close(): Promise<void>;
 }

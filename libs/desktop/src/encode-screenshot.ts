@@ -25,8 +25,15 @@ export function bgraToRgb(image: RawBgraImage): Buffer {
   return rgb;
 }
 
-/** PNG settings: fast zlib level; screens are mostly flat colour, so level 6 gains little. */
-const pngOptions = { compressionLevel: 3, adaptiveFiltering: false } as const;
+/**
+ * A palette PNG (≤ 256 colours, libimagequant, no dithering): every screenshot stays in
+ * the request body of a model whose history is not pruned on the client, and the Messages
+ * API takes at most 32 MB a request. On a busy 1280×720 screen a truecolour PNG is ~840 KB
+ * (~1.1 MB in base64: the limit after a few dozen steps); this is ~170–250 KB, with text
+ * as legible (no dither noise around glyphs). Costs ~110 ms against ~36 ms; measured in
+ * docs/BENCHMARKS.md (section 5).
+ */
+const pngOptions = { palette: true, effort: 1, dither: 0 } as const;
 
 /** Raw BGRA screen (full resolution) → PNG at the model's size. */
 export async function encodeScreenshot(

@@ -1,3 +1,4 @@
+export * from "./action-errors.ts";
 export * from "./annotate-screenshot.ts";
 export * from "./computer.ts";
 export * from "./display-check.ts";
@@ -9,3 +10,4 @@ export * from "./screen-baseline.ts";
 export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
 export * from "./settling-computer.ts";
+export * from "./type-text.ts";

@@ -1,25 +1,30 @@
-import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { promisify } from "node:util";
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 import { AppError, type Logger } from "@deskgate/core";
-import type { ActionResult, Computer, ScreenSize, Screenshot } from "./computer.ts";
+import { actionSignal, throwIfInterrupted } from "./action-signal.ts";
+import type { ActionOptions, ActionResult, Computer, ScreenSize, Screenshot } from "./computer.ts";
 import { assertDisplayReachable } from "./display-check.ts";
 import { parseKeySequence } from "./key-names.ts";
-import { CoordinateScaler } from "./scaling.ts";
+import { CoordinateScaler, type ImageLimits } from "./scaling.ts";
 import { captureRegion, captureScreenshot } from "./screen-capture.ts";
+import { typeText } from "./type-text.ts";
+import { releaseEverything, type Xdotool, xdotoolFor } from "./xdotool.ts";
 
-const run = promisify(execFile);
 type NutJs = typeof import("@nut-tree-fork/nut-js");
 
-/** Text is typed in chunks so one huge `type` cannot block the X server for long. */
-const typeChunkLength = 200;
 const dragSteps = 12;
-const nonAsciiTypingDelayMs = 160;
 
 export interface NutComputerOptions {
   display: string;
   logger: Logger;
+  /**
+   * Longest one action may run (default 2 min): a `type` of 10,000 non-ASCII characters
+   * would otherwise hold the desktop for ~27 min. Past it the action stops at its next
+   * safe point and fails, saying what it did.
+   */
+  maxActionMs?: number;
+  /** The model's image limits (from the agent's tool table); screenshots fit inside them. */
+  imageLimits?: ImageLimits;
 }
 
 /**
@@ -34,15 +39,17 @@ export async function createNutComputer(options: NutComputerOptions): Promise<Co
   nut.mouse.config.autoDelayMs = 0;
   nut.keyboard.config.autoDelayMs = 0;
   const screen = { width: await nut.screen.width(), height: await nut.screen.height() };
-  options.logger.info({ display: options.display, screen }, "desktop opened");
-  return new NutComputer(nut, new CoordinateScaler(screen), options.display);
+  const scaler = new CoordinateScaler(screen, options.imageLimits);
+  options.logger.info({ display: options.display, screen, model: scaler.model }, "desktop opened");
+  return new NutComputer(nut, scaler, xdotoolFor(options.display), options.maxActionMs ?? 120_000);
 }
 
 class NutComputer implements Computer {
   constructor(
     private readonly nut: NutJs,
     private readonly scaler: CoordinateScaler,
-    private readonly display: string,
+    private readonly xdotool: Xdotool,
+    private readonly maxActionMs: number,
   ) {}
 
   modelScreen(): ScreenSize {
@@ -58,20 +65,42 @@ class NutComputer implements Computer {
     return this.scaler.toModel([point.x, point.y]);
   }
 
-  async close(): Promise<void> {
-    // Release anything a failed action may have left held down.
-    await this.nut.mouse.releaseButton(this.nut.Button.LEFT).catch(() => undefined);
+  async releaseAllInput(): Promise<void> {
+    await this.xdotool([...releaseEverything]);
   }
 
-  async execute(action: ComputerAction): Promise<ActionResult> {
+  async close(): Promise<void> {
+    // Release anything a failed action may have left held down.
+    await this.releaseAllInput().catch(() => undefined);
+  }
+
+  async execute(action: ComputerAction, options: ActionOptions = {}): Promise<ActionResult> {
+    const { signal, done } = actionSignal(options.signal, this.maxActionMs);
+    try {
+      throwIfInterrupted(signal);
+      return await this.perform(action, signal);
+    } catch (err) {
+      // An abortable wait rejects with a plain AbortError: say why it was cut short.
+      if (signal.aborted && !(err instanceof AppError)) throwIfInterrupted(signal);
+      throw err;
+    } finally {
+      done();
+    }
+  }
+
+  private async perform(action: ComputerAction, signal: AbortSignal): Promise<ActionResult> {
     const { mouse, Button } = this.nut;
     switch (action.action) {
-      case "key":
-        for (let press = 0; press < (action.repeat ?? 1); press += 1)
+      case "key": {
+        const times = action.repeat ?? 1;
+        for (let press = 0; press < times; press += 1) {
+          throwIfInterrupted(signal, `pressed ${press} of ${times} times`);
           await this.pressSequence(action.text);
+        }
         return { kind: "done" };
+      }
       case "type":
-        await this.typeText(action.text);
+        await typeText(action.text, this.xdotool, signal);
         return { kind: "done" };
       case "mouse_move":
         await this.moveTo(action.coordinate);
@@ -87,7 +116,7 @@ class NutComputer implements Computer {
         });
         return { kind: "done" };
       case "left_click_drag":
-        await this.drag(action.start_coordinate, action.coordinate);
+        await this.drag(action.start_coordinate, action.coordinate, signal);
         return { kind: "done" };
       case "left_mouse_down":
         if (action.coordinate) await this.moveTo(action.coordinate);
@@ -104,10 +133,12 @@ class NutComputer implements Computer {
         });
         return { kind: "done" };
       case "hold_key":
-        await this.holdKeys(action.text, action.duration * 1000);
+        await this.holding(this.keysOf(action.text).flat(), () =>
+          sleep(action.duration * 1000, undefined, { signal }),
+        );
         return { kind: "done" };
       case "wait":
-        await sleep(action.duration * 1000);
+        await sleep(action.duration * 1000, undefined, { signal });
         return { kind: "done" };
       case "screenshot":
         return { kind: "image", image: await this.screenshot() };
@@ -143,7 +174,7 @@ class NutComputer implements Computer {
     }
   }
 
-  private async drag(from: Coordinate, to: Coordinate): Promise<void> {
+  private async drag(from: Coordinate, to: Coordinate, signal: AbortSignal): Promise<void> {
     const { mouse, Button, Point } = this.nut;
     const [x0, y0] = this.scaler.toScreen(from);
     const [x1, y1] = this.scaler.toScreen(to);
@@ -152,6 +183,7 @@ class NutComputer implements Computer {
     try {
       // Intermediate positions, so applications see a drag rather than a jump.
       for (let step = 1; step <= dragSteps; step += 1) {
+        throwIfInterrupted(signal, "the drag was cut short with the button released");
         const t = step / dragSteps;
         await mouse.setPosition(
           new Point(Math.round(x0 + (x1 - x0) * t), Math.round(y0 + (y1 - y0) * t)),
@@ -188,10 +220,6 @@ class NutComputer implements Computer {
     for (const keys of this.keysOf(text)) await this.holding(keys, async () => undefined);
   }
 
-  private async holdKeys(text: string, durationMs: number): Promise<void> {
-    await this.holding(this.keysOf(text).flat(), () => sleep(durationMs));
-  }
-
   private async withHeldKeys(text: string | undefined, act: () => Promise<void>): Promise<void> {
     if (!text) return act();
     await this.holding(this.keysOf(text).flat(), act);
@@ -215,36 +243,4 @@ class NutComputer implements Computer {
       for (const key of pressed.reverse()) await keyboard.releaseKey(key);
     }
   }
-
-  /**
-   * nut-js's keyboard.type drops Shift for shifted symbols ("@" arrives as "2"), so text
-   * goes through xdotool. A character outside the keymap (é, —, ✓) makes xdotool bind it
-   * to a spare keycode, press, and unbind after a quarter of --delay; an application that
-   * looks the keycode up after the unbind gets nothing. Under CPU load 25 ms lost
-   * characters, 160 ms (40 ms margin, ~80 ms per character) did not, so non-ASCII runs
-   * pay that and ASCII runs type at full speed.
-   */
-  private async typeText(text: string): Promise<void> {
-    for (const run of typingRuns(text)) {
-      const delay = run.ascii ? "0" : String(nonAsciiTypingDelayMs);
-      await execXdotool(["type", "--delay", delay, "--", run.text], this.display);
-    }
-  }
-}
-
-/** Splits text into ASCII and non-ASCII runs of at most `typeChunkLength` code points. */
-export function typingRuns(text: string): Array<{ ascii: boolean; text: string }> {
-  const runs: Array<{ ascii: boolean; characters: string[] }> = [];
-  for (const character of Array.from(text)) {
-    const ascii = character.codePointAt(0)! < 128;
-    const last = runs.at(-1);
-    if (last && last.ascii === ascii && last.characters.length < typeChunkLength)
-      last.characters.push(character);
-    else runs.push({ ascii, characters: [character] });
-  }
-  return runs.map((run) => ({ ascii: run.ascii, text: run.characters.join("") }));
-}
-
-async function execXdotool(args: string[], display: string): Promise<void> {
-  await run("xdotool", args, { env: { ...process.env, DISPLAY: display } });
 }

@@ -102,7 +102,10 @@ describe("regionToScreen", () => {
       fc.property(
         fc.integer({ min: 320, max: 7680 }),
         fc.integer({ min: 240, max: 4320 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 4,
+          maxLength: 4,
+        }),
         (width, height, [a = 0, b = 0, c = 0, d = 0]) => {
           const scaler = new CoordinateScaler({ width, height });
           const { model } = scaler;
@@ -122,5 +125,37 @@ describe("regionToScreen", () => {
       ),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("a coordinate outside the model's screen", () => {
+  const scaler = new CoordinateScaler({ width: 1920, height: 1080 });
+
+  it.each([
+    [[1280, 10], "coordinate [1280, 10] is outside the 1280×720 screen"],
+    [[10, 720], "coordinate [10, 720] is outside the 1280×720 screen"],
+    [[-1, 10], "coordinate [-1, 10] is outside the 1280×720 screen"],
+    [[1.5, 10], "coordinate [1.5, 10] is outside the 1280×720 screen"],
+  ] as const)("refuses %j instead of clamping it to the edge", (point, message) => {
+    expect(() => scaler.toScreen([point[0], point[1]])).toThrow(message);
+  });
+
+  it("refuses a zoom region that reaches past the screen", () => {
+    expect(() => scaler.regionToScreen([1200, 600, 1281, 720])).toThrow(
+      /region end \[1280, 719\] is outside/,
+    );
+    expect(scaler.regionToScreen([1200, 600, 1280, 720])).toEqual({
+      left: 1800,
+      top: 900,
+      width: 120,
+      height: 180,
+    });
+  });
+
+  it("fits the model's screen inside smaller image limits, never over them", () => {
+    const limits = { maxLongEdge: 1000, maxPixels: 500_000 };
+    const model = chooseModelScreen({ width: 1920, height: 1080 }, limits);
+    expect(Math.max(model.width, model.height)).toBeLessThanOrEqual(1000);
+    expect(model.width * model.height).toBeLessThanOrEqual(500_000);
   });
 });

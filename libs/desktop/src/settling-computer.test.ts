@@ -11,13 +11,19 @@ function scriptedScreen(frames: string[]) {
   let clock = 0;
   let looks = 0;
   const executed: ComputerAction[] = [];
+  const signals: Array<AbortSignal | undefined> = [];
+  let releases = 0;
   const shot = (label: string): Screenshot => ({ png: Buffer.from(label), width: 10, height: 10 });
   const computer: Computer = {
     modelScreen: () => ({ width: 10, height: 10 }),
     pointerPosition: async () => [0, 0],
-    async execute(action): Promise<ActionResult> {
+    async execute(action, actionOptions): Promise<ActionResult> {
       executed.push(action);
+      signals.push(actionOptions?.signal);
       return { kind: "done" };
+    },
+    async releaseAllInput() {
+      releases += 1;
     },
     async screenshot() {
       const label = frames[Math.min(looks, frames.length - 1)]!;
@@ -34,7 +40,15 @@ function scriptedScreen(frames: string[]) {
     },
     now: () => clock,
   };
-  return { computer, options, executed, looks: () => looks, clock: () => clock };
+  return {
+    computer,
+    options,
+    executed,
+    signals,
+    releases: () => releases,
+    looks: () => looks,
+    clock: () => clock,
+  };
 }
 
 describe("waitForStillScreen", () => {
@@ -92,5 +106,17 @@ describe("settlingComputer", () => {
     await computer.execute({ action: "type", text: "x" });
     await screen.options.sleep!(1_000);
     expect(String((await computer.screenshot()).png)).toBe("b");
+  });
+});
+
+describe("settlingComputer passes on", () => {
+  it("the action's stop signal and the release of held input", async () => {
+    const screen = scriptedScreen(["still"]);
+    const computer = settlingComputer(screen.computer, { ...screen.options, maxMs: 0 });
+    const controller = new AbortController();
+    await computer.execute({ action: "type", text: "x" }, { signal: controller.signal });
+    await computer.releaseAllInput();
+    expect(screen.signals).toEqual([controller.signal]);
+    expect(screen.releases()).toBe(1);
   });
 });

@@ -67,9 +67,10 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
   return {
     modelScreen: () => inner.modelScreen(),
     pointerPosition: () => inner.pointerPosition(),
-    async execute(action) {
+    releaseAllInput: () => inner.releaseAllInput(),
+    async execute(action, actionOptions) {
       fresh = undefined;
-      const result = await inner.execute(action);
+      const result = await inner.execute(action, actionOptions);
       if (options.maxMs > 0 && !looksOnly.has(action.action))
         fresh = { shot: await waitForStillScreen(inner, options), at: now() };
       return result;

@@ -1,3 +1,4 @@
 export * from "./app-process.ts";
+export * from "./tk-entry-form.ts";
 export * from "./x-probe.ts";
 export * from "./xvfb-display.ts";

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
-import type { ActionResult, Computer, ScreenSize, Screenshot } from "../computer.ts";
+import { ActionInterruptedError } from "../action-errors.ts";
+import type { ActionOptions, ActionResult, Computer, ScreenSize, Screenshot } from "../computer.ts";
 
 /** Two 4×4 screens, white and black: enough for code that passes screenshots along or compares them. */
 export const whiteScreenPng = Buffer.from(
@@ -11,20 +13,31 @@ export const blackScreenPng = Buffer.from(
   "base64",
 );
 
+export interface RecordingComputerOptions {
+  /** Makes chosen actions throw, to test error paths. */
+  failOn?: (action: ComputerAction) => boolean;
+  /** How long an action takes, in ms (default 0); a stop cuts it short. */
+  durationMs?: (action: ComputerAction) => number;
+  png?: Buffer;
+}
+
 /**
  * A computer with no screen: records every executed action in order, answers
  * `cursor_position` from the last pointer action, and returns the screen it is shown
- * (`show`; white by default). `failOn` makes chosen actions throw, to test error paths.
+ * (`show`; white by default). An action given a duration honours its stop signal as the
+ * real adapter does; `stopped` lists the actions cut short.
  */
 export class RecordingComputer implements Computer {
   readonly executed: ComputerAction[] = [];
+  readonly stopped: ComputerAction[] = [];
   screenshotsTaken = 0;
+  inputReleases = 0;
   private pointer: Coordinate = [0, 0];
   private png: Buffer;
 
   constructor(
     private readonly screen: ScreenSize = { width: 1280, height: 800 },
-    private readonly options: { failOn?: (action: ComputerAction) => boolean; png?: Buffer } = {},
+    private readonly options: RecordingComputerOptions = {},
   ) {
     this.png = options.png ?? whiteScreenPng;
   }
@@ -43,8 +56,17 @@ export class RecordingComputer implements Computer {
     return this.screen;
   }
 
-  async execute(action: ComputerAction): Promise<ActionResult> {
+  async execute(action: ComputerAction, options: ActionOptions = {}): Promise<ActionResult> {
     if (this.options.failOn?.(action)) throw new Error(`scripted failure for ${action.action}`);
+    const durationMs = this.options.durationMs?.(action) ?? 0;
+    if (durationMs > 0) {
+      try {
+        await sleep(durationMs, undefined, { signal: options.signal });
+      } catch {
+        this.stopped.push(action);
+        throw new ActionInterruptedError("stopped", "the run was stopped", undefined);
+      }
+    }
     this.executed.push(action);
     if ("coordinate" in action && action.coordinate) this.pointer = action.coordinate;
     switch (action.action) {
@@ -65,6 +87,10 @@ export class RecordingComputer implements Computer {
   async screenshot(): Promise<Screenshot> {
     this.screenshotsTaken += 1;
     return { png: this.png, ...this.screen };
+  }
+
+  async releaseAllInput(): Promise<void> {
+    this.inputReleases += 1;
   }
 
   async close(): Promise<void> {}

@@ -11,7 +11,8 @@ export type FakeBlock =
       toolset_name?: string;
       caller?: { type: "direct" };
     }
-  | { type: "thinking"; thinking: string; signature: string };
+  /** Signed by the fake when it is sent (a given signature is replaced). */
+  | { type: "thinking"; thinking: string; signature?: string };
 
 export type FakeStopReason =
   | "end_turn"

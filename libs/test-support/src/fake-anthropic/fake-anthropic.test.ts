@@ -51,8 +51,9 @@ describe("the fake Messages API", () => {
           input: { action: "screenshot" },
         },
       ],
+      // Counted from the request: "hi" is one token, and nothing is cached.
       usage: {
-        input_tokens: 100,
+        input_tokens: 1,
         output_tokens: 20,
         cache_read_input_tokens: 0,
         cache_creation_input_tokens: 0,

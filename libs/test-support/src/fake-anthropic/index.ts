@@ -1,3 +1,4 @@
+export * from "./blank-png.ts";
 export * from "./check-messages-request.ts";
 export * from "./fake-anthropic.ts";
 export * from "./fake-anthropic-types.ts";
