@@ -1,6 +1,6 @@
 import type { ComputerAction, TokenUsage } from "@deskgate/contracts";
-import { validateAction } from "@deskgate/effects";
 import { RecordingComputer } from "@deskgate/desktop/testing";
+import { validateAction } from "@deskgate/effects";
 import { blankPng, type ScriptStep, turns } from "@deskgate/test-support/fake-anthropic";
 import { describe, expect, it } from "vitest";
 import { removedScreenshotText } from "./conversation.ts";

@@ -80,10 +80,10 @@ describe("computer actions", () => {
 });
 
 describe("decisions and approval state", () => {
-  it("requires who decided and when", () => {
+  it("requires who decided, when, and for which version", () => {
     const result = parseContract(decisionSchema, { verdict: "approve" }, "decision");
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/by: .*; at: /);
+    if (!result.ok) expect(result.message).toMatch(/by: .*; at: .*; version: /);
   });
 
   it("round-trips a decided approval through JSON", () => {
@@ -100,7 +100,16 @@ describe("decisions and approval state", () => {
         expiryMode: "park",
       },
       status: "decided",
-      approvals: [{ by: { userId: "U1" }, at: "2026-11-25T10:01:00.000Z" }],
+      versions: [
+        {
+          number: 1,
+          action: { action: "left_click", coordinate: [10, 20] },
+          fingerprint: "f".repeat(64),
+          requiredApprovals: 2,
+          at: "2026-11-25T10:00:00.000Z",
+        },
+      ],
+      approvals: [{ by: { userId: "U1" }, at: "2026-11-25T10:01:00.000Z", version: 1 }],
       outcome: {
         status: "denied",
         by: { userId: "U2" },

@@ -131,7 +131,10 @@ class Planner {
     const kind = once === "\t" ? "key" : "type";
     const typedBefore = this.state.line.length > 0;
     this.appendLine(text);
-    this.add({ kind, combo, presses, text, line: this.state.line, changesDesktop: true }, typedBefore);
+    this.add(
+      { kind, combo, presses, text, line: this.state.line, changesDesktop: true },
+      typedBefore,
+    );
   }
 
   typed(text: string): void {
@@ -193,7 +196,10 @@ class Planner {
     this.state.line = `${this.state.line}${text}`.slice(-maxLineLength);
   }
 
-  private add(effect: Omit<Effect, "source" | "after" | "typedBefore">, typedBefore?: boolean): void {
+  private add(
+    effect: Omit<Effect, "source" | "after" | "typedBefore">,
+    typedBefore?: boolean,
+  ): void {
     const after = this.state.lastChange;
     this.effects.push({
       ...effect,

@@ -315,12 +315,23 @@ describe("Enter after typing", () => {
 
   it("is not hidden by a key pressed between typing and Enter", () => {
     for (const between of ["ctrl+e", "BackSpace", "Left", "End", "ctrl+a"])
-      expect(required({ action: "key", text: `${between} Return` }, { line: "rm -rf ~/x", lastChange: "type" })).toBe(2);
-    expect(required({ action: "key", text: "Return" }, { line: "rm -rf ~/x", lastChange: "key" })).toBe(2);
+      expect(
+        required(
+          { action: "key", text: `${between} Return` },
+          { line: "rm -rf ~/x", lastChange: "type" },
+        ),
+      ).toBe(2);
+    expect(
+      required({ action: "key", text: "Return" }, { line: "rm -rf ~/x", lastChange: "key" }),
+    ).toBe(2);
   });
 
   it("is not asked twice for an Enter on an empty line", () => {
-    expect(required({ action: "key", text: "Return" }, { line: "", lastChange: "left_click" })).toBe(1);
-    expect(required({ action: "key", text: "BackSpace Return" }, { line: "x", lastChange: "type" })).toBe(1);
+    expect(
+      required({ action: "key", text: "Return" }, { line: "", lastChange: "left_click" }),
+    ).toBe(1);
+    expect(
+      required({ action: "key", text: "BackSpace Return" }, { line: "x", lastChange: "type" }),
+    ).toBe(1);
   });
 });
