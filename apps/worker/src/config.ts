@@ -12,6 +12,7 @@ const workerEnvSchema = z
     ANTHROPIC_API_KEY: z.string().min(1),
     ANTHROPIC_BASE_URL: z.url().optional(),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultModel),
+    ANTHROPIC_THINKING: z.enum(["auto", "off"]).default("auto"),
     WORKER_NAME: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and '-', at most 40")
@@ -39,6 +40,7 @@ const workerEnvSchema = z
     anthropicApiKey: env.ANTHROPIC_API_KEY,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.ANTHROPIC_MODEL,
+    anthropicThinking: env.ANTHROPIC_THINKING,
     workerName: env.WORKER_NAME,
     display: env.DISPLAY,
     redisUrl: env.REDIS_URL,

@@ -40,6 +40,7 @@ runMain(async () => {
     apiKey: config.anthropicApiKey,
     baseURL: config.anthropicBaseUrl,
     model: config.anthropicModel,
+    thinking: config.anthropicThinking,
     logger,
   });
   const computer = settlingComputer(

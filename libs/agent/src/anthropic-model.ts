@@ -17,6 +17,11 @@ export interface AnthropicModelOptions {
   /** Overrides the table in tool-versions.ts. */
   computerTool?: ComputerToolName | undefined;
   maxTokens?: number;
+  /**
+   * `auto` (default): summarised adaptive thinking where the tool table says the model has
+   * it (the summary is the approver's "why" when a turn has no text); `off`: never.
+   */
+  thinking?: "auto" | "off";
   /** The SDK's own retries for 429/5xx/529 and connection errors. */
   maxRetries?: number;
   timeoutMs?: number;
@@ -43,6 +48,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
     );
   }
   const tool = choice.tool;
+  const thinking = choice.thinking && options.thinking !== "off";
   const betas = [
     ...(tool.betaFlag ? [tool.betaFlag] : []),
     ...(choice.context === "server" ? [contextManagementBeta] : []),
@@ -57,13 +63,13 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
         const response = await client.beta.messages.create({
           model: options.model,
           // Adaptive thinking spends from max_tokens too.
-          max_tokens: options.maxTokens ?? (choice.thinking ? 16_000 : 4_096),
+          max_tokens: options.maxTokens ?? (thinking ? 16_000 : 4_096),
           // Tools then system form the stable prefix; one breakpoint after the system
           // caches both. https://platform.claude.com/docs/en/build-with-claude/prompt-caching
           system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
           tools: [toolDefinition(tool, request.screen)] as never,
           messages: withCacheBreakpoint(request.messages) as never,
-          ...(choice.thinking ? { thinking: { type: "adaptive", display: "summarized" } } : {}),
+          ...(thinking ? { thinking: { type: "adaptive", display: "summarized" } } : {}),
           ...(choice.context === "server"
             ? { context_management: serverClearing(request.keepScreenshots) }
             : {}),

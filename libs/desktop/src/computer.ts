@@ -28,6 +28,10 @@ export interface ActionOptions {
   signal?: AbortSignal;
 }
 
+export interface ScreenshotOptions {
+  purpose?: "model" | "check";
+}
+
 /**
  * The port the agent loop and the gate talk to. Coordinates are always in the model's
  * space (`modelScreen()`); adapters scale to the real screen. Input must already be
@@ -37,7 +41,12 @@ export interface Computer {
   /** The size the model sees (scaled, aspect ratio kept). */
   modelScreen(): ScreenSize;
   execute(action: ComputerAction, options?: ActionOptions): Promise<ActionResult>;
-  screenshot(): Promise<Screenshot>;
+  /**
+   * The screen now, in the model's size. `purpose: "model"` (the default) is encoded
+   * compactly, for the model's context; `"check"` is a fast truecolour PNG for looks that
+   * never reach the model (settling, the approver's card, the screen-change check).
+   */
+  screenshot(options?: ScreenshotOptions): Promise<Screenshot>;
   /**
    * Where the pointer is now, in model coordinates. The gate resolves actions that act
    * "at the pointer" (a click with no coordinate) to this point before deciding on them.

@@ -34,19 +34,27 @@ export function bgraToRgb(image: RawBgraImage): Buffer {
  * docs/BENCHMARKS.md (section 5).
  */
 const pngOptions = { palette: true, effort: 1, dither: 0 } as const;
+/** For looks that never reach the model: fast zlib level, truecolour (~36 ms). */
+const checkPngOptions = { compressionLevel: 3, adaptiveFiltering: false } as const;
 
 /** Raw BGRA screen (full resolution) → PNG at the model's size. */
 export async function encodeScreenshot(
   image: RawBgraImage,
   target: ScreenSize,
+  purpose: "model" | "check" = "model",
 ): Promise<Screenshot> {
   const rgb = bgraToRgb(image);
   let pipeline = sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } });
   if (target.width !== image.width || target.height !== image.height) {
     pipeline = pipeline.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
   }
-  const png = await pipeline.png(pngOptions).toBuffer();
+  const png = await pipeline.png(purpose === "model" ? pngOptions : checkPngOptions).toBuffer();
   return { png, width: target.width, height: target.height };
+}
+
+/** A truecolour screenshot re-encoded compactly for the model. */
+export async function compactForModel(shot: Screenshot): Promise<Screenshot> {
+  return { ...shot, png: await sharp(shot.png).png(pngOptions).toBuffer() };
 }
 
 /** A region of the raw screen (screen pixels) → PNG scaled to `target`, for `zoom`. */

@@ -2,7 +2,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 import { AppError, type Logger } from "@deskgate/core";
 import { actionSignal, throwIfInterrupted } from "./action-signal.ts";
-import type { ActionOptions, ActionResult, Computer, ScreenSize, Screenshot } from "./computer.ts";
+import type {
+  ActionOptions,
+  ActionResult,
+  Computer,
+  ScreenSize,
+  Screenshot,
+  ScreenshotOptions,
+} from "./computer.ts";
 import { assertDisplayReachable } from "./display-check.ts";
 import { parseKeySequence } from "./key-names.ts";
 import { CoordinateScaler, type ImageLimits } from "./scaling.ts";
@@ -56,8 +63,8 @@ class NutComputer implements Computer {
     return this.scaler.model;
   }
 
-  async screenshot(): Promise<Screenshot> {
-    return captureScreenshot(this.nut.screen, this.scaler.model);
+  async screenshot(options: ScreenshotOptions = {}): Promise<Screenshot> {
+    return captureScreenshot(this.nut.screen, this.scaler.model, options.purpose ?? "model");
   }
 
   async pointerPosition(): Promise<Coordinate> {

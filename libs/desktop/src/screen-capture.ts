@@ -15,12 +15,13 @@ export async function captureScreen(screen: GrabbingScreen): Promise<RawBgraImag
   return { data: image.data, width: image.width, height: image.height };
 }
 
-/** Grab → BGRA→RGB → resize to the model's size → PNG. */
+/** Grab → BGRA→RGB → resize to the model's size → PNG (compact for the model, fast for checks). */
 export async function captureScreenshot(
   screen: GrabbingScreen,
   model: ScreenSize,
+  purpose: "model" | "check" = "model",
 ): Promise<Screenshot> {
-  return encodeScreenshot(await captureScreen(screen), model);
+  return encodeScreenshot(await captureScreen(screen), model, purpose);
 }
 
 /** Screen-pixel region of a fresh grab, scaled into the model's size (for `zoom`). */

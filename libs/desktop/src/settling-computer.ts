@@ -1,5 +1,6 @@
 import type { ComputerAction } from "@deskgate/contracts";
 import type { Computer, Screenshot } from "./computer.ts";
+import { compactForModel } from "./encode-screenshot.ts";
 
 /** Actions that only look (or only wait): the screen is not expected to move after them. */
 const looksOnly = new Set<ComputerAction["action"]>([
@@ -45,11 +46,11 @@ export async function waitForStillScreen(
   const stillBelow = options.stillBelow ?? 0.002;
   const giveUpAt = now() + options.maxMs;
   await sleep(options.firstLookMs ?? 100);
-  let last = await computer.screenshot();
+  let last = await computer.screenshot({ purpose: "check" });
   let quiet = 0;
   while (quiet < quietLooks && now() + pollMs <= giveUpAt) {
     await sleep(pollMs);
-    const next = await computer.screenshot();
+    const next = await computer.screenshot({ purpose: "check" });
     quiet = (await options.difference(last.png, next.png)) <= stillBelow ? quiet + 1 : 0;
     last = next;
   }
@@ -75,12 +76,16 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
         fresh = { shot: await waitForStillScreen(inner, options), at: now() };
       return result;
     },
-    async screenshot() {
+    async screenshot(shotOptions = {}) {
       const cached = fresh;
       fresh = undefined;
-      // Only the look right after the action may reuse it; later ones capture anew.
-      if (cached && now() - cached.at <= 250) return cached.shot;
-      return inner.screenshot();
+      // Only the look right after the action may reuse it (the still screen that settling
+      // found, compacted for the model); later ones capture anew.
+      if (cached && now() - cached.at <= 250)
+        return (shotOptions.purpose ?? "model") === "model"
+          ? compactForModel(cached.shot)
+          : cached.shot;
+      return inner.screenshot(shotOptions);
     },
     close: () => inner.close(),
   };

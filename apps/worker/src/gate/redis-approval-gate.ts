@@ -154,7 +154,7 @@ export class RedisApprovalGate implements ApprovalGate {
     const approvalId = approvalIdFor(proposal.runId, proposal.step, attempt);
     const requestedAt = new Date(this.deps.backend.now());
     const expiresAt = new Date(requestedAt.getTime() + asked.timeoutMs);
-    const screenshot = await computer.screenshot();
+    const screenshot = await computer.screenshot({ purpose: "check" });
     const draft: ApprovalRequest = {
       approvalId,
       runId: proposal.runId,
@@ -397,7 +397,10 @@ export class RedisApprovalGate implements ApprovalGate {
   private async screenChange(approvalId: string, computer: Computer): Promise<ScreenComparison> {
     const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
     if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
-    return this.deps.screenBinding.compare(baseline, await computer.screenshot());
+    return this.deps.screenBinding.compare(
+      baseline,
+      await computer.screenshot({ purpose: "check" }),
+    );
   }
 
   /** Who opened the run's trust window, while it is open. */
