@@ -35,6 +35,7 @@ function scriptedScreen(frames: string[]) {
   const options: SettleOptions = {
     maxMs: 3_000,
     difference: async (a, b) => (a.equals(b) ? 0 : 1),
+    compact: async (shot) => shot,
     sleep: async (ms) => {
       clock += ms;
     },

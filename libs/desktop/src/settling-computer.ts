@@ -24,6 +24,8 @@ export interface SettleOptions {
   /** At or below this fraction two looks count as unchanged. */
   stillBelow?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Re-encodes the still look for the model (default: a compact palette PNG). */
+  compact?: (shot: Screenshot) => Promise<Screenshot>;
   now?: () => number;
 }
 
