@@ -85,7 +85,7 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
       // found, compacted for the model); later ones capture anew.
       if (cached && now() - cached.at <= 250)
         return (shotOptions.purpose ?? "model") === "model"
-          ? compactForModel(cached.shot)
+          ? (options.compact ?? compactForModel)(cached.shot)
           : cached.shot;
       return inner.screenshot(shotOptions);
     },
