@@ -1,6 +1,6 @@
 import type { ApprovalState } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
-import { approvalCard } from "./blocks/approval-card.ts";
+import { approvalCard, fullTextFile } from "./blocks/approval-card.ts";
 import type { BotContext } from "./bot-context.ts";
 import type { RunThread } from "./slack-message-refs.ts";
 
@@ -39,6 +39,7 @@ export async function postApprovalCard(
         title: `Step ${request.step}: the target is marked`,
       });
     }
+    await postFullText(ctx, thread, state);
     const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
     const posted = await ctx.client.chat.postMessage({
       channel: thread.channel,
@@ -58,13 +59,38 @@ export async function postApprovalCard(
 
 const isJpeg = (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8;
 
-/** Brings a card up to date (decided, partial approvals, parked). */
+/**
+ * A typed text longer than the card can show goes into the thread whole, as a file, before
+ * the card says where it is: nobody is asked to approve text they cannot read. Once per
+ * version.
+ */
+async function postFullText(
+  ctx: BotContext,
+  thread: RunThread,
+  state: ApprovalState,
+): Promise<void> {
+  const file = fullTextFile(state);
+  if (!file) return;
+  const key = `text:${state.request.approvalId}:${file.filename}`;
+  if (await ctx.refs.messageTs(state.request.runId, key)) return;
+  await ctx.client.files.uploadV2({
+    channel_id: thread.channel,
+    thread_ts: thread.rootTs,
+    content: file.content,
+    filename: file.filename,
+    title: file.title,
+  });
+  await ctx.refs.saveMessageTs(state.request.runId, key, "uploaded");
+}
+
+/** Brings a card up to date (decided, partial approvals, parked, a new version). */
 export async function refreshCard(ctx: BotContext, approvalId: string): Promise<void> {
   const state = await ctx.runDesk.getApproval(approvalId);
   if (!state) return;
   const thread = await ctx.refs.thread(state.request.runId);
   const ts = await ctx.refs.messageTs(state.request.runId, cardKey(approvalId));
   if (!thread || !ts) return;
+  await postFullText(ctx, thread, state);
   const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
   await ctx.client.chat.update({
     channel: thread.channel,

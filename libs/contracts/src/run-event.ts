@@ -85,6 +85,13 @@ export const runEventSchema = z.discriminatedUnion("type", [
     /** Redis key of the screenshot taken after the action, when one was taken. */
     screenshotKey: z.string().optional(),
   }),
+  /** Started, never recorded as finished (the worker died mid-action): it may or may not have happened. */
+  z.object({
+    ...base,
+    type: z.literal("step.interrupted"),
+    step: z.number().int().min(1),
+    action: computerActionSchema,
+  }),
   z.object({
     ...base,
     type: z.literal("approval.parked"),

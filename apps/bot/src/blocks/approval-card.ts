@@ -1,22 +1,55 @@
-import { type ApprovalState, currentVersion, votesForCurrent } from "@deskgate/contracts";
+import {
+  type ActionVersion,
+  type ApprovalState,
+  currentVersion,
+  votesForCurrent,
+} from "@deskgate/contracts";
+import { cutShownText, nonAsciiCharacters, showText } from "../slack-text/show-text.ts";
+import { notificationText } from "../slack-text/to-slack.ts";
 import { actionIds, type DecisionTarget, decisionTargetValue } from "./action-ids.ts";
-import { describeAction } from "./describe-action.ts";
-import { describeOutcome } from "./describe-outcome.ts";
+import { type Block, contextLine, oursSection, outsideSection, plain } from "./block-kit.ts";
+import { type ActionDescription, describeAction } from "./describe-action.ts";
+import { outcomeBlocks, outcomeText } from "./describe-outcome.ts";
+import { fitText, slackLimits } from "./fit-to-slack.ts";
 
-export type Block = Record<string, unknown>;
+export type { Block } from "./block-kit.ts";
 
 export interface CardOptions {
   desktopViewUrl?: string | undefined;
-  /** Shown when the request is parked: the run waits past its deadline. */
-  now?: Date;
 }
+
+/** How much of the typed text the card itself shows; the rest goes to a file in the thread. */
+export const cardTextBudget = 2_800;
+const rationaleBudget = 1_500;
 
 const slackDate = (iso: string, format = "{time}") =>
   `<!date^${Math.floor(new Date(iso).getTime() / 1000)}^${format}|${iso}>`;
 
+/** The text the version types, as shown (⏎ ⇥ ␠ ⟦U+…⟧), or undefined. */
+export function shownTypedText(
+  state: ApprovalState,
+  version = currentVersion(state),
+): string | undefined {
+  const typed = describeAction(version.action, state.request.input).typed;
+  return typed === undefined ? undefined : showText(typed);
+}
+
+/** The file in the run's thread that holds a version's whole typed text, when it needs one. */
+export function fullTextFile(state: ApprovalState, version = currentVersion(state)) {
+  const shown = shownTypedText(state, version);
+  if (shown === undefined || shown.length <= cardTextBudget) return undefined;
+  return {
+    filename: `step-${state.request.step}-version-${version.number}-text.txt`,
+    content: shown,
+    title: `Step ${state.request.step}, version ${version.number}: the whole text to type (⏎ Enter, ⇥ Tab, ␠ space, ⟦U+…⟧ invisible characters)`,
+  };
+}
+
 /**
- * The approval card: what the model wants to do, why, until when, and the buttons while
- * a decision is open; the decision in place of the buttons once there is one. Pure.
+ * The approval card: what will happen, exactly (from the effects the policy judged), why
+ * in the model's words, who has approved which version, until when, and the buttons while
+ * a decision is open; the decision in their place once there is one. Outside text (typed
+ * text, the rationale, reasons) is plain text. Pure.
  */
 export function approvalCard(
   state: ApprovalState,
@@ -24,29 +57,22 @@ export function approvalCard(
 ): { text: string; blocks: Block[] } {
   const { request } = state;
   const version = currentVersion(state);
-  const what = describeAction(version.action);
-  const blocks: Block[] = [
-    { type: "section", text: { type: "mrkdwn", text: `*Step ${request.step} · ${what}*` } },
-  ];
-  if (version.number > 1) {
-    blocks.push({
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text: `:pencil2: Version ${version.number}, edited by <@${version.editedBy?.userId ?? "unknown"}> · the model proposed: ${describeAction(request.action)}`,
-        },
-      ],
-    });
-  }
+  const description = describeAction(version.action, request.input);
+  const blocks: Block[] = [oursSection(`*Step ${request.step} · ${description.title}*`)];
+  blocks.push(...typedTextBlocks(state, version, description));
+  if (description.notes.length > 0)
+    blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+  if (version.number > 1) blocks.push(...editBlocks(state, version));
   if (request.rationale) {
-    blocks.push({
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: `> ${request.rationale.slice(0, 1_500).replace(/\n/g, "\n> ")}`,
-      },
-    });
+    const why = fitText(request.rationale, rationaleBudget);
+    blocks.push(
+      contextLine([
+        {
+          ours: `:speech_balloon: Why, in the model's own words${why.cut ? ` (first ${rationaleBudget} of ${request.rationale.length} characters)` : ""}:`,
+        },
+      ]),
+      outsideSection(why.text),
+    );
   }
   const facts = [
     `Run \`${request.runId}\` on \`${request.desktop}\``,
@@ -54,11 +80,77 @@ export function approvalCard(
     request.screenshotKey ? "screenshot with the target marked is just above" : undefined,
     options.desktopViewUrl ? `<${options.desktopViewUrl}|watch the desktop>` : undefined,
   ].filter(Boolean);
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: facts.join(" · ") }] });
+  blocks.push(contextLine([{ ours: facts.join(" · ") }]));
+  const headline = `Step ${request.step}: ${description.title}`;
   if (state.status === "decided" && state.outcome) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: describeOutcome(state) } });
-    return { text: `Step ${request.step}: ${what} — ${describeOutcome(state)}`, blocks };
+    blocks.push(...outcomeBlocks(state));
+    return {
+      text: notificationText(
+        fitText(`${headline} — ${outcomeText(state)}`, slackLimits.messageText).text,
+      ),
+      blocks,
+    };
   }
+  blocks.push(contextLine([{ ours: decisionLine(state, version) }]));
+  blocks.push({
+    type: "actions",
+    block_id: "decision",
+    elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId),
+  });
+  return {
+    text: notificationText(fitText(`Approval needed · ${headline}`, slackLimits.messageText).text),
+    blocks,
+  };
+}
+
+function typedTextBlocks(
+  state: ApprovalState,
+  version: ActionVersion,
+  description: ActionDescription,
+): Block[] {
+  if (description.typed === undefined) return [];
+  const shown = showText(description.typed);
+  const { text, cut } = fitShown(shown);
+  const blocks: Block[] = [outsideSection(text)];
+  const file = fullTextFile(state, version);
+  const notes: string[] = [];
+  if (cut && file)
+    notes.push(
+      `:warning: The text is longer than a card can show: this is the first part. All ${Array.from(description.typed).length} characters, exactly, are in *${file.filename}* just above.`,
+    );
+  if (/[⏎⇥␠⟦]/.test(shown))
+    notes.push("⏎ is Enter, ⇥ Tab, ␠ a space, ⟦U+…⟧ an invisible or unusual character.");
+  if (notes.length > 0) blocks.push(contextLine([{ ours: notes.join(" ") }]));
+  const unusual = nonAsciiCharacters(description.typed);
+  if (unusual.length > 0)
+    blocks.push(
+      contextLine([{ ours: "Characters beyond ASCII:" }, { outside: unusual.join(" · ") }]),
+    );
+  return blocks;
+}
+
+function fitShown(shown: string) {
+  return cutShownText(shown, cardTextBudget);
+}
+
+function editBlocks(state: ApprovalState, version: ActionVersion): Block[] {
+  const { request } = state;
+  const original = describeAction(request.action, request.input);
+  const pieces = [
+    {
+      ours: `:pencil2: Version ${version.number}, edited by <@${version.editedBy?.userId ?? "unknown"}>${version.ruleId ? ` (rule \`${version.ruleId}\` asks ${version.requiredApprovals} approvers of it)` : ""}. The model proposed: ${original.title}`,
+    },
+  ];
+  const blocks: Block[] = [contextLine(pieces)];
+  if (original.typed !== undefined) {
+    const { text } = cutShownText(showText(original.typed), 1_000);
+    blocks.push(contextLine([{ ours: "Proposed text:" }, { outside: text }]));
+  }
+  return blocks;
+}
+
+function decisionLine(state: ApprovalState, version: ActionVersion): string {
+  const { request } = state;
   const votes = votesForCurrent(state);
   const needs =
     version.requiredApprovals > 1 || votes.length > 0
@@ -68,37 +160,39 @@ export function approvalCard(
     state.status === "parked"
       ? `:hourglass: *Past its deadline (${slackDate(request.expiresAt)}), the run is still waiting for a decision*`
       : `Decide by ${slackDate(request.expiresAt)}`;
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${waiting}${needs}` }] });
-  blocks.push({
-    type: "actions",
-    block_id: "decision",
-    elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId),
-  });
-  return { text: `Approval needed · step ${request.step}: ${what}`, blocks };
+  return `${waiting}${needs}`;
 }
 
 function buttons(target: DecisionTarget, runId: string): Block[] {
-  const approvalId = decisionTargetValue(target);
-  const button = (text: string, actionId: string, value: string, style?: "primary" | "danger") => ({
+  const value = decisionTargetValue(target);
+  const button = (
+    text: string,
+    actionId: string,
+    buttonValue: string,
+    style?: "primary" | "danger",
+  ) => ({
     type: "button",
-    text: { type: "plain_text", text },
+    text: plain(text, slackLimits.buttonText),
     action_id: actionId,
-    value,
+    value: buttonValue,
     ...(style ? { style } : {}),
   });
   return [
-    button("Approve", actionIds.approve, approvalId, "primary"),
-    button("Deny", actionIds.deny, approvalId, "danger"),
-    button("Deny with reason…", actionIds.denyWithReason, approvalId),
-    button("Edit…", actionIds.edit, approvalId),
-    button("Approve for 10 min", actionIds.approveForWindow, approvalId),
+    button("Approve", actionIds.approve, value, "primary"),
+    button("Deny", actionIds.deny, value, "danger"),
+    button("Deny with reason…", actionIds.denyWithReason, value),
+    button("Edit…", actionIds.edit, value),
+    button("Approve for 10 min", actionIds.approveForWindow, value),
     {
       ...button("Stop run", actionIds.stopRun, runId, "danger"),
       confirm: {
-        title: { type: "plain_text", text: "Stop this run?" },
-        text: { type: "mrkdwn", text: "The agent stops; nothing more happens on the desktop." },
-        confirm: { type: "plain_text", text: "Stop" },
-        deny: { type: "plain_text", text: "Keep going" },
+        title: plain("Stop this run?", slackLimits.confirmTitle),
+        text: plain(
+          "The agent stops: an action in progress is cut short at its next safe point, and nothing more is done on the desktop.",
+          slackLimits.confirmText,
+        ),
+        confirm: plain("Stop", slackLimits.confirmButton),
+        deny: plain("Keep going", slackLimits.confirmButton),
       },
     },
   ];

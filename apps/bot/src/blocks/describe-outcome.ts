@@ -1,4 +1,6 @@
 import type { ApprovalState } from "@deskgate/contracts";
+import { escapeMrkdwn } from "../slack-text/to-slack.ts";
+import { type Block, contextLine, oursSection } from "./block-kit.ts";
 import { describeAction } from "./describe-action.ts";
 
 const time = (iso: string) => `<!date^${Math.floor(new Date(iso).getTime() / 1000)}^{time}|${iso}>`;
@@ -13,8 +15,8 @@ function after(from: string, to: string): string {
     : `${Math.round(seconds / 60)} min after request`;
 }
 
-/** "Approved by @bob · 14:03 · 42 s after request", and the other endings. Pure. */
-export function describeOutcome(state: ApprovalState): string {
+/** "Approved by @bob · 14:03 · 42 s after request", in deskgate's words; no outside text. */
+function outcomeLine(state: ApprovalState): string {
   const { request, outcome } = state;
   if (!outcome) return "";
   switch (outcome.status) {
@@ -22,7 +24,7 @@ export function describeOutcome(state: ApprovalState): string {
       const who = outcome.approvals.map((a) => `<@${a.by.userId}>`).join(" and ");
       const edit =
         outcome.version > 1
-          ? ` · version ${outcome.version} approved: ${describeAction(outcome.action)}`
+          ? ` · version ${outcome.version} approved: ${describeAction(outcome.action, request.input).title}`
           : "";
       const trusting = outcome.approvals.find((vote) => vote.trustWindowMs);
       const window = trusting?.trustWindowMs
@@ -31,10 +33,27 @@ export function describeOutcome(state: ApprovalState): string {
       return `:white_check_mark: Approved by ${who} · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${edit}${window}`;
     }
     case "denied":
-      return `:no_entry: Denied by <@${outcome.by.userId}> · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${outcome.reason ? ` · reason: ${outcome.reason}` : ""}`;
+      return `:no_entry: Denied by <@${outcome.by.userId}> · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${outcome.reason ? " · reason:" : ""}`;
     case "expired":
       return `:alarm_clock: Expired at ${time(outcome.at)} with no decision · auto-denied`;
     case "cancelled":
       return `:black_square_for_stop: Run stopped${outcome.by ? ` by <@${outcome.by.userId}>` : ""} · ${time(outcome.at)}`;
   }
 }
+
+/** The decision on a card: deskgate's line, and a denial's reason as plain text. */
+export function outcomeBlocks(state: ApprovalState): Block[] {
+  const reason = state.outcome?.status === "denied" ? state.outcome.reason : undefined;
+  return reason
+    ? [contextLine([{ ours: outcomeLine(state) }, { outside: reason }])]
+    : [oursSection(outcomeLine(state))];
+}
+
+/** The decision as one mrkdwn line (ephemeral answers): the reason escaped. */
+export function outcomeText(state: ApprovalState): string {
+  const reason = state.outcome?.status === "denied" ? state.outcome.reason : undefined;
+  return `${outcomeLine(state)}${reason ? ` ${escapeMrkdwn(reason)}` : ""}`;
+}
+
+/** Old name, kept for the answers that say how a request was decided. */
+export const describeOutcome = outcomeText;

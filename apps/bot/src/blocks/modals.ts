@@ -1,14 +1,40 @@
 import { type ApprovalState, type ComputerAction, currentVersion } from "@deskgate/contracts";
 import { validateAction } from "@deskgate/effects";
+import { cutShownText, showText } from "../slack-text/show-text.ts";
 import { type DecisionTarget, decisionTargetValue, viewIds } from "./action-ids.ts";
-import type { Block } from "./approval-card.ts";
+import { type Block, contextLine, oursSection, outsideSection, plain } from "./block-kit.ts";
 import { describeAction } from "./describe-action.ts";
+import { slackLimits } from "./fit-to-slack.ts";
+
+/** What the version on the card does: deskgate's words, then the typed text in full, as shown. */
+function actionBlocks(state: ApprovalState, heading: string): Block[] {
+  const description = describeAction(currentVersion(state).action, state.request.input);
+  const blocks: Block[] = [oursSection(`*${heading}:* ${description.title}`)];
+  if (description.typed !== undefined) {
+    // A modal holds 100 blocks: the whole text fits in a few sections.
+    let rest = showText(description.typed);
+    while (rest.length > 0 && blocks.length < 40) {
+      const part = cutShownText(rest, slackLimits.sectionText - 100);
+      blocks.push(outsideSection(part.text));
+      rest = rest.slice(part.text.length);
+    }
+  }
+  if (description.notes.length > 0)
+    blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+  return blocks;
+}
 
 const input = (blockId: string, label: string, initial: string, multiline = false): Block => ({
   type: "input",
   block_id: blockId,
-  label: { type: "plain_text", text: label },
-  element: { type: "plain_text_input", action_id: "value", initial_value: initial, multiline },
+  label: plain(label, slackLimits.inputLabel),
+  element: {
+    type: "plain_text_input",
+    action_id: "value",
+    initial_value: initial,
+    multiline,
+    max_length: slackLimits.inputInitialValue,
+  },
 });
 
 export function denyReasonModal(state: ApprovalState, target: DecisionTarget): Block {
@@ -17,17 +43,11 @@ export function denyReasonModal(state: ApprovalState, target: DecisionTarget): B
     type: "modal",
     callback_id: viewIds.denyReason,
     private_metadata: decisionTargetValue(target),
-    title: { type: "plain_text", text: "Deny with a reason" },
-    submit: { type: "plain_text", text: "Deny" },
-    close: { type: "plain_text", text: "Cancel" },
+    title: plain("Deny with a reason", slackLimits.modalTitle),
+    submit: plain("Deny", slackLimits.modalButton),
+    close: plain("Cancel", slackLimits.modalButton),
     blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: `*Step ${request.step}:* ${describeAction(currentVersion(state).action)}`,
-        },
-      },
+      ...actionBlocks(state, `Step ${request.step}, version ${target.version}`),
       {
         type: "input",
         block_id: "reason",
@@ -49,6 +69,7 @@ function editableFields(action: ComputerAction): Block[] {
   if (
     "text" in action &&
     action.text !== undefined &&
+    action.text.length <= slackLimits.inputInitialValue &&
     (action.action === "type" || action.action === "key" || action.action === "hold_key")
   ) {
     fields.push(
@@ -82,23 +103,22 @@ export function editModal(state: ApprovalState, target: DecisionTarget): Block |
   const fields = editableFields(action);
   if (fields.length === 0) return undefined;
   const screen = request.screen
-    ? ` on a ${request.screen.width}×${request.screen.height} screen`
+    ? `Coordinates are on the ${request.screen.width}×${request.screen.height} screen of the card's screenshot. `
     : "";
   return {
     type: "modal",
     callback_id: viewIds.edit,
     private_metadata: decisionTargetValue(target),
-    title: { type: "plain_text", text: "Edit and approve" },
-    submit: { type: "plain_text", text: "Approve edited" },
-    close: { type: "plain_text", text: "Cancel" },
+    title: plain("Edit and approve", slackLimits.modalTitle),
+    submit: plain("Approve edited", slackLimits.modalButton),
+    close: plain("Cancel", slackLimits.modalButton),
     blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: `*Step ${request.step}, version ${target.version}:* ${describeAction(action)}${screen}\nYour edit becomes a new version with your approval; teammates who approved the old one must approve it again.`,
+      ...actionBlocks(state, `Step ${request.step}, version ${target.version}`),
+      contextLine([
+        {
+          ours: `${screen}Your edit becomes a new version with your approval; teammates who approved the old one must approve it again. It is checked like the model's own proposal.`,
         },
-      },
+      ]),
       ...fields,
     ],
   };

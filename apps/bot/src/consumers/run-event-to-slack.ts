@@ -1,10 +1,12 @@
 import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
+import type { Piece } from "../blocks/block-kit.ts";
 import { describeAction } from "../blocks/describe-action.ts";
 import { runRootMessage, runSummaryMessage, threadLine } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
+import { cutShownText, showText } from "../slack-text/show-text.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
@@ -78,7 +80,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
               ctx,
               event.runId,
               `step:${event.step}:proposed`,
-              threadLine(`Step ${event.step} · ${describeAction(event.action)} · ${why}`),
+              threadLine([...stepPieces(event.step, event.action), { ours: `· ${why}` }]),
             );
           }
           case "denied_by_policy":
@@ -86,9 +88,12 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
               ctx,
               event.runId,
               `step:${event.step}:proposed`,
-              threadLine(
-                `:no_entry: Step ${event.step} · ${describeAction(event.action)} · blocked by rule \`${event.review.ruleId ?? "policy"}\`: ${event.review.reason}`,
-              ),
+              threadLine([
+                { ours: ":no_entry:" },
+                ...stepPieces(event.step, event.action),
+                { ours: `· blocked by rule \`${event.review.ruleId ?? "policy"}\`:` },
+                { outside: event.review.reason },
+              ]),
             );
         }
         return;
@@ -96,11 +101,28 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
         await refreshCard(ctx, event.approvalId);
         return updateRoot(ctx, event.runId);
       case "step.executed": {
-        const text = event.ok
-          ? `:heavy_check_mark: Step ${event.step} done · ${describeAction(event.action)}`
-          : `:warning: Step ${event.step} failed · ${describeAction(event.action)} · ${event.error ?? "unknown error"}`;
-        return postOnce(ctx, event.runId, `step:${event.step}:executed`, threadLine(text));
+        const pieces: Piece[] = event.ok
+          ? [{ ours: ":heavy_check_mark:" }, ...stepPieces(event.step, event.action, "done")]
+          : [
+              { ours: ":warning:" },
+              ...stepPieces(event.step, event.action, "failed"),
+              { outside: event.error ?? "unknown error" },
+            ];
+        return postOnce(ctx, event.runId, `step:${event.step}:executed`, threadLine(pieces));
       }
+      case "step.interrupted":
+        return postOnce(
+          ctx,
+          event.runId,
+          `step:${event.step}:executed`,
+          threadLine([
+            { ours: ":warning:" },
+            ...stepPieces(event.step, event.action, "interrupted"),
+            {
+              ours: "· the worker stopped while it ran, so it may or may not have happened; the model was told to check the screen. Held keys and buttons were released.",
+            },
+          ]),
+        );
       case "approval.parked": {
         await refreshCard(ctx, event.approvalId);
         const ts = await cardTs(ctx, event.runId, event.approvalId);
@@ -113,7 +135,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           ctx,
           event.runId,
           `reminder:${event.approvalId}:${event.reminder}`,
-          threadLine(text),
+          threadLine([{ ours: text }]),
           { inChannel: true },
         );
       }
@@ -126,11 +148,11 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
             : event.type === "run.failed"
               ? "failed"
               : "cancelled";
-        const reason =
+        const reason: Piece | undefined =
           event.type === "run.failed"
-            ? event.reason
+            ? { outside: event.reason }
             : event.type === "run.cancelled" && event.by
-              ? `stopped by <@${event.by.userId}>`
+              ? { ours: `— stopped by <@${event.by.userId}>` }
               : undefined;
         await postOnce(
           ctx,
@@ -154,4 +176,21 @@ async function updateRoot(ctx: BotContext, runId: string): Promise<void> {
     text: message.text,
     blocks: message.blocks as never,
   });
+}
+
+/** "Step 3 · Type 5 characters" and what is typed, as plain text, cut to a line. */
+function stepPieces(
+  step: number,
+  action: Parameters<typeof describeAction>[0],
+  state?: string,
+): Piece[] {
+  const description = describeAction(action);
+  const pieces: Piece[] = [
+    { ours: `Step ${step}${state ? ` ${state}` : ""} · ${description.title}` },
+  ];
+  if (description.typed !== undefined) {
+    const shown = cutShownText(showText(description.typed), 300);
+    pieces.push({ outside: shown.cut ? `${shown.text}…` : shown.text });
+  }
+  return pieces;
 }

@@ -101,6 +101,14 @@ async function recordEvent(
         step: event.step,
         action: event.action,
       });
+      // Said in the run's thread too: whoever approved it must know it may not have happened.
+      await backend.publisher.announce({
+        type: "step.interrupted",
+        runId,
+        at,
+        step: event.step,
+        action: event.action,
+      });
       return;
     case "action.invalid":
       await backend.audit.append({

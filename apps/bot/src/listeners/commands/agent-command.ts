@@ -2,8 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { RunRecord } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { agentUsage, parseAgentCommand } from "../../agent-command.ts";
-import { runRootMessage } from "../../blocks/run-messages.ts";
+import type { Piece } from "../../blocks/block-kit.ts";
+import { runListPieces, runRootMessage } from "../../blocks/run-messages.ts";
 import type { BotContext } from "../../bot-context.ts";
+import { readSlackText } from "../../slack-text/from-slack.ts";
+import { escapeMrkdwn, notificationText } from "../../slack-text/to-slack.ts";
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -15,7 +18,8 @@ export function agentCommandHandler(ctx: BotContext) {
     await ack();
     const reply = (text: string) =>
       ctx.client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
-    const parsed = parseAgentCommand(command.text);
+    // Slack escapes and marks up what people type; the model gets what they typed.
+    const parsed = parseAgentCommand(readSlackText(command.text));
     switch (parsed.kind) {
       case "help":
         await reply(agentUsage);
@@ -61,7 +65,7 @@ export function agentCommandHandler(ctx: BotContext) {
       case "stop": {
         const run = await ctx.runDesk.getRun(parsed.runId);
         if (!run) {
-          await reply(`No run \`${parsed.runId}\`. \`/agent list\` shows the runs.`);
+          await reply(`No run \`${escapeMrkdwn(parsed.runId)}\`. \`/agent list\` shows the runs.`);
           return;
         }
         const allowed = await ctx.approvers.mayStop(command.user_id, run);
@@ -75,8 +79,8 @@ export function agentCommandHandler(ctx: BotContext) {
         });
         await reply(
           result.kind === "cancelled"
-            ? `Stopping \`${parsed.runId}\`.`
-            : `\`${parsed.runId}\` has already ended.`,
+            ? `Stopping \`${escapeMrkdwn(parsed.runId)}\`.`
+            : `\`${escapeMrkdwn(parsed.runId)}\` has already ended.`,
         );
         return;
       }
@@ -84,12 +88,7 @@ export function agentCommandHandler(ctx: BotContext) {
         if (parsed.runId) {
           const run = await ctx.runDesk.getRun(parsed.runId);
           await reply(
-            run
-              ? String(
-                  runRootMessage(run).blocks[0] &&
-                    (runRootMessage(run).blocks[0] as { text: { text: string } }).text.text,
-                )
-              : `No run \`${parsed.runId}\`.`,
+            run ? piecesText(runListPieces(run)) : `No run \`${escapeMrkdwn(parsed.runId)}\`.`,
           );
           return;
         }
@@ -106,10 +105,10 @@ export function agentCommandHandler(ctx: BotContext) {
 async function listText(ctx: BotContext, limit: number): Promise<string> {
   const runs = await ctx.runDesk.listRuns({ limit });
   if (runs.length === 0) return "No runs yet. Start one with `/agent start <task>`.";
-  return runs
-    .map(
-      (run) =>
-        `• \`${run.request.runId}\` · ${run.status}${run.step ? ` · step ${run.step}` : ""} · ${run.desktop ?? run.request.desktop ?? "any desktop"} · ${run.request.task.slice(0, 80)}`,
-    )
-    .join("\n");
+  return runs.map((run) => `• ${piecesText(runListPieces(run))}`).join("\n");
+}
+
+/** Pieces as one mrkdwn line for an ephemeral answer: outside text escaped and inert. */
+function piecesText(pieces: Piece[]): string {
+  return pieces.map((p) => ("ours" in p ? p.ours : notificationText(p.outside))).join(" · ");
 }
