@@ -4,6 +4,7 @@ import {
   envDuration,
   envList,
   loadEnvConfig,
+  notPlaceholder,
   readEnvironment,
 } from "@deskgate/core";
 import { z } from "zod";
@@ -23,20 +24,25 @@ function slackMode(env: {
 
 const botEnvSchema = z
   .object({
-    SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "must be a bot token (xoxb-…)"),
-    SLACK_APP_TOKEN: z
-      .string()
-      .startsWith("xapp-", "must be an app-level token (xapp-…)")
-      .optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_BOT_TOKEN: notPlaceholder(z.string().startsWith("xoxb-", "must be a bot token (xoxb-…)")),
+    SLACK_APP_TOKEN: notPlaceholder(
+      z.string().startsWith("xapp-", "must be an app-level token (xapp-…)"),
+    ).optional(),
+    SLACK_SIGNING_SECRET: notPlaceholder(z.string().min(8)).optional(),
     SLACK_MODE: z.enum(["socket", "http"]).optional(),
     SLACK_API_URL: z.url().default("https://slack.com/api/"),
     SLACK_CHANNELS: envList.pipe(
-      z.array(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")).min(1),
+      z
+        .array(notPlaceholder(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")))
+        .min(1),
     ),
     SLACK_APPROVERS: envList.pipe(
       z
-        .array(z.string().regex(/^[UWS][A-Z0-9]+$/, "user ids (U…/W…) or user group ids (S…)"))
+        .array(
+          notPlaceholder(
+            z.string().regex(/^[UWS][A-Z0-9]+$/, "user ids (U…/W…) or user group ids (S…)"),
+          ),
+        )
         .min(1),
     ),
     REQUIRE_SECOND_APPROVER: envBoolean.default(false),

@@ -1,4 +1,4 @@
-import { envDuration, loadEnvConfig, readEnvironment } from "@deskgate/core";
+import { envDuration, loadEnvConfig, notPlaceholder, readEnvironment } from "@deskgate/core";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -9,7 +9,7 @@ export const defaultModel = "claude-sonnet-4-6";
 
 const workerEnvSchema = z
   .object({
-    ANTHROPIC_API_KEY: z.string().min(1),
+    ANTHROPIC_API_KEY: notPlaceholder(z.string().min(1)),
     ANTHROPIC_BASE_URL: z.url().optional(),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultModel),
     WORKER_NAME: z

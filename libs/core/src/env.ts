@@ -26,6 +26,24 @@ export const envDuration = z.string().transform((value, ctx) => {
   return Math.round(Number(match[1]) * unit);
 });
 
+/**
+ * The values `.env.example` ships with. A copy of it left unchanged must not start a
+ * service that then fails later against Slack or the model with a less clear error.
+ */
+const examplePlaceholders = /replace-me|change-me/i;
+const exampleIds = new Set(["C0123456789", "U0123456789"]);
+
+export function isExamplePlaceholder(value: string): boolean {
+  return examplePlaceholders.test(value) || exampleIds.has(value.trim());
+}
+
+/** `schema`, refusing the placeholders `.env.example` ships with. */
+export function notPlaceholder<S extends z.ZodType<string>>(schema: S) {
+  return schema.refine((value) => !isExamplePlaceholder(value), {
+    message: "still the placeholder from .env.example; set your own",
+  });
+}
+
 /** A comma-separated list; empty entries dropped. */
 export const envList = z.string().transform((value) =>
   value
