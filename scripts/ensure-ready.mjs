@@ -11,6 +11,7 @@ if (!existsSync("node_modules/.package-lock.json")) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// `command -v`, not the `which` package: this runs before `npm ci` has installed anything.
 const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 const needed =
   purpose === "test" ? ["redis-server", "Xvfb", "xdotool", "xterm", "x11vnc", "websockify"] : [];
