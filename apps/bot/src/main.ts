@@ -4,10 +4,10 @@ import {
   createRunEventConsumer,
   runMetricSources,
 } from "@deskgate/approvals";
-import { createLogger, runMain, ShutdownSequence } from "@deskgate/core";
+import { createLogger, type Logger, runMain, ShutdownSequence } from "@deskgate/core";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
-import { loadBotConfig } from "./config.ts";
+import { type BotConfig, loadBotConfig } from "./config.ts";
 import { createBot } from "./create-bot.ts";
 
 /** The bot: the only process with Slack credentials. Slack ⇄ Redis, nothing else. */
@@ -19,7 +19,11 @@ runMain(async () => {
   const logger = createLogger({ name: "bot", level: config.logLevel, secrets });
   const shutdown = new ShutdownSequence(logger);
   shutdown.onSignals();
+  // A start-up failure (Slack unreachable, a refused token) still stops a private Redis.
+  await shutdown.closeOnFailure(() => start(config, logger, shutdown));
+});
 
+async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequence) {
   const connection = await openServiceRedis({
     redisUrl: config.redisUrl,
     path: process.env.PATH,
@@ -70,4 +74,4 @@ runMain(async () => {
     },
     "bot ready",
   );
-});
+}

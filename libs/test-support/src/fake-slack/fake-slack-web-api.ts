@@ -40,6 +40,7 @@ export class FakeSlackWebApi {
     string,
     Array<{ error: string; status?: number; retryAfter?: number }>
   >();
+  private readonly revoked = new Set<string>();
   private clock = 1_790_000_000;
   private counter = 0;
 
@@ -56,6 +57,14 @@ export class FakeSlackWebApi {
     for (let i = 0; i < times; i += 1)
       queue.push({ error, ...(error === "ratelimited" ? { status: 429, retryAfter } : {}) });
     this.failures.set(method, queue);
+  }
+
+  /**
+   * Every later call with `token` answers `token_revoked`, as Slack does once the token is
+   * revoked or the app uninstalled (https://api.slack.com/methods/auth.test#errors).
+   */
+  revokeToken(token: string): void {
+    this.revoked.add(token);
   }
 
   callsOf(method: string): WebApiCall[] {
@@ -84,6 +93,7 @@ export class FakeSlackWebApi {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(payload));
     };
+    if (token && this.revoked.has(token)) return reply(200, { ok: false, error: "token_revoked" });
     const expected = method === "apps.connections.open" ? this.appToken : this.botToken;
     if (token !== expected) return reply(200, { ok: false, error: "invalid_auth" });
     const failure = this.failures.get(method)?.shift();
