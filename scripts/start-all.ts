@@ -8,6 +8,9 @@ import { loadWorkerConfig } from "../apps/worker/src/config.ts";
  * `npm start`: the bot and one worker for this machine's desktop, for a single-machine
  * team. Each app runs in its own process with only its own secrets in its environment;
  * a private redis-server is started when no Redis is configured or answering.
+ * package.json runs it as `exec node --import tsx …`: npm forwards SIGTERM only to its own
+ * child, the `sh -c` around the script (Debian's dash does not exec a lone command), so
+ * without `exec` a SIGTERM to npm stopped that shell and left every process below running.
  */
 async function main(): Promise<void> {
   const env = readEnvironment(process.env);
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   });
   const redis = await resolveRedis({
     redisUrl: env.REDIS_URL,
+    port: loadBotConfig(env).localRedisPort,
     path: env.PATH,
     dataDir: `${env.DATA_DIR ?? "data"}/redis`,
     logger,

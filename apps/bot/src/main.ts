@@ -26,6 +26,7 @@ runMain(async () => {
 async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequence) {
   const connection = await openServiceRedis({
     redisUrl: config.redisUrl,
+    port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
     connectionName: "deskgate-bot",

@@ -21,6 +21,7 @@ const workerEnvSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
+    LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(6379),
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: logLevel.default("info"),
@@ -41,6 +42,7 @@ const workerEnvSchema = z
     workerName: env.WORKER_NAME,
     display: env.DISPLAY,
     redisUrl: env.REDIS_URL,
+    localRedisPort: env.LOCAL_REDIS_PORT,
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
     logLevel: env.LOG_LEVEL,

@@ -44,6 +44,7 @@ async function start(
 ): Promise<void> {
   const connection = await openServiceRedis({
     redisUrl: config.redisUrl,
+    port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
     connectionName: `deskgate-worker-${config.workerName}`,

@@ -7,6 +7,8 @@ import { watchRedisConnection } from "./watch-connection.ts";
 
 export interface OpenServiceRedisOptions {
   redisUrl: string | undefined;
+  /** Without REDIS_URL: the local port to use, or to start a private server on (6379). */
+  port?: number;
   /** PATH, to find redis-server for a private one. */
   path: string | undefined;
   dataDir: string;
@@ -27,6 +29,7 @@ export async function openServiceRedis(options: OpenServiceRedisOptions): Promis
     path: options.path,
     dataDir: options.dataDir,
     logger,
+    ...(options.port === undefined ? {} : { port: options.port }),
   });
   if (resolved.privateServer)
     options.onClose("private redis", () => resolved.privateServer!.stop());
