@@ -49,7 +49,12 @@ export class RedisServerProcess {
       "no",
       ...(this.options.extraArgs ?? []),
     ];
-    const child = spawn(this.options.redisServerPath ?? "redis-server", args, { stdio: "ignore" });
+    // Its own process group: a Ctrl-C in the terminal signals the whole group, and Redis must
+    // outlive the services still closing against it; whoever started it stops it, last.
+    const child = spawn(this.options.redisServerPath ?? "redis-server", args, {
+      stdio: "ignore",
+      detached: true,
+    });
     this.child = child;
     const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
     await Promise.race([waitUntilReady(this.url, timeoutMs), spawnError]);

@@ -18,6 +18,8 @@ export interface UploadedFile {
   channelId?: string;
   threadTs?: string;
   title?: string;
+  /** Index in `calls` of the files.completeUploadExternal that shared it (orders it among messages). */
+  sharedByCall?: number;
 }
 
 export interface PostedMessage {
@@ -28,6 +30,8 @@ export interface PostedMessage {
   blocks?: unknown[];
   /** Set by chat.update: the message as it is now. */
   updates: number;
+  /** Index in `calls` of the chat.postMessage that posted it (orders it among files). */
+  postedByCall: number;
 }
 
 /** Slack's Web API methods the bot uses, answering like Slack does, recording every call. */
@@ -131,6 +135,7 @@ export class FakeSlackWebApi {
           channel,
           ts,
           updates: 0,
+          postedByCall: this.calls.length - 1,
           ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
           ...(args.text ? { text: String(args.text) } : {}),
           ...(blocks ? { blocks } : {}),
@@ -170,6 +175,7 @@ export class FakeSlackWebApi {
           if (entry.title) file.title = entry.title;
           if (args.channel_id) file.channelId = String(args.channel_id);
           if (args.thread_ts) file.threadTs = String(args.thread_ts);
+          file.sharedByCall = this.calls.length - 1;
         }
         return { files: entries.map((e) => ({ id: e.id, title: e.title })) };
       }

@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, startPrivateRedis } from "@deskgate/redis/testing";
+import { type FakeAnthropic, startFakeAnthropic } from "@deskgate/test-support/fake-anthropic";
+import { FakeSlack } from "@deskgate/test-support/fake-slack";
+import { freeDisplayNumber } from "@deskgate/test-support/xvfb-display";
+import which from "which";
+import { botProcess, desktopScriptProcess, workerProcess } from "../../e2e/app-processes.ts";
+import type { DemoPageInfo } from "./demo-page.ts";
+import { scriptedTask } from "./scripted-task.ts";
+import { startSlackStandIn } from "./slack-stand-in.ts";
+
+const channelId = "C0DEMO";
+const userId = "U0DEMO";
+const scriptedKey = "demo-scripted-model-key";
+
+/**
+ * `npm run demo`: the real bot and the real worker against a local stand-in for Slack (the
+ * fake Slack from libs/test-support, shown as a page), with a private Redis. The model is
+ * the real one when ANTHROPIC_API_KEY is set, else the fake Messages API playing a script.
+ * The worker drives $DISPLAY when set, else a desktop started for the demo (Xvfb, openbox
+ * and a noVNC live view when x11vnc and websockify are installed).
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const apiKey = env.ANTHROPIC_API_KEY || undefined;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+  process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), "deskgate-demo-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.dispose());
+    const slack = await new FakeSlack().start();
+    cleanups.push(() => slack.close());
+    let model: FakeAnthropic | undefined;
+    if (!apiKey) {
+      model = await startFakeAnthropic({ apiKey: scriptedKey, script: scriptedTask() });
+      cleanups.push(() => model!.close());
+    }
+
+    const bot = botProcess({
+      redisUrl: redis.url,
+      slack,
+      logLevel: "info",
+      env: { DATA_DIR: dataDir, SLACK_CHANNELS: channelId, SLACK_APPROVERS: userId },
+    }).start();
+    cleanups.push(() => bot.stop());
+
+    const workerEnv = {
+      HOME: env.HOME ?? "/tmp",
+      REDIS_URL: redis.url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+      ANTHROPIC_API_KEY: apiKey ?? scriptedKey,
+      ...(model ? { ANTHROPIC_BASE_URL: model.baseURL } : {}),
+      ...(env.ANTHROPIC_MODEL ? { ANTHROPIC_MODEL: env.ANTHROPIC_MODEL } : {}),
+      WORKER_NAME: "demo-desktop",
+      WORKER_HEALTH_PORT: "0",
+    };
+    const desktop = await startDesktop(env.DISPLAY, workerEnv);
+    cleanups.push(() => desktop.process.stop());
+
+    await Promise.all([
+      bot.waitForLine(/"msg":"bot ready"/, 60_000),
+      desktop.process.waitForLine(/"msg":"worker ready"/, 60_000),
+    ]);
+    const page: DemoPageInfo = {
+      model: apiKey
+        ? { kind: "real", name: env.ANTHROPIC_MODEL || "claude-sonnet-4-6" }
+        : { kind: "scripted" },
+      display: { name: desktop.display, startedForDemo: desktop.startedForDemo },
+      ...(desktop.liveViewUrl ? { liveViewUrl: desktop.liveViewUrl } : {}),
+      suggestedCommand: "/agent start open a terminal and print a greeting and the date",
+    };
+    const standIn = await startSlackStandIn({
+      slack,
+      channelId,
+      userId,
+      port: Number(env.DEMO_PORT ?? 8090),
+      page,
+    });
+    cleanups.push(() => standIn.close());
+    console.log(
+      [
+        "",
+        `deskgate demo ready: open ${standIn.url}`,
+        `  model: ${apiKey ? "the real API (ANTHROPIC_API_KEY)" : "scripted (no ANTHROPIC_API_KEY)"}`,
+        `  desktop: display ${desktop.display}${desktop.startedForDemo ? " (started for the demo)" : ""}`,
+        "  Ctrl-C stops everything.",
+      ].join("\n"),
+    );
+  } catch (err) {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+    await stop();
+    process.exit(1);
+  }
+}
+
+async function startDesktop(display: string | undefined, workerEnv: NodeJS.ProcessEnv) {
+  if (display) {
+    return {
+      process: workerProcess({ ...workerEnv, DISPLAY: display }).start(),
+      display,
+      startedForDemo: false,
+      liveViewUrl: undefined,
+    };
+  }
+  const own = `:${freeDisplayNumber()}`;
+  const canView =
+    !!which.sync("x11vnc", { nothrow: true }) &&
+    !!which.sync("websockify", { nothrow: true }) &&
+    existsSync("/usr/share/novnc/vnc.html");
+  const password = randomBytes(6).toString("hex");
+  const novncPort = await freePort();
+  const view = canView
+    ? { VNC_PASSWORD: password, NOVNC_PORT: String(novncPort), VNC_PORT: String(await freePort()) }
+    : {};
+  return {
+    process: desktopScriptProcess({
+      ...workerEnv,
+      DISPLAY: own,
+      SCREEN_SIZE: "1280x800",
+      ...view,
+    }).start(),
+    display: own,
+    startedForDemo: true,
+    liveViewUrl: canView
+      ? `http://127.0.0.1:${novncPort}/vnc.html?autoconnect=1&resize=scale&view_only=1&password=${password}`
+      : undefined,
+  };
+}
+
+void main();
