@@ -67,7 +67,7 @@ describe("npm run demo", () => {
     browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(url);
-    expect(await page.locator(".banner").innerText()).toMatch(/DEMO[\s\S]*scripted/);
+    expect(await page.locator(".banner").textContent()).toMatch(/DEMO[\s\S]*scripted/);
 
     await page.getByRole("button", { name: "Send" }).click();
     const firstCard = page.locator(".message", { hasText: "Press ctrl+alt+t" });

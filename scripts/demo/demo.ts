@@ -87,13 +87,14 @@ async function main(): Promise<void> {
       page,
     });
     cleanups.push(() => standIn.close());
-    console.log(
+    process.stdout.write(
       [
         "",
         `deskgate demo ready: open ${standIn.url}`,
         `  model: ${apiKey ? "the real API (ANTHROPIC_API_KEY)" : "scripted (no ANTHROPIC_API_KEY)"}`,
         `  desktop: display ${desktop.display}${desktop.startedForDemo ? " (started for the demo)" : ""}`,
         "  Ctrl-C stops everything.",
+        "",
       ].join("\n"),
     );
   } catch (err) {
