@@ -48,6 +48,7 @@ const botEnvSchema = z
     REQUIRE_SECOND_APPROVER: envBoolean.default(false),
     HTTP_PORT: port.default(3000),
     BOT_HEALTH_PORT: port.default(9101),
+    QUEUE_VIEW_TOKEN: notPlaceholder(z.string().min(16, "at least 16 characters")).optional(),
     DESKTOP_VIEW_URL: z.url().optional(),
     REDIS_URL: z
       .string()
@@ -70,6 +71,7 @@ const botEnvSchema = z
     requireSecondApprover: env.REQUIRE_SECOND_APPROVER,
     httpPort: env.HTTP_PORT,
     healthPort: env.BOT_HEALTH_PORT,
+    queueViewToken: env.QUEUE_VIEW_TOKEN,
     desktopViewUrl: env.DESKTOP_VIEW_URL,
     redisUrl: env.REDIS_URL,
     localRedisPort: env.LOCAL_REDIS_PORT,
@@ -87,6 +89,8 @@ const hints: Record<string, string> = {
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
   SLACK_CHANNELS: "channel ids where /agent start is allowed, comma-separated",
   SLACK_APPROVERS: "user ids and/or user group ids who may approve, comma-separated",
+  QUEUE_VIEW_TOKEN:
+    "the password of the queue view at /queues on BOT_HEALTH_PORT, e.g. `openssl rand -hex 24`",
 };
 
 /**

@@ -6,6 +6,7 @@ import {
 } from "@deskgate/approvals";
 import { createLogger, type Logger, runMain, ShutdownSequence } from "@deskgate/core";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
+import { createQueueView } from "@deskgate/queue-view";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
 import { type BotConfig, loadBotConfig } from "./config.ts";
 import { createBot } from "./create-bot.ts";
@@ -59,11 +60,16 @@ async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequen
   const deadlines = createDeadlineWorker(connection, backend.decisions, logger);
   shutdown.add("deadlines", () => deadlines.close());
 
+  const queueView = config.queueViewToken
+    ? createQueueView({ connection, token: config.queueViewToken, basePath: "/queues" })
+    : undefined;
+  if (queueView) shutdown.add("queue view", () => queueView.close());
   const health = await startHealthServer({
     port: config.healthPort,
     registry: metrics.registry,
     checks: { redis: redisHealthCheck(connection) },
     logger,
+    ...(queueView ? { mounts: { "/queues": queueView.handle } } : {}),
   });
   shutdown.add("health server", () => health.close());
   logger.info(
@@ -72,6 +78,7 @@ async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequen
       channels: config.channels,
       healthPort: health.port,
       httpPort: bot.slack.port(),
+      queueView: queueView ? `http://<host>:${health.port}/queues` : "off (QUEUE_VIEW_TOKEN unset)",
     },
     "bot ready",
   );

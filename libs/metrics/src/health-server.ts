@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { type Logger, settleWithin } from "@deskgate/core";
 import type { Registry } from "prom-client";
 
@@ -10,6 +10,8 @@ export interface HealthServerOptions {
   checks: Record<string, () => Promise<string | undefined>>;
   /** A check that has not answered by then counts as failed (default 800 ms). */
   checkTimeoutMs?: number;
+  /** More handlers on the same port, by path prefix (e.g. the queue view at "/queues"). */
+  mounts?: Record<string, RequestListener>;
   logger: Logger;
 }
 
@@ -34,6 +36,10 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
         response.end(JSON.stringify({ status: healthy ? "ok" : "unhealthy", checks: results }));
         return;
       }
+      const mount = Object.entries(options.mounts ?? {}).find(
+        ([prefix]) => request.url === prefix || request.url?.startsWith(`${prefix}/`),
+      );
+      if (mount) return void mount[1](request, response);
       response.writeHead(404).end();
     })().catch((err: unknown) => {
       options.logger.error({ err }, "health endpoint failed");
