@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Logger } from "@deskgate/core";
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { BotConfig } from "./config.ts";
-import { checkSlackBotToken, describeSlackStartupFailure } from "./slack-startup-check.ts";
+import { checkSlackBotToken, failingInOneSentence } from "./slack-startup-check.ts";
 
 /** Slack allows five minutes of clock skew; Bolt rejects only old requests, so we check both ways. */
 export const maxRequestSkewSeconds = 5 * 60;
@@ -52,15 +52,11 @@ export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp
       app,
       async start() {
         await initialize(app, config);
-        try {
-          await app.start();
-        } catch (err) {
-          // The bot token passed above: what fails here is the app-level token's connection.
-          throw describeSlackStartupFailure(err, {
-            apiUrl: config.slackApiUrl,
-            tokenName: "SLACK_APP_TOKEN",
-          });
-        }
+        // The bot token passed above: what fails here is the app-level token's connection.
+        await failingInOneSentence(
+          { apiUrl: config.slackApiUrl, tokenName: "SLACK_APP_TOKEN" },
+          () => app.start(),
+        );
       },
       stop: async () => void (await app.stop()),
       port: () => undefined,
@@ -108,14 +104,9 @@ export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp
 
 async function initialize(app: App, config: SlackAppConfig): Promise<void> {
   await checkSlackBotToken({ apiUrl: config.slackApiUrl, botToken: config.slackBotToken });
-  try {
-    await app.init();
-  } catch (err) {
-    throw describeSlackStartupFailure(err, {
-      apiUrl: config.slackApiUrl,
-      tokenName: "SLACK_BOT_TOKEN",
-    });
-  }
+  await failingInOneSentence({ apiUrl: config.slackApiUrl, tokenName: "SLACK_BOT_TOKEN" }, () =>
+    app.init(),
+  );
 }
 
 /** Bolt's logger interface over pino, so Bolt's lines are structured and redacted too. */

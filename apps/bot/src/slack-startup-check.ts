@@ -101,13 +101,20 @@ export async function checkSlackBotToken(options: {
     // The failure becomes one sentence below; the client's own lines would only repeat it.
     logger: silentLogger(),
   });
+  await failingInOneSentence({ apiUrl: options.apiUrl, tokenName: "SLACK_BOT_TOKEN" }, () =>
+    client.auth.test(),
+  );
+}
+
+/** Runs a start-up step; its failure becomes describeSlackStartupFailure's sentence. */
+export async function failingInOneSentence<T>(
+  options: { apiUrl: string; tokenName: SlackTokenName },
+  step: () => Promise<T>,
+): Promise<T> {
   try {
-    await client.auth.test();
+    return await step();
   } catch (err) {
-    throw describeSlackStartupFailure(err, {
-      apiUrl: options.apiUrl,
-      tokenName: "SLACK_BOT_TOKEN",
-    });
+    throw describeSlackStartupFailure(err, options);
   }
 }
 
