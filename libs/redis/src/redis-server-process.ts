@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
+import { waitForRedis } from "./redis-connection.ts";
 
 export interface RedisServerOptions {
   port: number;
@@ -91,20 +92,10 @@ export class RedisServerProcess {
  */
 async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const client = new Redis(url, { retryStrategy: () => 20, maxRetriesPerRequest: null });
-  client.on("error", () => undefined);
-  let timer: NodeJS.Timeout | undefined;
+  client.on("error", () => undefined); // refused until the server listens
   try {
-    await Promise.race([
-      new Promise<void>((resolve) => client.once("ready", () => resolve())),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`redis-server did not answer at ${url} within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }),
-    ]);
+    await waitForRedis(client, timeoutMs);
   } finally {
-    clearTimeout(timer);
     client.disconnect();
   }
 }
