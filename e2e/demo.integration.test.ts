@@ -96,6 +96,16 @@ describe("npm run demo", () => {
       .waitFor({ timeout: 10_000 });
     expect(await page.locator("#modal-layer.open").count()).toBe(0);
 
+    // The operators' queue view of the same run, with the password the demo printed.
+    const queueLine = await demo.waitForLine(/queue view: (http:\S+) .*password (\w+)/);
+    const [, queueUrl, password] = /queue view: (http:\S+) .*password (\w+)/.exec(queueLine)!;
+    const queues = await fetch(`${queueUrl}/api/queues`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${password}`).toString("base64")}` },
+    });
+    expect(
+      ((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name),
+    ).toEqual(expect.arrayContaining(["run-events", "runs.demo-desktop"]));
+
     await browser.close();
     browser = undefined;
     const stopping = Date.now();

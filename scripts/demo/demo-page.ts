@@ -7,6 +7,8 @@ export interface DemoPageInfo {
   display: { name: string; startedForDemo: boolean };
   /** noVNC page showing that display, when the demo could serve one. */
   liveViewUrl?: string;
+  /** The bot's read-only queue view and its password. */
+  queueView?: { url: string; token: string };
   suggestedCommand: string;
 }
 
@@ -107,6 +109,9 @@ export function demoPage(info: DemoPageInfo): string {
   const display = info.display.startedForDemo
     ? `The worker drives display ${escapeHtml(info.display.name)}, an Xvfb desktop started for this demo.`
     : `The worker drives <b>your display ${escapeHtml(info.display.name)}</b>: approved actions really happen there.`;
+  const queues = info.queueView
+    ? `<p>Operators: the queues behind this run at <a target="_blank" rel="noreferrer" href="${escapeHtml(info.queueView.url)}">${escapeHtml(info.queueView.url)}</a> (any user name, password <code>${escapeHtml(info.queueView.token)}</code>).</p>`
+    : "";
   const live = info.liveViewUrl
     ? `<section id="live"><h2>The desktop (live view)</h2><iframe title="desktop" src="${escapeHtml(info.liveViewUrl)}"></iframe></section>`
     : "";
@@ -114,7 +119,7 @@ export function demoPage(info: DemoPageInfo): string {
 <html lang="en"><head><meta charset="utf-8"><title>deskgate demo</title><style>${style}</style></head>
 <body>
 <div class="banner"><p><strong>DEMO</strong>This page stands in for Slack: no workspace is involved. The bot and the worker are the real ones, on this machine.</p>
-<p>${model}</p><p>${display}</p></div>
+<p>${model}</p><p>${display}</p>${queues}</div>
 <main><section id="channel-column"><h2>#agents</h2><div id="channel"></div>
 <form id="composer"><input name="command" value="${escapeHtml(info.suggestedCommand)}" aria-label="slash command"><button class="button primary" type="submit">Send</button></form>
 <div id="status" role="status"></div></section>${live}</main>

@@ -45,11 +45,17 @@ async function main(): Promise<void> {
       cleanups.push(() => model!.close());
     }
 
+    const queueViewToken = randomBytes(12).toString("hex");
     const bot = botProcess({
       redisUrl: redis.url,
       slack,
       logLevel: "info",
-      env: { DATA_DIR: dataDir, SLACK_CHANNELS: channelId, SLACK_APPROVERS: userId },
+      env: {
+        DATA_DIR: dataDir,
+        SLACK_CHANNELS: channelId,
+        SLACK_APPROVERS: userId,
+        QUEUE_VIEW_TOKEN: queueViewToken,
+      },
     }).start();
     cleanups.push(() => bot.stop());
 
@@ -67,16 +73,19 @@ async function main(): Promise<void> {
     const desktop = await startDesktop(env.DISPLAY, workerEnv);
     cleanups.push(() => desktop.process.stop());
 
-    await Promise.all([
+    const [botReady] = await Promise.all([
       bot.waitForLine(/"msg":"bot ready"/, 60_000),
       desktop.process.waitForLine(/"msg":"worker ready"/, 60_000),
     ]);
+    const healthPort = /"healthPort":(\d+)/.exec(botReady)?.[1];
+    const queueView = `http://127.0.0.1:${healthPort}/queues`;
     const page: DemoPageInfo = {
       model: apiKey
         ? { kind: "real", name: env.ANTHROPIC_MODEL || "claude-sonnet-4-6" }
         : { kind: "scripted" },
       display: { name: desktop.display, startedForDemo: desktop.startedForDemo },
       ...(desktop.liveViewUrl ? { liveViewUrl: desktop.liveViewUrl } : {}),
+      queueView: { url: queueView, token: queueViewToken },
       suggestedCommand: "/agent start open a terminal and print a greeting and the date",
     };
     const standIn = await startSlackStandIn({
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
         `deskgate demo ready: open ${standIn.url}`,
         `  model: ${apiKey ? "the real API (ANTHROPIC_API_KEY)" : "scripted (no ANTHROPIC_API_KEY)"}`,
         `  desktop: display ${desktop.display}${desktop.startedForDemo ? " (started for the demo)" : ""}`,
+        `  queue view: ${queueView} (any user name, password ${queueViewToken})`,
         "  Ctrl-C stops everything.",
         "",
       ].join("\n"),
