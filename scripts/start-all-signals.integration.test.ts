@@ -70,52 +70,69 @@ const alive = (pid: number) => {
   }
 };
 
+async function startNpm(): Promise<AppProcess> {
+  const started = new AppProcess({
+    command: "npm",
+    args: ["start", "--silent"],
+    cwd: repo,
+    label: "npm start",
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      LOCAL_REDIS_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_CHANNELS: "C0RUNS",
+      SLACK_APPROVERS: "U0BOB",
+      BOT_HEALTH_PORT: "0",
+      ANTHROPIC_API_KEY: "sk-ant-signals-test-0000",
+      ANTHROPIC_BASE_URL: model.baseURL,
+      DISPLAY: display.display,
+      WORKER_HEALTH_PORT: "0",
+      LOG_LEVEL: "info",
+    },
+  }).start();
+  await started.waitForLine(/"msg":"bot ready"/, 60_000);
+  await started.waitForLine(/"msg":"worker ready"/, 60_000);
+  return started;
+}
+
+/** Sends the signal, then expects npm and every process below it gone, cleanly. */
+async function expectAllStopped(started: AppProcess, signal: () => void): Promise<void> {
+  const children = descendantsOf(started.pid!);
+  const commands = [...children.values()].join("\n");
+  expect(commands).toMatch(/apps\/bot\/src\/main\.ts/);
+  expect(commands).toMatch(/apps\/worker\/src\/main\.ts/);
+  expect(commands).toMatch(/redis-server/);
+  signal();
+  await waitFor(() => started.exited, { timeoutMs: 30_000, what: "npm to exit" });
+  const left = await waitFor(
+    () => {
+      const running = [...children].filter(([pid]) => alive(pid));
+      return running.length === 0 ? running : undefined;
+    },
+    { timeoutMs: 10_000, what: "every child of npm start to exit" },
+  ).catch(() => [...children].filter(([pid]) => alive(pid)));
+  expect(left.map(([pid, command]) => `${pid} ${command}`)).toEqual([]);
+  expect(started.output()).toMatch(/"msg":"stopped"/);
+  // Each app closed gracefully and exited 0: none was cut short by a second signal (130).
+  const stops = started.lines.filter((line) => line.includes('"msg":"app stopped"'));
+  expect(stops.map((line) => /"code":(\w+)/.exec(line)?.[1])).toEqual(["0", "0"]);
+}
+
 describe("npm start", () => {
   it("stops the bot, the worker and its private redis-server on a SIGTERM to npm alone", async () => {
-    app = new AppProcess({
-      command: "npm",
-      args: ["start", "--silent"],
-      cwd: repo,
-      label: "npm start",
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        LOCAL_REDIS_PORT: String(await freePort()),
-        DATA_DIR: dataDir,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_APP_TOKEN: slack.appToken,
-        SLACK_API_URL: slack.apiUrl,
-        SLACK_CHANNELS: "C0RUNS",
-        SLACK_APPROVERS: "U0BOB",
-        BOT_HEALTH_PORT: "0",
-        ANTHROPIC_API_KEY: "sk-ant-signals-test-0000",
-        ANTHROPIC_BASE_URL: model.baseURL,
-        DISPLAY: display.display,
-        WORKER_HEALTH_PORT: "0",
-        LOG_LEVEL: "info",
-      },
-    }).start();
-    await app.waitForLine(/"msg":"bot ready"/, 60_000);
-    await app.waitForLine(/"msg":"worker ready"/, 60_000);
+    // As from `kill`, systemd or a container runtime: only npm gets the signal.
+    app = await startNpm();
     const npmPid = app.pid!;
-    const children = descendantsOf(npmPid);
-    const commands = [...children.values()].join("\n");
-    expect(commands).toMatch(/apps\/bot\/src\/main\.ts/);
-    expect(commands).toMatch(/apps\/worker\/src\/main\.ts/);
-    expect(commands).toMatch(/redis-server/);
+    await expectAllStopped(app, () => process.kill(npmPid, "SIGTERM"));
+  }, 120_000);
 
-    // Only npm gets the signal, as from `kill`, systemd or a container runtime; a terminal's
-    // Ctrl-C would signal the whole process group instead.
-    process.kill(npmPid, "SIGTERM");
-    await waitFor(() => app?.exited, { timeoutMs: 30_000, what: "npm to exit" });
-    const left = await waitFor(
-      () => {
-        const running = [...children].filter(([pid]) => alive(pid));
-        return running.length === 0 ? running : undefined;
-      },
-      { timeoutMs: 10_000, what: "every child of npm start to exit" },
-    ).catch(() => [...children].filter(([pid]) => alive(pid)));
-    expect(left.map(([pid, command]) => `${pid} ${command}`)).toEqual([]);
-    expect(app.output()).toMatch(/"msg":"stopped"/);
+  it("stops them all on a Ctrl-C, which signals npm's whole process group", async () => {
+    app = await startNpm();
+    const group = app.pid!;
+    await expectAllStopped(app, () => process.kill(-group, "SIGINT"));
   }, 120_000);
 });
