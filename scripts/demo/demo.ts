@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger, ShutdownSequence } from "@deskgate/core";
 import { freePort, startPrivateRedis } from "@deskgate/redis/testing";
 import { type FakeAnthropic, startFakeAnthropic } from "@deskgate/test-support/fake-anthropic";
 import { FakeSlack } from "@deskgate/test-support/fake-slack";
 import { freeDisplayNumber } from "@deskgate/test-support/xvfb-display";
 import which from "which";
+import { defaultModel } from "../../apps/worker/src/config.ts";
 import { botProcess, desktopScriptProcess, workerProcess } from "../../e2e/app-processes.ts";
 import type { DemoPageInfo } from "./demo-page.ts";
 import { scriptedTask } from "./scripted-task.ts";
@@ -25,93 +27,104 @@ const scriptedKey = "demo-scripted-model-key";
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const apiKey = env.ANTHROPIC_API_KEY || undefined;
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  };
-  process.once("SIGINT", () => void stop().then(() => process.exit(0)));
-  process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+  const logger = createLogger({ name: "demo", level: "warn" });
+  const shutdown = new ShutdownSequence(logger);
+  shutdown.onSignals();
   try {
-    const dataDir = mkdtempSync(join(tmpdir(), "deskgate-demo-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const redis = await startPrivateRedis();
-    cleanups.push(() => redis.dispose());
-    const slack = await new FakeSlack().start();
-    cleanups.push(() => slack.close());
-    let model: FakeAnthropic | undefined;
-    if (!apiKey) {
-      model = await startFakeAnthropic({ apiKey: scriptedKey, script: scriptedTask() });
-      cleanups.push(() => model!.close());
-    }
+    await shutdown.closeOnFailure(async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "deskgate-demo-"));
+      shutdown.add("data", async () => rmSync(dataDir, { recursive: true, force: true }));
+      const redis = await startPrivateRedis();
+      shutdown.add("redis", () => redis.dispose());
+      const slack = await new FakeSlack().start();
+      shutdown.add("slack stand-in", () => slack.close());
+      const apps = await startApps({ env, dataDir, redisUrl: redis.url, slack, shutdown });
+      const standIn = await startSlackStandIn({
+        slack,
+        channelId,
+        userId,
+        port: Number(env.DEMO_PORT ?? 8090),
+        page: apps.page,
+      });
+      shutdown.add("page", () => standIn.close());
+      process.stdout.write(readyMessage(standIn.url, apps.page));
+    });
+  } catch (err) {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
 
-    const queueViewToken = randomBytes(12).toString("hex");
-    const bot = botProcess({
-      redisUrl: redis.url,
-      slack,
-      logLevel: "info",
-      env: {
-        DATA_DIR: dataDir,
-        SLACK_CHANNELS: channelId,
-        SLACK_APPROVERS: userId,
-        QUEUE_VIEW_TOKEN: queueViewToken,
-      },
-    }).start();
-    cleanups.push(() => bot.stop());
-
-    const workerEnv = {
-      HOME: env.HOME ?? "/tmp",
-      REDIS_URL: redis.url,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: "info",
-      ANTHROPIC_API_KEY: apiKey ?? scriptedKey,
-      ...(model ? { ANTHROPIC_BASE_URL: model.baseURL } : {}),
-      ...(env.ANTHROPIC_MODEL ? { ANTHROPIC_MODEL: env.ANTHROPIC_MODEL } : {}),
-      WORKER_NAME: "demo-desktop",
-      WORKER_HEALTH_PORT: "0",
-    };
-    const desktop = await startDesktop(env.DISPLAY, workerEnv);
-    cleanups.push(() => desktop.process.stop());
-
-    const [botReady] = await Promise.all([
-      bot.waitForLine(/"msg":"bot ready"/, 60_000),
-      desktop.process.waitForLine(/"msg":"worker ready"/, 60_000),
-    ]);
-    const healthPort = /"healthPort":(\d+)/.exec(botReady)?.[1];
-    const queueView = `http://127.0.0.1:${healthPort}/queues`;
-    const page: DemoPageInfo = {
+/** The model (real or scripted), the bot and the worker on its desktop, all ready. */
+async function startApps(options: {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  redisUrl: string;
+  slack: FakeSlack;
+  shutdown: ShutdownSequence;
+}): Promise<{ page: DemoPageInfo }> {
+  const { env, shutdown } = options;
+  const apiKey = env.ANTHROPIC_API_KEY || undefined;
+  let model: FakeAnthropic | undefined;
+  if (!apiKey) {
+    model = await startFakeAnthropic({ apiKey: scriptedKey, script: scriptedTask() });
+    shutdown.add("scripted model", () => model!.close());
+  }
+  const queueViewToken = randomBytes(12).toString("hex");
+  const bot = botProcess({
+    redisUrl: options.redisUrl,
+    slack: options.slack,
+    logLevel: "info",
+    env: {
+      DATA_DIR: options.dataDir,
+      SLACK_CHANNELS: channelId,
+      SLACK_APPROVERS: userId,
+      QUEUE_VIEW_TOKEN: queueViewToken,
+    },
+  }).start();
+  shutdown.add("bot", () => bot.stop());
+  const desktop = await startDesktop(env.DISPLAY, {
+    HOME: env.HOME ?? "/tmp",
+    REDIS_URL: options.redisUrl,
+    DATA_DIR: options.dataDir,
+    LOG_LEVEL: "info",
+    ANTHROPIC_API_KEY: apiKey ?? scriptedKey,
+    ...(model ? { ANTHROPIC_BASE_URL: model.baseURL } : {}),
+    ...(env.ANTHROPIC_MODEL ? { ANTHROPIC_MODEL: env.ANTHROPIC_MODEL } : {}),
+    WORKER_NAME: "demo-desktop",
+    WORKER_HEALTH_PORT: "0",
+  });
+  shutdown.add("desktop", () => desktop.process.stop());
+  const [botReady] = await Promise.all([
+    bot.waitForLine(/"msg":"bot ready"/, 60_000),
+    desktop.process.waitForLine(/"msg":"worker ready"/, 60_000),
+  ]);
+  const healthPort = /"healthPort":(\d+)/.exec(botReady)?.[1];
+  return {
+    page: {
       model: apiKey
-        ? { kind: "real", name: env.ANTHROPIC_MODEL || "claude-sonnet-4-6" }
+        ? { kind: "real", name: env.ANTHROPIC_MODEL || defaultModel }
         : { kind: "scripted" },
       display: { name: desktop.display, startedForDemo: desktop.startedForDemo },
       ...(desktop.liveViewUrl ? { liveViewUrl: desktop.liveViewUrl } : {}),
-      queueView: { url: queueView, token: queueViewToken },
+      queueView: { url: `http://127.0.0.1:${healthPort}/queues`, token: queueViewToken },
       suggestedCommand: "/agent start open a terminal and print a greeting and the date",
-    };
-    const standIn = await startSlackStandIn({
-      slack,
-      channelId,
-      userId,
-      port: Number(env.DEMO_PORT ?? 8090),
-      page,
-    });
-    cleanups.push(() => standIn.close());
-    process.stdout.write(
-      [
-        "",
-        `deskgate demo ready: open ${standIn.url}`,
-        `  model: ${apiKey ? "the real API (ANTHROPIC_API_KEY)" : "scripted (no ANTHROPIC_API_KEY)"}`,
-        `  desktop: display ${desktop.display}${desktop.startedForDemo ? " (started for the demo)" : ""}`,
-        `  queue view: ${queueView} (any user name, password ${queueViewToken})`,
-        "  Ctrl-C stops everything.",
-        "",
-      ].join("\n"),
-    );
-  } catch (err) {
-    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
-    await stop();
-    process.exit(1);
-  }
+    },
+  };
+}
+
+function readyMessage(url: string, page: DemoPageInfo): string {
+  return [
+    "",
+    `deskgate demo ready: open ${url}`,
+    `  model: ${page.model.kind === "real" ? `${page.model.name} (ANTHROPIC_API_KEY)` : "scripted (no ANTHROPIC_API_KEY)"}`,
+    `  desktop: display ${page.display.name}${page.display.startedForDemo ? " (started for the demo)" : ""}`,
+    ...(page.queueView
+      ? [`  queue view: ${page.queueView.url} (any user name, password ${page.queueView.token})`]
+      : []),
+    "  Ctrl-C stops everything.",
+    "",
+  ].join("\n");
 }
 
 async function startDesktop(display: string | undefined, workerEnv: NodeJS.ProcessEnv) {
