@@ -32,6 +32,17 @@ export function botProcess(options: {
   });
 }
 
+/** The real worker (apps/worker/src/main.ts) as a process; `env` is all it gets besides PATH. */
+export function workerProcess(env: NodeJS.ProcessEnv): AppProcess {
+  return new AppProcess({
+    command: process.execPath,
+    args: ["--import", "tsx", "apps/worker/src/main.ts"],
+    cwd: repoRoot,
+    label: "worker",
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+}
+
 /**
  * infra/desktop/start-desktop.sh as a process: Xvfb, openbox, optionally noVNC, then the
  * worker (or WORKER_COMMAND). `env` is all it gets besides PATH: nothing else leaks in.

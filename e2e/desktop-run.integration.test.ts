@@ -254,7 +254,12 @@ describe("the whole loop, as separate processes", () => {
     expect((await fetch(`http://127.0.0.1:${botPort}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${workerPort}/healthz`)).status).toBe(200);
     const workerMetrics = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
-    expect(workerMetrics).toMatch(/deskgate_actions_total\{outcome="executed",app="worker"\} 5/);
+    // Four actions a person approved, the screenshot the policy let through, one denial.
+    expect(workerMetrics).toMatch(/deskgate_actions_total\{outcome="executed",app="worker"\} 4/);
+    expect(workerMetrics).toMatch(
+      /deskgate_actions_total\{outcome="auto_approved",app="worker"\} 1/,
+    );
+    expect(workerMetrics).toMatch(/deskgate_actions_total\{outcome="denied",app="worker"\} 1/);
     const botMetrics = await (await fetch(`http://127.0.0.1:${botPort}/metrics`)).text();
     expect(botMetrics).toMatch(/deskgate_decision_latency_seconds_count\{app="bot"\} 5/);
     expect(botMetrics).toMatch(/deskgate_runs_active\{app="bot"\} 0/);

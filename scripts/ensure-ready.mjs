@@ -11,9 +11,13 @@ if (!existsSync("node_modules/.package-lock.json")) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// `command -v`, not the `which` package: this runs before `npm ci` has installed anything.
 const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 const needed =
-  purpose === "test" ? ["redis-server", "Xvfb", "xdotool", "xterm", "x11vnc", "websockify"] : [];
+  {
+    test: ["redis-server", "Xvfb", "xdotool", "xterm", "x11vnc", "websockify", "chromium"],
+    demo: ["redis-server", "Xvfb", "xdotool", "xterm"],
+  }[purpose] ?? [];
 const missing = needed.filter((name) => !onPath(name));
 if (missing.length > 0) {
   console.error(

@@ -8,6 +8,9 @@ import { loadWorkerConfig } from "../apps/worker/src/config.ts";
  * `npm start`: the bot and one worker for this machine's desktop, for a single-machine
  * team. Each app runs in its own process with only its own secrets in its environment;
  * a private redis-server is started when no Redis is configured or answering.
+ * package.json runs it as `exec node --import tsx …`: npm forwards SIGTERM only to its own
+ * child, the `sh -c` around the script (Debian's dash does not exec a lone command), so
+ * without `exec` a SIGTERM to npm stopped that shell and left every process below running.
  */
 async function main(): Promise<void> {
   const env = readEnvironment(process.env);
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   });
   const redis = await resolveRedis({
     redisUrl: env.REDIS_URL,
+    port: loadBotConfig(env).localRedisPort,
     path: env.PATH,
     dataDir: `${env.DATA_DIR ?? "data"}/redis`,
     logger,
@@ -39,7 +43,12 @@ async function main(): Promise<void> {
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(
+      children.map(async (child) => {
+        const { code: exitCode, signal } = await stopChild(child);
+        logger.info({ app: child.spawnargs.at(-1), code: exitCode, signal }, "app stopped");
+      }),
+    );
     await redis.privateServer?.stop();
     logger.info({}, "stopped");
     process.exit(code);
@@ -88,19 +97,28 @@ function withoutPrefix(env: NodeJS.ProcessEnv, prefix: string): NodeJS.ProcessEn
 function startApp(app: "bot" | "worker", env: NodeJS.ProcessEnv, redisUrl: string): ChildProcess {
   // Each app also ignores the other's secrets in .env (see its config.ts).
   const childEnv = { ...env, REDIS_URL: redisUrl };
+  // Its own process group: a Ctrl-C reaches only this process, which stops each app once
+  // (a second signal would make an app exit at once, skipping its graceful close).
   return spawn(process.execPath, ["--import", "tsx", `apps/${app}/src/main.ts`], {
     env: childEnv,
     stdio: "inherit",
+    detached: true,
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+async function stopChild(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return { code: child.exitCode, signal: child.signalCode };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
+  const result = await exited;
   clearTimeout(timer);
+  return result;
 }
 
 main().catch((err: unknown) => {

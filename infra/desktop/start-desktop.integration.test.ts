@@ -96,4 +96,16 @@ describe("infra/desktop/start-desktop.sh", () => {
     );
     expect(left).toEqual([]);
   }, 120_000);
+
+  it("refuses .env.example's placeholder VNC password before starting anything", async () => {
+    desktop = desktopScriptProcess({
+      DISPLAY: `:${freeDisplayNumber()}`,
+      VNC_PASSWORD: "change-me",
+      WORKER_COMMAND: "sleep 600",
+    }).start();
+    await desktop.waitForLine(/VNC_PASSWORD: still the placeholder from \.env\.example/);
+    await waitFor(() => desktop?.exited, { what: "the script to exit" });
+    expect(desktop.exited?.code).toBe(2);
+    expect(desktop.output()).not.toContain("started Xvfb");
+  });
 });

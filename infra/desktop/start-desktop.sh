@@ -23,6 +23,13 @@ children=()
 
 log() { printf '{"level":"info","name":"desktop","msg":"%s"}\n' "$*" >&2; }
 
+# .env.example's placeholder would put the live view of this desktop behind a known password.
+if [ "${VNC_PASSWORD:-}" = "change-me" ]; then
+  printf '{"level":"error","name":"desktop","msg":"%s"}\n' \
+    "VNC_PASSWORD: still the placeholder from .env.example; set your own" >&2
+  exit 2
+fi
+
 private_dir="$(mktemp -d "${TMPDIR:-/tmp}/deskgate-desktop.XXXXXX")"
 
 cleanup() {

@@ -53,11 +53,33 @@ describe("loadBotConfig", () => {
     expect(problems.join("\n")).toMatch(/REQUIRE_SECOND_APPROVER: must be true, false, 1 or 0/);
   });
 
-  it("parses .env.example into a Socket Mode config without reading the Anthropic key", () => {
-    const config = loadBotConfig({}, ".env.example");
+  it("refuses .env.example copied unchanged, naming each placeholder", () => {
+    let problems: readonly string[] = [];
+    try {
+      loadBotConfig({}, ".env.example");
+    } catch (err) {
+      if (err instanceof ConfigError) problems = err.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN: still the placeholder from \.env\.example/),
+      expect.stringMatching(/^SLACK_APP_TOKEN: still the placeholder/),
+      expect.stringMatching(/^SLACK_CHANNELS\.0: still the placeholder/),
+      expect.stringMatching(/^SLACK_APPROVERS\.0: still the placeholder/),
+    ]);
+  });
+
+  it("parses .env.example with real values filled in, without reading the Anthropic key", () => {
+    const config = loadBotConfig(
+      {
+        SLACK_BOT_TOKEN: "xoxb-1-2-abc",
+        SLACK_APP_TOKEN: "xapp-1-A1-2-abc",
+        SLACK_CHANNELS: "C0RUNS",
+        SLACK_APPROVERS: "U0BOB",
+      },
+      ".env.example",
+    );
     expect(config.slackMode).toBe("socket");
-    expect(config.channels).toEqual(["C0123456789"]);
-    expect(config.approvers).toEqual(["U0123456789"]);
+    expect(config.channels).toEqual(["C0RUNS"]);
     expect(config.requireSecondApprover).toBe(false);
     expect(JSON.stringify(config)).not.toContain("sk-ant");
   });

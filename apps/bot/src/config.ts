@@ -4,6 +4,7 @@ import {
   envDuration,
   envList,
   loadEnvConfig,
+  notPlaceholder,
   readEnvironment,
 } from "@deskgate/core";
 import { z } from "zod";
@@ -23,30 +24,37 @@ function slackMode(env: {
 
 const botEnvSchema = z
   .object({
-    SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "must be a bot token (xoxb-…)"),
-    SLACK_APP_TOKEN: z
-      .string()
-      .startsWith("xapp-", "must be an app-level token (xapp-…)")
-      .optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_BOT_TOKEN: notPlaceholder(z.string().startsWith("xoxb-", "must be a bot token (xoxb-…)")),
+    SLACK_APP_TOKEN: notPlaceholder(
+      z.string().startsWith("xapp-", "must be an app-level token (xapp-…)"),
+    ).optional(),
+    SLACK_SIGNING_SECRET: notPlaceholder(z.string().min(8)).optional(),
     SLACK_MODE: z.enum(["socket", "http"]).optional(),
     SLACK_API_URL: z.url().default("https://slack.com/api/"),
     SLACK_CHANNELS: envList.pipe(
-      z.array(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")).min(1),
+      z
+        .array(notPlaceholder(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")))
+        .min(1),
     ),
     SLACK_APPROVERS: envList.pipe(
       z
-        .array(z.string().regex(/^[UWS][A-Z0-9]+$/, "user ids (U…/W…) or user group ids (S…)"))
+        .array(
+          notPlaceholder(
+            z.string().regex(/^[UWS][A-Z0-9]+$/, "user ids (U…/W…) or user group ids (S…)"),
+          ),
+        )
         .min(1),
     ),
     REQUIRE_SECOND_APPROVER: envBoolean.default(false),
     HTTP_PORT: port.default(3000),
     BOT_HEALTH_PORT: port.default(9101),
+    QUEUE_VIEW_TOKEN: notPlaceholder(z.string().min(16, "at least 16 characters")).optional(),
     DESKTOP_VIEW_URL: z.url().optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
+    LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(6379),
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: logLevel.default("info"),
@@ -63,8 +71,10 @@ const botEnvSchema = z
     requireSecondApprover: env.REQUIRE_SECOND_APPROVER,
     httpPort: env.HTTP_PORT,
     healthPort: env.BOT_HEALTH_PORT,
+    queueViewToken: env.QUEUE_VIEW_TOKEN,
     desktopViewUrl: env.DESKTOP_VIEW_URL,
     redisUrl: env.REDIS_URL,
+    localRedisPort: env.LOCAL_REDIS_PORT,
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
     logLevel: env.LOG_LEVEL,
@@ -79,6 +89,8 @@ const hints: Record<string, string> = {
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
   SLACK_CHANNELS: "channel ids where /agent start is allowed, comma-separated",
   SLACK_APPROVERS: "user ids and/or user group ids who may approve, comma-separated",
+  QUEUE_VIEW_TOKEN:
+    "the password of the queue view at /queues on BOT_HEALTH_PORT, e.g. `openssl rand -hex 24`",
 };
 
 /**

@@ -4,10 +4,11 @@ import {
   createRunEventConsumer,
   runMetricSources,
 } from "@deskgate/approvals";
-import { createLogger, runMain, ShutdownSequence } from "@deskgate/core";
+import { createLogger, type Logger, runMain, ShutdownSequence } from "@deskgate/core";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
+import { createQueueView } from "@deskgate/queue-view";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
-import { loadBotConfig } from "./config.ts";
+import { type BotConfig, loadBotConfig } from "./config.ts";
 import { createBot } from "./create-bot.ts";
 
 /** The bot: the only process with Slack credentials. Slack ⇄ Redis, nothing else. */
@@ -19,9 +20,14 @@ runMain(async () => {
   const logger = createLogger({ name: "bot", level: config.logLevel, secrets });
   const shutdown = new ShutdownSequence(logger);
   shutdown.onSignals();
+  // A start-up failure (Slack unreachable, a refused token) still stops a private Redis.
+  await shutdown.closeOnFailure(() => start(config, logger, shutdown));
+});
 
+async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequence) {
   const connection = await openServiceRedis({
     redisUrl: config.redisUrl,
+    port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
     connectionName: "deskgate-bot",
@@ -54,11 +60,16 @@ runMain(async () => {
   const deadlines = createDeadlineWorker(connection, backend.decisions, logger);
   shutdown.add("deadlines", () => deadlines.close());
 
+  const queueView = config.queueViewToken
+    ? createQueueView({ connection, token: config.queueViewToken, basePath: "/queues" })
+    : undefined;
+  if (queueView) shutdown.add("queue view", () => queueView.close());
   const health = await startHealthServer({
     port: config.healthPort,
     registry: metrics.registry,
     checks: { redis: redisHealthCheck(connection) },
     logger,
+    ...(queueView ? { mounts: { "/queues": queueView.handle } } : {}),
   });
   shutdown.add("health server", () => health.close());
   logger.info(
@@ -67,7 +78,8 @@ runMain(async () => {
       channels: config.channels,
       healthPort: health.port,
       httpPort: bot.slack.port(),
+      queueView: queueView ? `http://<host>:${health.port}/queues` : "off (QUEUE_VIEW_TOKEN unset)",
     },
     "bot ready",
   );
-});
+}

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Logger } from "@deskgate/core";
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { BotConfig } from "./config.ts";
+import { checkSlackBotToken, failingInOneSentence } from "./slack-startup-check.ts";
 
 /** Slack allows five minutes of clock skew; Bolt rejects only old requests, so we check both ways. */
 export const maxRequestSkewSeconds = 5 * 60;
@@ -28,6 +29,9 @@ export type SlackAppConfig = Pick<
 /**
  * The Bolt app, in Socket Mode (no public URL) or HTTP mode behind a load balancer. Web API
  * retries are set explicitly: the Socket Mode client would otherwise rewrite them.
+ * Nothing talks to Slack before `start()`, which first checks the bot token once, quickly
+ * (`deferInitialization`: Bolt would otherwise call auth.test from its constructor and,
+ * when that fails, crash the process later with an unhandled rejection).
  */
 export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp {
   const clientOptions = {
@@ -42,10 +46,18 @@ export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp
       socketMode: true,
       clientOptions,
       logger: boltLogger,
+      deferInitialization: true,
     });
     return {
       app,
-      start: async () => void (await app.start()),
+      async start() {
+        await initialize(app, config);
+        // The bot token passed above: what fails here is the app-level token's connection.
+        await failingInOneSentence(
+          { apiUrl: config.slackApiUrl, tokenName: "SLACK_APP_TOKEN" },
+          () => app.start(),
+        );
+      },
       stop: async () => void (await app.stop()),
       port: () => undefined,
     };
@@ -55,11 +67,18 @@ export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp
     endpoints: ["/slack/events"],
     logger: boltLogger,
   });
-  const app = new App({ token: config.slackBotToken, receiver, clientOptions, logger: boltLogger });
+  const app = new App({
+    token: config.slackBotToken,
+    receiver,
+    clientOptions,
+    logger: boltLogger,
+    deferInitialization: true,
+  });
   let server: Server | undefined;
   return {
     app,
     async start() {
+      await initialize(app, config);
       server = createServer((request, response) => {
         const timestamp = Number(request.headers["x-slack-request-timestamp"]);
         if (
@@ -81,6 +100,13 @@ export function createSlackApp(config: SlackAppConfig, logger: Logger): SlackApp
       return typeof address === "object" && address ? address.port : undefined;
     },
   };
+}
+
+async function initialize(app: App, config: SlackAppConfig): Promise<void> {
+  await checkSlackBotToken({ apiUrl: config.slackApiUrl, botToken: config.slackBotToken });
+  await failingInOneSentence({ apiUrl: config.slackApiUrl, tokenName: "SLACK_BOT_TOKEN" }, () =>
+    app.init(),
+  );
 }
 
 /** Bolt's logger interface over pino, so Bolt's lines are structured and redacted too. */

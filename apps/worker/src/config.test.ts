@@ -40,8 +40,14 @@ describe("loadWorkerConfig", () => {
     expect(problems.join("\n")).toMatch(/MAX_STEPS: /);
   });
 
-  it("parses .env.example into a complete config", () => {
-    const config = loadWorkerConfig({}, ".env.example");
+  it("refuses .env.example copied unchanged, naming the placeholder key", () => {
+    expect(() => loadWorkerConfig({}, ".env.example")).toThrow(
+      /ANTHROPIC_API_KEY: still the placeholder from \.env\.example; set your own/,
+    );
+  });
+
+  it("parses .env.example with the key filled in into a complete config", () => {
+    const config = loadWorkerConfig({ ANTHROPIC_API_KEY: "sk-ant-api03-real" }, ".env.example");
     expect(config.display).toBe(":99");
     expect(config.workerName).toBe("desktop-1");
     expect(config.approvalTimeoutMs).toBe(30 * 60_000);

@@ -1,4 +1,4 @@
-import { envDuration, loadEnvConfig, readEnvironment } from "@deskgate/core";
+import { envDuration, loadEnvConfig, notPlaceholder, readEnvironment } from "@deskgate/core";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -9,7 +9,7 @@ export const defaultModel = "claude-sonnet-4-6";
 
 const workerEnvSchema = z
   .object({
-    ANTHROPIC_API_KEY: z.string().min(1),
+    ANTHROPIC_API_KEY: notPlaceholder(z.string().min(1)),
     ANTHROPIC_BASE_URL: z.url().optional(),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultModel),
     ANTHROPIC_THINKING: z.enum(["auto", "off"]).default("auto"),
@@ -22,6 +22,7 @@ const workerEnvSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
+    LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(6379),
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: logLevel.default("info"),
@@ -44,6 +45,7 @@ const workerEnvSchema = z
     workerName: env.WORKER_NAME,
     display: env.DISPLAY,
     redisUrl: env.REDIS_URL,
+    localRedisPort: env.LOCAL_REDIS_PORT,
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
     logLevel: env.LOG_LEVEL,

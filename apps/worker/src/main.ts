@@ -1,6 +1,13 @@
 import { createAnthropicModel } from "@deskgate/agent";
 import { createApprovalBackend, runMetricSources } from "@deskgate/approvals";
-import { AppError, ConfigError, createLogger, runMain, ShutdownSequence } from "@deskgate/core";
+import {
+  AppError,
+  ConfigError,
+  createLogger,
+  type Logger,
+  runMain,
+  ShutdownSequence,
+} from "@deskgate/core";
 import {
   annotateScreenshot,
   createNutComputer,
@@ -26,9 +33,19 @@ runMain(async () => {
   const policy = loadPolicy(config);
   const shutdown = new ShutdownSequence(logger);
   shutdown.onSignals();
+  // A start-up failure (no display, say) still stops a private Redis.
+  await shutdown.closeOnFailure(() => start(config, policy, logger, shutdown));
+});
 
+async function start(
+  config: WorkerConfig,
+  policy: Policy,
+  logger: Logger,
+  shutdown: ShutdownSequence,
+): Promise<void> {
   const connection = await openServiceRedis({
     redisUrl: config.redisUrl,
+    port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
     connectionName: `deskgate-worker-${config.workerName}`,
@@ -102,7 +119,7 @@ runMain(async () => {
     },
     "worker ready",
   );
-});
+}
 
 /** A policy the worker cannot read stops it at start, with the file's problems listed. */
 function loadPolicy(config: WorkerConfig): Policy {

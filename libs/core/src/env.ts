@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "dotenv";
+import ms from "ms";
 import { z } from "zod";
 
 /**
@@ -10,21 +11,49 @@ export const envBoolean = z
   .enum(["true", "false", "1", "0"], { message: "must be true, false, 1 or 0" })
   .transform((value) => value === "true" || value === "1");
 
-/** Durations like "30m", "90s", "2h", "1500ms" or plain milliseconds. */
+const durationHint = 'must be a duration such as "30m", "90s", "2h" or "1500ms"';
+
+/**
+ * Durations in `ms`'s syntax ("30m", "90s", "2h", "1.5h", "1500ms", "2 days"; a bare number is
+ * milliseconds) → milliseconds. Negative durations are refused.
+ */
 export const envDuration = z.string().transform((value, ctx) => {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) {
-    ctx.addIssue({
-      code: "custom",
-      message: 'must be a duration such as "30m", "90s" or "1500ms"',
-    });
+  const parsed = parseDuration(value.trim());
+  if (parsed === undefined || parsed < 0) {
+    ctx.addIssue({ code: "custom", message: durationHint });
     return z.NEVER;
   }
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[
-    (match[2] ?? "ms") as "ms" | "s" | "m" | "h"
-  ];
-  return Math.round(Number(match[1]) * unit);
+  return Math.round(parsed);
 });
+
+function parseDuration(value: string): number | undefined {
+  try {
+    // ms's types accept only literal duration strings; this is the one place a runtime
+    // string is handed to it. It throws on "" and answers undefined for nonsense.
+    const parsed: unknown = ms(value as ms.StringValue);
+    return typeof parsed === "number" && Number.isFinite(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The values `.env.example` ships with. A copy of it left unchanged must not start a
+ * service that then fails later against Slack or the model with a less clear error.
+ */
+const examplePlaceholders = /replace-me|change-me/i;
+const exampleIds = new Set(["C0123456789", "U0123456789"]);
+
+export function isExamplePlaceholder(value: string): boolean {
+  return examplePlaceholders.test(value) || exampleIds.has(value.trim());
+}
+
+/** `schema`, refusing the placeholders `.env.example` ships with. */
+export function notPlaceholder<S extends z.ZodType<string>>(schema: S) {
+  return schema.refine((value) => !isExamplePlaceholder(value), {
+    message: "still the placeholder from .env.example; set your own",
+  });
+}
 
 /** A comma-separated list; empty entries dropped. */
 export const envList = z.string().transform((value) =>

@@ -61,9 +61,14 @@ describe("loadEnvConfig", () => {
   });
 
   it("parses durations in every unit", () => {
-    expect(["1500ms", "2s", "30m", "1h", "250"].map((d) => envDuration.parse(d))).toEqual([
-      1500, 2000, 1_800_000, 3_600_000, 250,
+    expect(["1500ms", "2s", "30m", "1h", "250", "1.5h"].map((d) => envDuration.parse(d))).toEqual([
+      1500, 2000, 1_800_000, 3_600_000, 250, 5_400_000,
     ]);
+  });
+
+  it("refuses what is not a duration, and negative ones", () => {
+    for (const value of ["soon", "", "-5s", "10 parsecs"])
+      expect(envDuration.safeParse(value).error?.issues[0]?.message).toMatch(/must be a duration/);
   });
 
   it("lets real environment variables win over .env and treats empty as unset", () => {

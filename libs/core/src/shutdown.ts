@@ -61,6 +61,16 @@ export class ShutdownSequence {
     return this.closing;
   }
 
+  /** Runs `start`; if it throws, closes what was added so far, then rethrows. */
+  async closeOnFailure(start: () => Promise<void>): Promise<void> {
+    try {
+      await start();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
   onSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
     let signalled = false;
     const handler = (signal: NodeJS.Signals) => {

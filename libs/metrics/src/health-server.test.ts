@@ -57,4 +57,24 @@ describe("health server", () => {
     });
     expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
   });
+
+  it("answers 503 at once when a check hangs", async () => {
+    const metrics = createServiceMetrics("bot");
+    server = await startHealthServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry: metrics.registry,
+      checks: { redis: () => new Promise<undefined>(() => undefined) },
+      checkTimeoutMs: 100,
+      logger,
+    });
+    const started = Date.now();
+    const response = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: "unhealthy",
+      checks: { redis: "no answer within 100 ms" },
+    });
+  });
 });

@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { Logger } from "@deskgate/core";
+import { createServer, type RequestListener, type Server } from "node:http";
+import { type Logger, settleWithin } from "@deskgate/core";
 import type { Registry } from "prom-client";
 
 export interface HealthServerOptions {
@@ -8,6 +8,10 @@ export interface HealthServerOptions {
   registry: Registry;
   /** Each check returns undefined when healthy, or what is wrong. */
   checks: Record<string, () => Promise<string | undefined>>;
+  /** A check that has not answered by then counts as failed (default 800 ms). */
+  checkTimeoutMs?: number;
+  /** More handlers on the same port, by path prefix (e.g. the queue view at "/queues"). */
+  mounts?: Record<string, RequestListener>;
   logger: Logger;
 }
 
@@ -26,12 +30,16 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
         return;
       }
       if (request.url === "/healthz") {
-        const results = await runChecks(options.checks);
+        const results = await runChecks(options.checks, options.checkTimeoutMs ?? 800);
         const healthy = Object.values(results).every((r) => r === "ok");
         response.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
         response.end(JSON.stringify({ status: healthy ? "ok" : "unhealthy", checks: results }));
         return;
       }
+      const mount = Object.entries(options.mounts ?? {}).find(
+        ([prefix]) => request.url === prefix || request.url?.startsWith(`${prefix}/`),
+      );
+      if (mount) return void mount[1](request, response);
       response.writeHead(404).end();
     })().catch((err: unknown) => {
       options.logger.error({ err }, "health endpoint failed");
@@ -51,11 +59,21 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-async function runChecks(checks: HealthServerOptions["checks"]): Promise<Record<string, string>> {
+/** Every check at once, each bounded: a probe must answer even when what it probes hangs. */
+async function runChecks(
+  checks: HealthServerOptions["checks"],
+  timeoutMs: number,
+): Promise<Record<string, string>> {
+  const healthy = Symbol("healthy");
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        return [name, (await check()) ?? "ok"] as const;
+        const result = await settleWithin(
+          check().then((problem) => problem ?? healthy),
+          timeoutMs,
+        );
+        if (result === undefined) return [name, `no answer within ${timeoutMs} ms`] as const;
+        return [name, result === healthy ? "ok" : result] as const;
       } catch (err) {
         return [name, err instanceof Error ? err.message : String(err)] as const;
       }

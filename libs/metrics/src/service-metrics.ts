@@ -56,7 +56,7 @@ export function createServiceMetrics(
     }),
     actionsTotal: new Counter({
       name: "deskgate_actions_total",
-      help: "Proposed actions by outcome (executed, denied, auto_approved, invalid, failed)",
+      help: "Proposed actions by outcome: executed (a person approved it), auto_approved (a policy rule or trust window did), denied, failed, invalid, interrupted",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),

@@ -170,3 +170,18 @@ export async function holdsJobLock(
   if (!token || !job.id) return false;
   return (await redis.get(`bull:${job.queueName}:${job.id}:lock`)) === token;
 }
+
+/**
+ * The names of every BullMQ queue in this Redis (default `bull` prefix), read from their
+ * keys: the per-desktop run queues are created on demand, so no list is kept anywhere.
+ */
+export async function listQueueNames(connection: Redis): Promise<string[]> {
+  const names = new Set<string>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await connection.scan(cursor, "MATCH", "bull:*:meta", "COUNT", 500);
+    for (const key of keys) names.add(key.slice("bull:".length, -":meta".length));
+    cursor = next;
+  } while (cursor !== "0");
+  return [...names].sort();
+}

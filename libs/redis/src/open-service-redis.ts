@@ -1,4 +1,4 @@
-import type { Logger } from "@deskgate/core";
+import { type Logger, settleWithin } from "@deskgate/core";
 import type { Redis } from "ioredis";
 import { checkEvictionPolicy } from "./eviction-policy.ts";
 import { connectRedis, describeRedisUrl, waitForRedis } from "./redis-connection.ts";
@@ -7,6 +7,8 @@ import { watchRedisConnection } from "./watch-connection.ts";
 
 export interface OpenServiceRedisOptions {
   redisUrl: string | undefined;
+  /** Without REDIS_URL: the local port to use, or to start a private server on (6379). */
+  port?: number;
   /** PATH, to find redis-server for a private one. */
   path: string | undefined;
   dataDir: string;
@@ -27,6 +29,7 @@ export async function openServiceRedis(options: OpenServiceRedisOptions): Promis
     path: options.path,
     dataDir: options.dataDir,
     logger,
+    ...(options.port === undefined ? {} : { port: options.port }),
   });
   if (resolved.privateServer)
     options.onClose("private redis", () => resolved.privateServer!.stop());
@@ -39,8 +42,19 @@ export async function openServiceRedis(options: OpenServiceRedisOptions): Promis
   return connection;
 }
 
-/** For /healthz: undefined when Redis answers. */
-export function redisHealthCheck(connection: Redis): () => Promise<string | undefined> {
-  return async () =>
-    (await connection.ping()) === "PONG" ? undefined : "redis did not answer PING";
+/**
+ * For /healthz: undefined when Redis answers PING within `timeoutMs`, else what is wrong.
+ * Never waits for a reconnect: our connections queue commands while Redis is away
+ * (`maxRetriesPerRequest: null`), so a plain PING would hang the probe for the outage.
+ */
+export function redisHealthCheck(
+  connection: Redis,
+  timeoutMs = 500,
+): () => Promise<string | undefined> {
+  return async () => {
+    if (connection.status !== "ready") return `redis is not connected (${connection.status})`;
+    const reply = await settleWithin(connection.ping(), timeoutMs);
+    if (reply === undefined) return `redis did not answer PING within ${timeoutMs} ms`;
+    return reply === "PONG" ? undefined : `redis answered PING with ${reply}`;
+  };
 }

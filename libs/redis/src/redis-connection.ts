@@ -22,6 +22,30 @@ export function connectRedis(url: string, options: ConnectRedisOptions = {}): Re
   });
 }
 
+/**
+ * Whether a Redis answers at `url`: one connection attempt, no retries, no queueing. A
+ * server that demands a password (NOAUTH) still counts: it is a Redis, and it is taken.
+ */
+export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch (err) {
+    return err instanceof Error && err.message.startsWith("NOAUTH");
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** Waits for `ready`, failing after `timeoutMs` with the URL (password stripped) named. */
 export async function waitForRedis(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === "ready") return;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createConnection } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { waitForRedis } from "./redis-connection.ts";
 
 export interface RedisServerOptions {
   port: number;
@@ -50,10 +50,15 @@ export class RedisServerProcess {
       "no",
       ...(this.options.extraArgs ?? []),
     ];
-    const child = spawn(this.options.redisServerPath ?? "redis-server", args, { stdio: "ignore" });
+    // Its own process group: a Ctrl-C in the terminal signals the whole group, and Redis must
+    // outlive the services still closing against it; whoever started it stops it, last.
+    const child = spawn(this.options.redisServerPath ?? "redis-server", args, {
+      stdio: "ignore",
+      detached: true,
+    });
     this.child = child;
     const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
-    await Promise.race([waitForPort(this.options.port, timeoutMs), spawnError]);
+    await Promise.race([waitUntilReady(this.url, timeoutMs), spawnError]);
   }
 
   /** Clean stop: Redis flushes the AOF on SIGTERM. */
@@ -81,22 +86,16 @@ export class RedisServerProcess {
   }
 }
 
-export async function isPortAnswering(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await isPortAnswering(port)) return;
-    await sleep(20);
+/**
+ * Resolves once the server at `url` is ready, letting ioredis's reconnect loop do the
+ * polling (every 20 ms) until it answers.
+ */
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const client = new Redis(url, { retryStrategy: () => 20, maxRetriesPerRequest: null });
+  client.on("error", () => undefined); // refused until the server listens
+  try {
+    await waitForRedis(client, timeoutMs);
+  } finally {
+    client.disconnect();
   }
-  throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
 }

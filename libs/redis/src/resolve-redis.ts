@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { AppError, type Logger } from "@deskgate/core";
-import { findExecutable } from "./find-executable.ts";
-import { isPortAnswering, RedisServerProcess } from "./redis-server-process.ts";
+import which from "which";
+import { redisAnswers } from "./redis-connection.ts";
+import { RedisServerProcess } from "./redis-server-process.ts";
 
 export interface ResolvedRedis {
   url: string;
@@ -30,11 +31,14 @@ export async function resolveRedis(options: ResolveRedisOptions): Promise<Resolv
   if (options.redisUrl) return { url: options.redisUrl, privateServer: undefined };
   const port = options.port ?? 6379;
   const localUrl = `redis://127.0.0.1:${port}`;
-  if (await isPortAnswering(port)) {
+  if (await redisAnswers(localUrl)) {
     options.logger.info({ redis: localUrl }, "using the redis answering on the default port");
     return { url: localUrl, privateServer: undefined };
   }
-  const redisServerPath = findExecutable("redis-server", options.path);
+  // `which` falls back to this process's PATH when given none; the caller's PATH is the truth.
+  const redisServerPath = options.path
+    ? (which.sync("redis-server", { path: options.path, nothrow: true }) ?? undefined)
+    : undefined;
   if (!redisServerPath) {
     throw new AppError(
       "redis_unavailable",

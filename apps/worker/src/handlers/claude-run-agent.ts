@@ -7,10 +7,11 @@ import {
   runAgentLoop,
   runStateSchema,
 } from "@deskgate/agent";
-import type { ApprovalBackend } from "@deskgate/approvals";
+import { type ApprovalBackend, redisKeys } from "@deskgate/approvals";
 import type { RunSummary } from "@deskgate/contracts";
 import type { Computer } from "@deskgate/desktop";
 import { validateAction } from "@deskgate/effects";
+import { type ActionOutcome, countActionOutcomes } from "./action-outcomes.ts";
 import type { RunAgent, RunAgentResult } from "./run-agent.ts";
 
 export interface ClaudeRunAgentDeps {
@@ -20,8 +21,8 @@ export interface ClaudeRunAgentDeps {
   limits: RunLimits;
   /** Told to the model: what this desktop offers (DESKTOP_NOTES). */
   desktopNotes?: string;
-  /** Counts actions by outcome (executed, failed, invalid, interrupted) for /metrics. */
-  onActionOutcome?: (outcome: "executed" | "failed" | "invalid" | "interrupted") => void;
+  /** Counts actions by outcome for /metrics (see ActionOutcome). */
+  onActionOutcome?: (outcome: ActionOutcome) => void;
 }
 
 /** The Claude computer-use loop as a RunAgent: resumes from the checkpoint, reports each step. */
@@ -31,11 +32,16 @@ export function createClaudeRunAgent(deps: ClaudeRunAgentDeps): RunAgent {
     const state = saved
       ? runStateSchema.parse(saved)
       : createRunState({ runId: request.runId, task: request.task, now: deps.backend.now() });
+    const outcomes = countActionOutcomes({
+      count: (outcome) => deps.onActionOutcome?.(outcome),
+      askedAPerson: async (runId, step) =>
+        (await deps.backend.redis.exists(redisKeys.stepApproval(runId, step))) > 0,
+    });
     const outcome = await runAgentLoop({
       state,
       model: deps.model,
       computer: deps.computer,
-      gate,
+      gate: deps.onActionOutcome ? outcomes.watch(gate) : gate,
       // The desktop's own check also knows every key name the adapter can press.
       validate: validateAction,
       checkpoint: (s) => checkpoints.save(request.runId, s),
@@ -45,7 +51,7 @@ export function createClaudeRunAgent(deps: ClaudeRunAgentDeps): RunAgent {
       logger,
       now: deps.backend.now,
       onEvent: (event) => {
-        countOutcome(event, deps.onActionOutcome);
+        outcomes.onEvent(event);
         void recordEvent(deps.backend, request.runId, event).catch((err: unknown) =>
           logger.error({ err }, "recording a step failed"),
         );
@@ -56,13 +62,6 @@ export function createClaudeRunAgent(deps: ClaudeRunAgentDeps): RunAgent {
       await summarize(deps.backend, request.runId, outcome, state.startedAt),
     );
   };
-}
-
-function countOutcome(event: AgentEvent, count: ClaudeRunAgentDeps["onActionOutcome"]): void {
-  if (!count) return;
-  if (event.type === "action.executed") count(event.ok ? "executed" : "failed");
-  else if (event.type === "action.invalid") count("invalid");
-  else if (event.type === "action.interrupted") count("interrupted");
 }
 
 async function recordEvent(

@@ -18,6 +18,8 @@ export interface UploadedFile {
   channelId?: string;
   threadTs?: string;
   title?: string;
+  /** Index in `calls` of the files.completeUploadExternal that shared it (orders it among messages). */
+  sharedByCall?: number;
 }
 
 export interface PostedMessage {
@@ -28,6 +30,8 @@ export interface PostedMessage {
   blocks?: unknown[];
   /** Set by chat.update: the message as it is now. */
   updates: number;
+  /** Index in `calls` of the chat.postMessage that posted it (orders it among files). */
+  postedByCall: number;
 }
 
 /** Slack's Web API methods the bot uses, answering like Slack does, recording every call. */
@@ -40,6 +44,7 @@ export class FakeSlackWebApi {
     string,
     Array<{ error: string; status?: number; retryAfter?: number }>
   >();
+  private readonly revoked = new Set<string>();
   private clock = 1_790_000_000;
   private counter = 0;
 
@@ -56,6 +61,14 @@ export class FakeSlackWebApi {
     for (let i = 0; i < times; i += 1)
       queue.push({ error, ...(error === "ratelimited" ? { status: 429, retryAfter } : {}) });
     this.failures.set(method, queue);
+  }
+
+  /**
+   * Every later call with `token` answers `token_revoked`, as Slack does once the token is
+   * revoked or the app uninstalled (https://api.slack.com/methods/auth.test#errors).
+   */
+  revokeToken(token: string): void {
+    this.revoked.add(token);
   }
 
   callsOf(method: string): WebApiCall[] {
@@ -84,6 +97,7 @@ export class FakeSlackWebApi {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(payload));
     };
+    if (token && this.revoked.has(token)) return reply(200, { ok: false, error: "token_revoked" });
     const expected = method === "apps.connections.open" ? this.appToken : this.botToken;
     if (token !== expected) return reply(200, { ok: false, error: "invalid_auth" });
     const failure = this.failures.get(method)?.shift();
@@ -121,6 +135,7 @@ export class FakeSlackWebApi {
           channel,
           ts,
           updates: 0,
+          postedByCall: this.calls.length - 1,
           ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
           ...(args.text ? { text: String(args.text) } : {}),
           ...(blocks ? { blocks } : {}),
@@ -160,6 +175,7 @@ export class FakeSlackWebApi {
           if (entry.title) file.title = entry.title;
           if (args.channel_id) file.channelId = String(args.channel_id);
           if (args.thread_ts) file.threadTs = String(args.thread_ts);
+          file.sharedByCall = this.calls.length - 1;
         }
         return { files: entries.map((e) => ({ id: e.id, title: e.title })) };
       }

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { RunRecord } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { customAlphabet } from "nanoid";
 import { agentUsage, parseAgentCommand } from "../../agent-command.ts";
 import type { Piece } from "../../blocks/block-kit.ts";
 import { runListPieces, runRootMessage } from "../../blocks/run-messages.ts";
@@ -10,7 +10,11 @@ import { escapeMrkdwn, notificationText } from "../../slack-text/to-slack.ts";
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const newRunId = () => `run_${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}`;
+/** 14 letters and digits (~83 bits): `run_` ids must match runIdSchema (no '-' or '_'). */
+const newRunId = (() => {
+  const id = customAlphabet("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 14);
+  return () => `run_${id()}`;
+})();
 
 /** `/agent start|stop|status|list|help`. Acknowledges first (Slack allows 3 s). */
 export function agentCommandHandler(ctx: BotContext) {
