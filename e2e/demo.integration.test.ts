@@ -70,7 +70,7 @@ describe("npm run demo", () => {
     expect(await page.locator(".banner").textContent()).toMatch(/DEMO[\s\S]*scripted/);
 
     await page.getByRole("button", { name: "Send" }).click();
-    const firstCard = page.locator(".message", { hasText: "Press ctrl+alt+t" });
+    const firstCard = page.locator(".message", { hasText: "Press Ctrl+Alt+T" });
     await firstCard
       .getByRole("button", { name: "Approve", exact: true })
       .waitFor({ timeout: 30_000 });
@@ -84,7 +84,7 @@ describe("npm run demo", () => {
       .waitFor({ timeout: 10_000 });
 
     const typeCard = page.locator(".message", {
-      hasText: "Type: `echo hello from deskgate; date`",
+      hasText: "echo hello from deskgate; date",
     });
     await typeCard.getByRole("button", { name: "Deny with reason…" }).click({ timeout: 30_000 });
     const modal = page.locator("#modal-layer.open form");

@@ -141,7 +141,7 @@ describe("the whole loop, as separate processes", () => {
 
     // The model opens a terminal with the desktop's key; nothing opens before the approval.
     const openCard = await nextCard(seen);
-    expect(textOf(openCard)).toContain("Press ctrl+alt+t");
+    expect(textOf(openCard)).toContain("Press Ctrl+Alt+T");
     expect(terminal!.received()).toBe("");
     await approve(openCard);
     await terminal!.opened(30_000).catch((err: Error) => {

@@ -12,6 +12,7 @@ COPY libs/audit/package.json libs/audit/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/core/package.json libs/core/
 COPY libs/desktop/package.json libs/desktop/
+COPY libs/effects/package.json libs/effects/
 COPY libs/metrics/package.json libs/metrics/
 COPY libs/policy/package.json libs/policy/
 COPY libs/queue/package.json libs/queue/
@@ -41,6 +42,7 @@ COPY libs/audit libs/audit
 COPY libs/contracts libs/contracts
 COPY libs/core libs/core
 COPY libs/desktop libs/desktop
+COPY libs/effects libs/effects
 COPY libs/metrics libs/metrics
 COPY libs/policy libs/policy
 COPY libs/queue libs/queue

@@ -63,8 +63,14 @@ function keyLabel(key: string): string {
   return characterOf(key, false) ?? key.replace(/_/g, " ");
 }
 
+/** Modifiers in the order people write them: Ctrl+Alt+Shift+Super. */
+const modifierOrder = ["ctrl", "alt", "shift", "super"];
+
 export function comboLabel(combo: KeyCombo): string {
-  return [...combo.modifiers, ...combo.keys].map(keyLabel).join("+");
+  const modifiers = [...combo.modifiers].sort(
+    (a, b) => modifierOrder.indexOf(a) - modifierOrder.indexOf(b),
+  );
+  return [...modifiers, ...combo.keys].map(keyLabel).join("+");
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
