@@ -1,6 +1,8 @@
-import type { RunRecord, RunSummary } from "@deskgate/contracts";
+import type { ComputerAction, RunRecord, RunSummary } from "@deskgate/contracts";
+import { cutShownText, showText } from "../slack-text/show-text.ts";
 import { notificationText } from "../slack-text/to-slack.ts";
 import { type Block, contextLine, oursSection, outsideSection, type Piece } from "./block-kit.ts";
+import { describeAction } from "./describe-action.ts";
 import { fitText, slackLimits } from "./fit-to-slack.ts";
 
 const statusText: Record<RunRecord["status"], string> = {
@@ -108,4 +110,17 @@ export function threadLine(pieces: Piece[]): { text: string; blocks: Block[] } {
     text: fitText(text, slackLimits.messageText).text,
     blocks: [contextLine(pieces)],
   };
+}
+
+/** "Step 3 done · Type 5 characters" and what is typed (plain text, cut to a line). */
+export function stepPieces(step: number, action: ComputerAction, state?: string): Piece[] {
+  const description = describeAction(action);
+  const pieces: Piece[] = [
+    { ours: `Step ${step}${state ? ` ${state}` : ""} · ${description.title}` },
+  ];
+  if (description.typed !== undefined) {
+    const shown = cutShownText(showText(description.typed), 300);
+    pieces.push({ outside: shown.cut ? `${shown.text}…` : shown.text });
+  }
+  return pieces;
 }

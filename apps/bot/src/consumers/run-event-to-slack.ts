@@ -1,12 +1,15 @@
 import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import type { Piece } from "../blocks/block-kit.ts";
-import { describeAction } from "../blocks/describe-action.ts";
-import { runRootMessage, runSummaryMessage, threadLine } from "../blocks/run-messages.ts";
+import {
+  runRootMessage,
+  runSummaryMessage,
+  stepPieces,
+  threadLine,
+} from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
-import { cutShownText, showText } from "../slack-text/show-text.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
@@ -176,21 +179,4 @@ async function updateRoot(ctx: BotContext, runId: string): Promise<void> {
     text: message.text,
     blocks: message.blocks as never,
   });
-}
-
-/** "Step 3 · Type 5 characters" and what is typed, as plain text, cut to a line. */
-function stepPieces(
-  step: number,
-  action: Parameters<typeof describeAction>[0],
-  state?: string,
-): Piece[] {
-  const description = describeAction(action);
-  const pieces: Piece[] = [
-    { ours: `Step ${step}${state ? ` ${state}` : ""} · ${description.title}` },
-  ];
-  if (description.typed !== undefined) {
-    const shown = cutShownText(showText(description.typed), 300);
-    pieces.push({ outside: shown.cut ? `${shown.text}…` : shown.text });
-  }
-  return pieces;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkMessageBlocks, checkView } from "./block-kit-rules.ts";
 
 export interface WebApiCall {
   method: string;
@@ -45,6 +46,7 @@ export class FakeSlackWebApi {
     Array<{ error: string; status?: number; retryAfter?: number }>
   >();
   private readonly revoked = new Set<string>();
+  private readonly triggers = new Map<string, number>();
   private clock = 1_790_000_000;
   private counter = 0;
 
@@ -69,6 +71,11 @@ export class FakeSlackWebApi {
    */
   revokeToken(token: string): void {
     this.revoked.add(token);
+  }
+
+  /** A trigger id Slack handed out with an interaction, valid for 3 s from now. */
+  issueTrigger(triggerId: string): void {
+    this.triggers.set(triggerId, Date.now());
   }
 
   callsOf(method: string): WebApiCall[] {
@@ -116,6 +123,8 @@ export class FakeSlackWebApi {
     args: Record<string, unknown>,
     blocks: unknown[] | undefined,
   ): Record<string, unknown> {
+    const refused = this.refusal(method, args, blocks);
+    if (refused) return refused;
     switch (method) {
       case "auth.test":
         return {
@@ -186,6 +195,40 @@ export class FakeSlackWebApi {
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /**
+   * What Slack refuses before doing anything: blocks past Block Kit's limits
+   * (`invalid_blocks`), a message text past 40,000 characters (`msg_too_long`), a view that
+   * breaks the view rules (`invalid_arguments`), a trigger id it never issued or issued
+   * more than 3 s ago (`invalid_trigger_id`, `expired_trigger_id`).
+   */
+  private refusal(
+    method: string,
+    args: Record<string, unknown>,
+    blocks: unknown[] | undefined,
+  ): Record<string, unknown> | undefined {
+    if (
+      method === "chat.postMessage" ||
+      method === "chat.update" ||
+      method === "chat.postEphemeral"
+    ) {
+      const problems = checkMessageBlocks(blocks);
+      if (problems.length > 0) return { ok: false, error: "invalid_blocks", errors: problems };
+      if (typeof args.text === "string" && args.text.length > 40_000)
+        return { ok: false, error: "msg_too_long" };
+    }
+    if (method === "views.open" || method === "views.push" || method === "views.update") {
+      const view = typeof args.view === "string" ? (JSON.parse(args.view) as unknown) : args.view;
+      const problems = checkView(view);
+      if (problems.length > 0) return { ok: false, error: "invalid_arguments", errors: problems };
+    }
+    if (method === "views.open" || method === "views.push") {
+      const issued = this.triggers.get(String(args.trigger_id));
+      if (issued === undefined) return { ok: false, error: "invalid_trigger_id" };
+      if (Date.now() - issued > 3_000) return { ok: false, error: "expired_trigger_id" };
+    }
+    return undefined;
   }
 
   private async receiveUpload(

@@ -78,10 +78,16 @@ export class FakeSlack {
     return this.connectedOnce;
   }
 
-  /** Sends an envelope over Socket Mode; resolves with the app's ack payload (if any). */
-  async send(envelope: Envelope, timeoutMs = 5_000): Promise<unknown> {
+  /**
+   * Sends an envelope over Socket Mode; resolves with the app's ack payload (if any). Slack
+   * waits 3 s for the ack (https://docs.slack.dev/apis/events-api/#responding): a later ack
+   * fails the send. An interaction's trigger id is issued now and lasts 3 s.
+   */
+  async send(envelope: Envelope, timeoutMs = 3_000): Promise<unknown> {
     const socket = [...this.sockets][0];
     if (!socket) throw new Error("no Socket Mode connection");
+    const triggerId = envelope.payload.trigger_id;
+    if (typeof triggerId === "string") this.webApi.issueTrigger(triggerId);
     const envelopeId = randomBytes(8).toString("hex");
     const acked = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(

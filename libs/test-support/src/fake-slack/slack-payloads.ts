@@ -1,7 +1,22 @@
 import { createHmac } from "node:crypto";
+import { slackEscapeTyped } from "./block-kit-rules.ts";
 
-/** A `/agent …` slash command as Slack sends it. */
-export function slashCommand(text: string, options: { userId?: string; channelId?: string } = {}) {
+let triggers = 0;
+/** A trigger id as Slack makes one: unique per interaction. */
+function nextTriggerId(): string {
+  triggers += 1;
+  return `trigger-${Date.now()}-${triggers}`;
+}
+
+/**
+ * A `/agent …` slash command as Slack sends it: what the person typed, escaped and with
+ * links marked up as Slack does (`escaped: true` when `text` already is).
+ */
+export function slashCommand(
+  typed: string,
+  options: { userId?: string; channelId?: string; escaped?: boolean } = {},
+) {
+  const text = options.escaped ? typed : slackEscapeTyped(typed);
   return {
     token: "verification-token",
     team_id: "T0FAKE",
@@ -14,7 +29,7 @@ export function slashCommand(text: string, options: { userId?: string; channelId
     text,
     api_app_id: "A0FAKE",
     response_url: "https://hooks.fake.slack.test/commands/1",
-    trigger_id: `trigger-${Date.now()}`,
+    trigger_id: nextTriggerId(),
   };
 }
 
@@ -45,7 +60,7 @@ export function blockAction(options: {
       channel_id: channel,
       is_ephemeral: false,
     },
-    trigger_id: `trigger-${Date.now()}`,
+    trigger_id: nextTriggerId(),
     channel: { id: channel, name: "agents" },
     message: {
       type: "message",
@@ -95,7 +110,7 @@ export function viewSubmission(options: {
     },
     api_app_id: "A0FAKE",
     token: "verification-token",
-    trigger_id: `trigger-${Date.now()}`,
+    trigger_id: nextTriggerId(),
     view: {
       id: "V0MODAL",
       type: "modal",

@@ -1,0 +1,60 @@
+import { initialInputState } from "@deskgate/contracts";
+import { describe, expect, it } from "vitest";
+import { describeAction } from "./describe-action.ts";
+
+describe("describing what an action will do", () => {
+  it("names Enter and Tab inside typed text, and counts them", () => {
+    expect(describeAction({ action: "type", text: "ls -la\n" })).toMatchObject({
+      title: "Type 6 characters, then press Enter ⏎",
+      typed: "ls -la\n",
+    });
+    expect(describeAction({ action: "type", text: "a\tb\nc\n" }).title).toBe(
+      "Type 3 characters, pressing Enter ⏎ 2 times, Tab ⇥ 1 time",
+    );
+  });
+
+  it("names keys by their canonical name, whatever the spelling, and what works as Enter", () => {
+    expect(describeAction({ action: "key", text: "meta+l" }).title).toBe("Press Super+L");
+    expect(describeAction({ action: "key", text: "control_l+alt+Delete" }).title).toBe(
+      "Press Ctrl+Alt+Delete",
+    );
+    const ctrlM = describeAction({ action: "key", text: "ctrl+m" });
+    expect(ctrlM.notes.join(" ")).toMatch(/Ctrl\+M works as Enter ⏎/);
+    const typing = describeAction({ action: "key", text: "s u d o space l s Return" });
+    expect(typing.typed).toBe("sudo ls\n");
+    expect(typing.notes).toContain("These keys type the text below.");
+  });
+
+  it("says what key repeat does while a key is held", () => {
+    const held = describeAction({ action: "hold_key", text: "a", duration: 2 });
+    expect(held.title).toBe("Hold A for 2 s");
+    expect(held.typed).toBe("a".repeat(35));
+    expect(held.notes.join(" ")).toMatch(/Key repeat presses it 35 times/);
+    expect(
+      describeAction({ action: "hold_key", text: "ctrl", duration: 2 }).notes.join(" "),
+    ).toMatch(/Modifiers alone type nothing/);
+  });
+
+  it("states keys held during a click, and what a held letter types", () => {
+    expect(
+      describeAction({ action: "left_click", coordinate: [10, 20], text: "shift" }).title,
+    ).toBe("Left click at (10, 20) while holding Shift");
+    const letter = describeAction({ action: "left_click", coordinate: [10, 20], text: "a" });
+    expect(letter.typed).toBe("a");
+    expect(letter.notes.join(" ")).toMatch(/Holding A also presses it once/);
+  });
+
+  it("resolves 'at the pointer' and calls a move with the button held a drag", () => {
+    const input = { ...initialInputState, pointer: [412, 88] as [number, number] };
+    expect(describeAction({ action: "left_click" }, input).title).toBe(
+      "Left click at the pointer, now at (412, 88)",
+    );
+    expect(describeAction({ action: "left_click" }).title).toBe(
+      "Left click at the pointer (its position is unknown)",
+    );
+    const held = { ...input, leftButtonHeld: true };
+    expect(describeAction({ action: "mouse_move", coordinate: [600, 300] }, held).title).toBe(
+      "Move the pointer to (600, 300) with the left button held — a drag from (412, 88)",
+    );
+  });
+});
