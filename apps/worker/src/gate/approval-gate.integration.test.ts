@@ -483,3 +483,23 @@ describe("the gate judges what will run", () => {
     expect(await harness.executed(run.runId)).toHaveLength(1);
   });
 });
+
+describe("the card's picture", () => {
+  it("marks where the pointer is for a click or a scroll with no coordinate", async () => {
+    await harness.startDesktop({
+      actions: [
+        { action: "left_click" },
+        { action: "scroll", scroll_direction: "down", scroll_amount: 2 },
+      ],
+    });
+    harness.computers[0]!.movePointer([40, 50]);
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    await harness.approve(first);
+    await harness.waitForPending(run.runId, first);
+    expect(harness.rendered.map((r) => [r.action.action, r.pointer])).toEqual([
+      ["left_click", [40, 50]],
+      ["scroll", [40, 50]],
+    ]);
+  });
+});

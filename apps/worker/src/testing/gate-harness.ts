@@ -34,6 +34,8 @@ export class GateHarness {
   readonly desktops: DesktopWorker[] = [];
   /** Every desktop's computer, to change what their screens show. */
   readonly computers: RecordingComputer[] = [];
+  /** Every card image asked for: the action and the pointer it was to mark. */
+  readonly rendered: Array<{ action: ComputerAction; pointer: [number, number] | undefined }> = [];
   private consumer: Worker | undefined;
   private runCounter = 0;
 
@@ -84,7 +86,10 @@ export class GateHarness {
         ...(options.actionMs ? { actionMs: options.actionMs } : {}),
         ...(options.rationale ? { rationale: options.rationale } : {}),
       }),
-      renderApprovalImage: async (shot) => shot.png,
+      renderApprovalImage: async (shot, action, pointer) => {
+        this.rendered.push({ action, pointer });
+        return shot.png;
+      },
       screenBinding: createScreenBinding(),
       logger: testLogger,
     });

@@ -29,6 +29,12 @@ export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit") 
     }
     try {
       await ctx.client.views.open({ trigger_id: body.trigger_id, view: view as never });
+      // Warm the approver check (a user-group lookup can wait out a rate limit) while the
+      // person fills the form, so the submission is answered within Slack's 3 s.
+      void ctx.runDesk
+        .getRun(state.request.runId)
+        .then((run) => ctx.approvers.mayApprove(body.user.id, run))
+        .catch(() => undefined);
     } catch (err) {
       ctx.logger.warn({ err, approvalId: target.approvalId }, "could not open a modal");
       await ephemeral(
