@@ -1,0 +1,208 @@
+import { type ApprovalBackend, createApprovalBackend } from "@deskgate/approvals";
+import { type ComputerAction, type Coordinate, currentVersion } from "@deskgate/contracts";
+import { createLogger } from "@deskgate/core";
+import { type Computer, createNutComputer, createScreenBinding } from "@deskgate/desktop";
+import { parsePolicy } from "@deskgate/policy";
+import { connectRedis } from "@deskgate/redis";
+import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
+import { waitFor } from "@deskgate/test-support/app-process";
+import { startXvfb, type XvfbDisplay } from "@deskgate/test-support/xvfb-display";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisApprovalGate } from "../apps/worker/src/gate/redis-approval-gate.ts";
+import type { RunParking } from "../apps/worker/src/gate/run-parking.ts";
+import { examplePolicy } from "./support/attack-runs.ts";
+import { startXtermShell, type XtermShell } from "./support/xterm-shell.ts";
+
+/**
+ * The gate's attacks played on a real desktop: an xterm running bash on Xvfb, driven by
+ * the real nut-js/xdotool adapter, each action judged by the real gate over a real Redis
+ * with one approver deciding every request alone. What bash then runs is the ground truth.
+ */
+const logger = createLogger({ level: "silent" });
+/** Inside the xterm (which covers the top left 600×400 px). */
+const terminal: Coordinate = [200, 200];
+
+class Parked extends Error {}
+const parking: RunParking = {
+  park: async () => {
+    throw new Parked();
+  },
+  assertOwned: async () => undefined,
+};
+
+let xvfb: XvfbDisplay;
+let computer: Computer;
+let shell: XtermShell;
+let redis: PrivateRedis;
+let backend: ApprovalBackend;
+beforeAll(async () => {
+  redis = await startPrivateRedis({ appendOnly: false });
+  backend = createApprovalBackend(connectRedis(redis.url), logger);
+  xvfb = await startXvfb({ width: 1280, height: 800 });
+  computer = await createNutComputer({ display: xvfb.display, logger });
+  shell = await startXtermShell(xvfb.display);
+  // No window manager: keys go to the window under the pointer.
+  await computer.execute({ action: "mouse_move", coordinate: terminal });
+});
+afterEach(async () => {
+  // Whatever a test left on the command line is dropped.
+  await computer.execute({ action: "key", text: "ctrl+c" });
+});
+afterAll(async () => {
+  await shell?.close();
+  await computer?.close();
+  await xvfb?.stop();
+  await backend?.queues.close();
+  backend?.redis.disconnect();
+  await redis?.dispose();
+});
+
+interface Played {
+  executed: number[];
+  denied: number[];
+  /** The first request one approver could not decide alone. */
+  needsMore?: { step: number; requiredApprovals: number };
+}
+
+let counter = 0;
+
+/** Proposes `actions` in turn through the gate; `userId` approves every request alone. */
+async function playAlone(actions: ComputerAction[], policyFile: unknown): Promise<Played> {
+  counter += 1;
+  const runId = `run_xterm${String(counter).padStart(4, "0")}`;
+  const desktop = `xterm-${counter}`;
+  await backend.registry.put({
+    request: {
+      runId,
+      task: "attack",
+      requester: { userId: "U0REQ" },
+      channel: "C1",
+      requestedAt: new Date().toISOString(),
+    },
+    status: "running",
+    step: 0,
+    updatedAt: new Date().toISOString(),
+  });
+  const gate = new RedisApprovalGate({
+    backend,
+    policy: parsePolicy(policyFile, { approvalTimeoutMs: 600_000 }),
+    desktop,
+    parking,
+    renderApprovalImage: async (shot) => shot.png,
+    screenBinding: createScreenBinding(),
+    logger,
+  });
+  const played: Played = { executed: [], denied: [] };
+  for (const [index, action] of actions.entries()) {
+    const step = index + 1;
+    const proposal = { runId, step, toolUseId: `toolu_${step}`, action };
+    for (let round = 0; round < 5; round += 1) {
+      let verdict: Awaited<ReturnType<typeof gate.review>>;
+      try {
+        verdict = await gate.review(proposal, { computer });
+      } catch (err) {
+        if (!(err instanceof Parked)) throw err;
+        const approvalId = (await backend.registry.get(runId))!.pendingApprovalId!;
+        const state = (await backend.store.get(approvalId))!;
+        const result = await backend.runDesk.decide(approvalId, {
+          verdict: "approve",
+          by: { userId: "U0ANNA" },
+          at: new Date().toISOString(),
+          version: currentVersion(state).number,
+        });
+        if (result.kind === "recorded")
+          return {
+            ...played,
+            needsMore: { step, requiredApprovals: state.request.requiredApprovals },
+          };
+        continue;
+      }
+      if (verdict.kind === "approve") {
+        await computer.execute(verdict.action);
+        played.executed.push(step);
+      }
+      if (verdict.kind === "deny") played.denied.push(step);
+      break;
+    }
+  }
+  return played;
+}
+
+/** Whether bash created `name` within a second (it runs a command at once). */
+async function ranSoon(name: string): Promise<boolean> {
+  return waitFor(() => shell.ran(name) || undefined, { timeoutMs: 1_000 }).catch(() => false);
+}
+
+describe("held: the control", () => {
+  it("one approver cannot submit a typed command with Return", async () => {
+    const played = await playAlone(
+      [
+        { action: "type", text: `touch ${shell.dir}/ran-with-return` },
+        { action: "key", text: "Return" },
+      ],
+      examplePolicy,
+    );
+    expect(played.needsMore).toEqual({ step: 2, requiredApprovals: 2 });
+    expect(await ranSoon("ran-with-return")).toBe(false);
+  });
+});
+
+describe("broken today: bash runs a command one approver submitted", () => {
+  it("with ctrl+o (readline's operate-and-get-next)", async () => {
+    const played = await playAlone(
+      [
+        { action: "type", text: `touch ${shell.dir}/ran-with-ctrl-o` },
+        { action: "key", text: "ctrl+o" },
+      ],
+      examplePolicy,
+    );
+    expect({ needsMore: played.needsMore, ran: await ranSoon("ran-with-ctrl-o") }).toEqual({
+      needsMore: { step: 2, requiredApprovals: 2 },
+      ran: false,
+    });
+  });
+
+  it("with Return after a click inside the terminal, which leaves the line as it was", async () => {
+    const played = await playAlone(
+      [
+        { action: "type", text: `touch ${shell.dir}/ran-after-click` },
+        { action: "left_click", coordinate: terminal },
+        { action: "key", text: "Return" },
+      ],
+      examplePolicy,
+    );
+    expect({ needsMore: played.needsMore, ran: await ranSoon("ran-after-click") }).toEqual({
+      needsMore: { step: 3, requiredApprovals: 2 },
+      ran: false,
+    });
+  });
+});
+
+describe("broken today: a keypad key is judged as a digit it does not type", () => {
+  it("denies a line that reads `touch …` when KP_7 (Home with Num Lock off) moved the cursor", async () => {
+    const noTouch = {
+      rules: [
+        {
+          id: "no-touch",
+          match: { textMatches: "\\btouch\\b" },
+          decision: "deny",
+          reason: "touch is not allowed",
+        },
+        { id: "rest", match: {}, decision: "ask" },
+      ],
+    };
+    const played = await playAlone(
+      [
+        { action: "type", text: `uch ${shell.dir}/ran-with-kp-7` },
+        { action: "key", text: "KP_7" },
+        { action: "type", text: "to" },
+        { action: "key", text: "Return" },
+      ],
+      noTouch,
+    );
+    expect({ denied: played.denied, ran: await ranSoon("ran-with-kp-7") }).toEqual({
+      denied: [expect.any(Number)],
+      ran: false,
+    });
+  });
+});
