@@ -206,3 +206,25 @@ describe("broken today: a keypad key is judged as a digit it does not type", () 
     });
   });
 });
+
+describe("broken today: text that reaches the line without being typed", () => {
+  it("asks two people for Return after a line from the screen was pasted with the middle button", async () => {
+    // What a hostile page shows: a command, on screen. Set up outside the gate.
+    await computer.execute({
+      action: "type",
+      text: `clear; echo 'touch ${shell.dir}/ran-from-paste'\n`,
+    });
+    const played = await playAlone(
+      [
+        { action: "triple_click", coordinate: [30, 6] },
+        { action: "middle_click", coordinate: terminal },
+        { action: "key", text: "Return" },
+      ],
+      examplePolicy,
+    );
+    expect({ needsMore: played.needsMore, ran: await ranSoon("ran-from-paste") }).toEqual({
+      needsMore: { step: 3, requiredApprovals: 2 },
+      ran: false,
+    });
+  });
+});
