@@ -276,6 +276,61 @@ describe("the screen check around an edited target", () => {
   });
 });
 
+describe("a key press approved on a screen where a small dialog appears later", () => {
+  it("broken today: asks again when a dialog that takes the keyboard appeared away from the pointer", async () => {
+    const white = await sharp({
+      create: { width: 1280, height: 800, channels: 3, background: "#ffffff" },
+    })
+      .png()
+      .toBuffer();
+    // A 150×80 in-page prompt with a focused "Allow" button: 1.2% of the screen.
+    const prompt = await sharp(white)
+      .composite([
+        {
+          input: { create: { width: 150, height: 80, channels: 3, background: "#303030" } },
+          left: 1000,
+          top: 600,
+        },
+      ])
+      .png()
+      .toBuffer();
+    await harness.startDesktop({ actions: [enter], screenshotPng: white });
+    harness.computers[0]!.movePointer([200, 200]);
+    const run = await harness.startRun();
+    const first = await harness.waitForPending(run.runId);
+    harness.computers[0]!.show(prompt);
+    await harness.approve(first);
+    await waitFor(
+      async () =>
+        (await executedSteps(run.runId)).length > 0 ||
+        (await harness.run(run.runId))?.pendingApprovalId === `${first}_2` ||
+        undefined,
+      { what: "Return to run or be asked again" },
+    );
+    expect(
+      await executedSteps(run.runId),
+      "Return ran on a screen with a prompt the approver never saw",
+    ).toEqual([]);
+  });
+});
+
+describe("held: a stop racing an approval", () => {
+  it("lets at most the approved action run, and nothing after it", async () => {
+    const click: ComputerAction = { action: "left_click", coordinate: terminal };
+    await harness.startDesktop({ actions: [click, click] });
+    for (let trial = 0; trial < 3; trial += 1) {
+      const run = await harness.startRun();
+      const first = await harness.waitForPending(run.runId);
+      await Promise.all([
+        harness.approve(first),
+        harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" }),
+      ]);
+      await harness.waitForStatus(run.runId, "cancelled");
+      expect(await executedSteps(run.runId)).not.toContain(2);
+    }
+  });
+});
+
 describe("broken today (fails closed): an approved action the vote store rewrites", () => {
   it("runs an approved hold_key whose duration has 17 significant digits", async () => {
     // Fails closed today (denied as "does not match"), so nothing unapproved runs; but an
