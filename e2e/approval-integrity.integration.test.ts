@@ -1,28 +1,17 @@
-import { readFileSync } from "node:fs";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { blockAction, FakeSlack } from "@deskgate/test-support/fake-slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { slackDriver, startBot, textOf } from "./bot-harness.ts";
+import { examplePolicy, typingNeedsTwo } from "./support/policies.ts";
 
 /**
  * What runs is exactly what was approved, through Slack: each attack tried on the
  * approval flow (a second approver editing, an edit the policy forbids, a trust window on a
  * two-person rule) as a test, clicking as people would.
  */
-const examplePolicy = parse(
-  readFileSync(new URL("../infra/policy/example-policy.yaml", import.meta.url), "utf8"),
-);
-const typingNeedsTwo = {
-  rules: [
-    { id: "typing-needs-two", match: { actions: ["type"] }, decision: "ask", approvers: 2 },
-    { id: "rest", match: {}, decision: "ask" },
-  ],
-};
-
 let redis: PrivateRedis;
 let harness: GateHarness;
 let slack: FakeSlack;

@@ -4,7 +4,8 @@ import { waitFor } from "@deskgate/test-support/app-process";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { approveAlone, authorityByStep, examplePolicy } from "./support/attack-runs.ts";
+import { approveAlone, authorityByStep } from "./support/attack-runs.ts";
+import { examplePolicy } from "./support/policies.ts";
 
 /**
  * Attacks on the gate itself (real gate, Lua votes and policy over a real Redis), as the
@@ -52,6 +53,18 @@ async function fateOf(runId: string, step: number) {
     },
     { what: `step ${step} to be denied, asked about or executed` },
   );
+}
+
+/** Once an approved request's action ran or was asked about again: the steps that ran. */
+async function ranOrAskedAgain(runId: string, approvalId: string): Promise<number[]> {
+  await waitFor(
+    async () =>
+      (await executedSteps(runId)).length > 0 ||
+      (await harness.run(runId))?.pendingApprovalId === `${approvalId}_2` ||
+      undefined,
+    { what: `${approvalId} to run or be asked again` },
+  );
+  return executedSteps(runId);
 }
 
 /** The run's actions denied by the example policy's no-sudo rule. */
@@ -204,15 +217,8 @@ describe("broken today: pointer input the effect model misses", () => {
     // Something on the desktop (a program, a person at the VNC view) moves the pointer.
     computer().movePointer([900, 500]);
     await harness.approve(approvalId);
-    await waitFor(
-      async () =>
-        (await executedSteps(run.runId)).length > 0 ||
-        (await harness.run(run.runId))?.pendingApprovalId === `${approvalId}_2` ||
-        undefined,
-      { what: "the click to run or be asked again" },
-    );
     expect(
-      await executedSteps(run.runId),
+      await ranOrAskedAgain(run.runId, approvalId),
       "a click approved at (100, 100) ran at (900, 500)",
     ).toEqual([]);
   });
@@ -262,15 +268,8 @@ describe("the screen check around an edited target", () => {
     const first = await harness.waitForPending(run.runId);
     harness.computers[0]!.show(await changedAt(edited));
     await harness.edit(first, { action: "left_click", coordinate: edited });
-    await waitFor(
-      async () =>
-        (await executedSteps(run.runId)).length > 0 ||
-        (await harness.run(run.runId))?.pendingApprovalId === `${first}_2` ||
-        undefined,
-      { what: "the edited click to run or be asked again" },
-    );
     expect(
-      await executedSteps(run.runId),
+      await ranOrAskedAgain(run.runId, first),
       "the click ran on a screen that changed under its edited target",
     ).toEqual([]);
   });
@@ -300,15 +299,8 @@ describe("a key press approved on a screen where a small dialog appears later", 
     const first = await harness.waitForPending(run.runId);
     harness.computers[0]!.show(prompt);
     await harness.approve(first);
-    await waitFor(
-      async () =>
-        (await executedSteps(run.runId)).length > 0 ||
-        (await harness.run(run.runId))?.pendingApprovalId === `${first}_2` ||
-        undefined,
-      { what: "Return to run or be asked again" },
-    );
     expect(
-      await executedSteps(run.runId),
+      await ranOrAskedAgain(run.runId, first),
       "Return ran on a screen with a prompt the approver never saw",
     ).toEqual([]);
   });

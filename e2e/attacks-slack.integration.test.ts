@@ -6,7 +6,8 @@ import { FakeSlack } from "@deskgate/test-support/fake-slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { slackDriver, startBot, textOf } from "./bot-harness.ts";
-import { authorityByStep, examplePolicy } from "./support/attack-runs.ts";
+import { authorityByStep } from "./support/attack-runs.ts";
+import { examplePolicy, typingNeedsTwo } from "./support/policies.ts";
 
 /**
  * Attacks through Slack (real Bolt, the fake Slack, the real gate over Redis), as approvers
@@ -17,13 +18,6 @@ const approvers = ["U0ANNA", "U0BOB", "U0CAROL", "U0DAVE"];
 const typeCommand: ComputerAction = { action: "type", text: "rm -rf ~/x" };
 const clickTerminal: ComputerAction = { action: "left_click", coordinate: [640, 400] };
 const enter: ComputerAction = { action: "key", text: "Return" };
-const typingNeedsTwo = {
-  rules: [
-    { id: "typing-needs-two", match: { actions: ["type"] }, decision: "ask", approvers: 2 },
-    { id: "rest", match: {}, decision: "ask" },
-  ],
-};
-
 let redis: PrivateRedis;
 let harness: GateHarness;
 let slack: FakeSlack;

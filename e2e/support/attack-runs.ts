@@ -1,13 +1,6 @@
-import { readFileSync } from "node:fs";
 import { isEndedRunStatus } from "@deskgate/contracts";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { parse } from "yaml";
 import type { GateHarness } from "../../apps/worker/src/testing/gate-harness.ts";
-
-/** The policy operators start from (infra/policy/example-policy.yaml), as written. */
-export const examplePolicy: unknown = parse(
-  readFileSync(new URL("../../infra/policy/example-policy.yaml", import.meta.url), "utf8"),
-);
 
 /** How a run driven by one approver ended. */
 export type AloneOutcome =
