@@ -1,41 +1,27 @@
-import { readFileSync } from "node:fs";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import {
-  blockAction,
-  FakeSlack,
-  slashCommand,
-  viewSubmission,
-} from "@deskgate/test-support/fake-slack";
+import { blockAction, FakeSlack } from "@deskgate/test-support/fake-slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { cards, startBot, textOf } from "./bot-harness.ts";
+import { slackDriver, startBot, textOf } from "./bot-harness.ts";
+import { examplePolicy, typingNeedsTwo } from "./support/policies.ts";
 
 /**
  * What runs is exactly what was approved, through Slack: each attack tried on the
  * approval flow (a second approver editing, an edit the policy forbids, a trust window on a
  * two-person rule) as a test, clicking as people would.
  */
-const examplePolicy = parse(
-  readFileSync(new URL("../infra/policy/example-policy.yaml", import.meta.url), "utf8"),
-);
-const typingNeedsTwo = {
-  rules: [
-    { id: "typing-needs-two", match: { actions: ["type"] }, decision: "ask", approvers: 2 },
-    { id: "rest", match: {}, decision: "ask" },
-  ],
-};
-
 let redis: PrivateRedis;
 let harness: GateHarness;
 let slack: FakeSlack;
 let stopBot: () => Promise<void>;
+let drive: ReturnType<typeof slackDriver>;
 beforeEach(async () => {
   redis = await startPrivateRedis();
   harness = new GateHarness(redis.url);
   slack = await new FakeSlack().start();
+  drive = slackDriver(harness, slack);
   stopBot = (
     await startBot(harness, slack, { approvers: ["U0ANNA", "U0BOB", "U0CAROL", "U0DAVE"] })
   ).stop;
@@ -47,54 +33,13 @@ afterEach(async () => {
   await redis.dispose();
 });
 
-async function startRun(actions: ComputerAction[], policy: unknown) {
-  await harness.startDesktop({ actions, policy });
-  await slack.send({
-    type: "slash_commands",
-    payload: slashCommand("start type a command", { userId: "U0REQ" }),
-  });
-  const runId = await waitFor(
-    async () => (await harness.backend.runDesk.listRuns())[0]?.request.runId,
-    { what: "the run" },
-  );
-  return runId;
-}
-
-/** The run's open request and its card, once the card is in the channel. */
-async function openRequest(runId: string, notId?: string) {
-  const approvalId = await harness.waitForPending(runId, notId);
-  const card = await waitFor(
-    () => cards(slack).find((m) => JSON.stringify(m.blocks).includes(`${approvalId}@`)),
-    { what: `the card for ${approvalId}` },
-  );
-  return { approvalId, card };
-}
-
+const startRun = (actions: ComputerAction[], policy: unknown) => drive.startRun(actions, policy);
+const openRequest = (runId: string, notId?: string) => drive.openRequest(runId, notId);
 const approve = (value: string, userId: string, messageTs: string) =>
-  slack.send({
-    type: "interactive",
-    payload: blockAction({ actionId: "approval.approve", value, userId, messageTs }),
-  });
-
+  drive.click(value, userId, messageTs);
 const submitEdit = (approvalId: string, version: number, userId: string, text: string) =>
-  slack.send({
-    type: "interactive",
-    payload: viewSubmission({
-      callbackId: "approval.edit_submit",
-      userId,
-      privateMetadata: `${approvalId}@${version}`,
-      values: { text: { value: text } },
-    }),
-  });
-
-const ephemeralTo = (userId: string, pattern: RegExp) =>
-  waitFor(
-    () =>
-      slack.webApi
-        .callsOf("chat.postEphemeral")
-        .find((c) => c.args.user === userId && pattern.test(String(c.args.text))),
-    { what: `a private answer to ${userId} matching ${pattern}` },
-  );
+  drive.submitEdit(approvalId, version, userId, { text });
+const ephemeralTo = (userId: string, pattern: RegExp) => drive.ephemeralTo(userId, pattern);
 
 async function grants(runId: string) {
   return (await harness.backend.audit.read(runId))

@@ -1,7 +1,14 @@
 import { createRunEventConsumer } from "@deskgate/approvals";
+import type { ComputerAction } from "@deskgate/contracts";
 import type { Worker } from "@deskgate/queue";
 import { waitFor } from "@deskgate/test-support/app-process";
-import type { FakeSlack, PostedMessage } from "@deskgate/test-support/fake-slack";
+import {
+  blockAction,
+  type FakeSlack,
+  type PostedMessage,
+  slashCommand,
+  viewSubmission,
+} from "@deskgate/test-support/fake-slack";
 import { type Bot, type BotSettings, createBot } from "../apps/bot/src/create-bot.ts";
 import type { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 
@@ -65,3 +72,81 @@ export function waitForMessage(
 }
 
 export const textOf = (m: PostedMessage) => `${m.text ?? ""} ${JSON.stringify(m.blocks ?? [])}`;
+
+/**
+ * Clicks and form submissions as people make them in the fake Slack, and what the bot
+ * answers them privately: the steps of an approval flow, for tests that drive a run.
+ */
+export function slackDriver(harness: GateHarness, slack: FakeSlack) {
+  return {
+    /** Starts a run with `/agent` on a desktop proposing `actions` under `policy`. */
+    async startRun(
+      actions: ComputerAction[],
+      policy: unknown,
+      options: { requester?: string; rationale?: string } = {},
+    ): Promise<string> {
+      await harness.startDesktop({
+        actions,
+        policy,
+        ...(options.rationale ? { rationale: options.rationale } : {}),
+      });
+      await slack.send({
+        type: "slash_commands",
+        payload: slashCommand("start type a command", { userId: options.requester ?? "U0REQ" }),
+      });
+      return waitFor(async () => (await harness.backend.runDesk.listRuns())[0]?.request.runId, {
+        what: "the run",
+      });
+    },
+
+    /** The run's open request and its card, once the card is in the channel. */
+    async openRequest(runId: string, notId?: string) {
+      const approvalId = await harness.waitForPending(runId, notId);
+      const card = await waitFor(
+        () => cards(slack).find((m) => JSON.stringify(m.blocks).includes(`${approvalId}@`)),
+        { what: `the card for ${approvalId}` },
+      );
+      return { approvalId, card };
+    },
+
+    /** A click on one of a card's buttons ("approval.approve" unless said). */
+    click(value: string, userId: string, messageTs: string, actionId = "approval.approve") {
+      return slack.send({
+        type: "interactive",
+        payload: blockAction({ actionId, value, userId, messageTs }),
+      });
+    },
+
+    /** The edit form submitted with these fields (blockId → value), for `approvalId@version`. */
+    submitEdit(
+      approvalId: string,
+      version: number,
+      userId: string,
+      fields: Record<string, string>,
+    ) {
+      const values = Object.fromEntries(
+        Object.entries(fields).map(([block, value]) => [block, { value }]),
+      );
+      return slack.send({
+        type: "interactive",
+        payload: viewSubmission({
+          callbackId: "approval.edit_submit",
+          userId,
+          privateMetadata: `${approvalId}@${version}`,
+          values,
+        }),
+      });
+    },
+
+    /** Waits for a private answer to `userId` matching `pattern`. */
+    ephemeralTo(userId: string, pattern: RegExp) {
+      return waitFor(
+        () =>
+          slack.webApi
+            .callsOf("chat.postEphemeral")
+            .find((c) => c.args.user === userId && pattern.test(String(c.args.text))),
+        { what: `a private answer to ${userId} matching ${pattern}` },
+      );
+    },
+  };
+}

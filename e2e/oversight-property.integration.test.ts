@@ -7,7 +7,6 @@ import {
   currentVersion,
 } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
-import { createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { actionFingerprint, validateAction } from "@deskgate/effects";
 import { type Policy, parsePolicy } from "@deskgate/policy";
@@ -17,8 +16,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApproverCheck } from "../apps/bot/src/approver-check.ts";
 import { judgeEdit } from "../apps/bot/src/judge-edit.ts";
-import { RedisApprovalGate } from "../apps/worker/src/gate/redis-approval-gate.ts";
-import type { RunParking } from "../apps/worker/src/gate/run-parking.ts";
+import { directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
 import {
   type OraclePolicy,
   type PhysicalState,
@@ -250,14 +248,6 @@ const policies: Record<string, { file: unknown; oracle: OraclePolicy }> = {
   },
 };
 
-class Parked extends Error {}
-const parking: RunParking = {
-  park: async () => {
-    throw new Parked();
-  },
-  assertOwned: async () => undefined,
-};
-
 const logger = createLogger({ level: "silent" });
 const approvers = new ApproverCheck({
   approvers: permitted,
@@ -294,52 +284,30 @@ async function play(
   counter += 1;
   const runId = `run_prop${String(counter).padStart(6, "0")}`;
   const desktop = `prop-${counter}`;
-  await backend.registry.put({
-    request: {
-      runId,
-      task: policyName,
-      requester: { userId: "U0" },
-      channel: "C1",
-      requestedAt: new Date().toISOString(),
-    },
-    status: "running",
-    step: 0,
-    updatedAt: new Date().toISOString(),
-  });
   await backend.redis.set(
     redisKeys.desktopPolicy(desktop),
     JSON.stringify({ source: policy.source }),
   );
   const computer = new RecordingComputer({ width: 1280, height: 800 });
-  const gate = new RedisApprovalGate({
-    backend,
-    policy,
-    desktop,
-    parking,
-    renderApprovalImage: async (shot) => shot.png,
-    screenBinding: createScreenBinding(),
-    logger,
-  });
+  const gate = await directGate(backend, { runId, desktop, task: policyName, policy, logger });
   const queue = [...humans];
   const executed: Executed[] = [];
   for (const [index, action] of actions.entries()) {
     const step = index + 1;
     const proposal = { runId, step, toolUseId: `toolu_${step}`, action };
-    for (let round = 0; ; round += 1) {
-      let verdict: Awaited<ReturnType<typeof gate.review>>;
-      try {
-        verdict = await gate.review(proposal, { computer });
-      } catch (err) {
-        if (!(err instanceof Parked)) throw err;
-        const approvalId = (await backend.registry.get(runId))!.pendingApprovalId!;
-        await decideAtRandom(approvalId, queue, policy, round >= 3);
-        continue;
-      }
-      if (verdict.kind === "approve") {
-        await computer.execute(verdict.action);
-        executed.push({ step, action: verdict.action });
-      }
-      break;
+    const verdict = await reviewUntilVerdict(
+      backend,
+      gate,
+      proposal,
+      computer,
+      async (id, round) => {
+        await decideAtRandom(id, queue, policy, round >= 3);
+        return true;
+      },
+    );
+    if (verdict?.kind === "approve") {
+      await computer.execute(verdict.action);
+      executed.push({ step, action: verdict.action });
     }
   }
   return { runId, executed };

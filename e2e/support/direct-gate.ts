@@ -1,0 +1,72 @@
+import type { GateVerdict } from "@deskgate/agent";
+import type { ApprovalBackend } from "@deskgate/approvals";
+import type { ProposedAction } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
+import { type Computer, createScreenBinding } from "@deskgate/desktop";
+import type { Policy } from "@deskgate/policy";
+import { RedisApprovalGate } from "../../apps/worker/src/gate/redis-approval-gate.ts";
+import type { RunParking } from "../../apps/worker/src/gate/run-parking.ts";
+
+/** Thrown where the worker would park the run's job: the test decides, then reviews again. */
+export class Parked extends Error {}
+
+const parking: RunParking = {
+  park: async () => {
+    throw new Parked();
+  },
+  assertOwned: async () => undefined,
+};
+
+/**
+ * The worker's gate for one running run on `desktop`, driven by the test instead of a
+ * queue: the run is recorded as running, and asking a person throws `Parked`.
+ */
+export async function directGate(
+  backend: ApprovalBackend,
+  options: { runId: string; desktop: string; task: string; policy: Policy; logger: Logger },
+): Promise<RedisApprovalGate> {
+  await backend.registry.put({
+    request: {
+      runId: options.runId,
+      task: options.task,
+      requester: { userId: "U0" },
+      channel: "C1",
+      requestedAt: new Date().toISOString(),
+    },
+    status: "running",
+    step: 0,
+    updatedAt: new Date().toISOString(),
+  });
+  return new RedisApprovalGate({
+    backend,
+    policy: options.policy,
+    desktop: options.desktop,
+    parking,
+    renderApprovalImage: async (shot) => shot.png,
+    screenBinding: createScreenBinding(),
+    logger: options.logger,
+  });
+}
+
+/**
+ * Reviews one proposal until the gate gives a verdict. Each time it parks the run on a
+ * request, `decide(approvalId, round)` acts on that request as people would and says
+ * whether to review again; `undefined` when it gives up.
+ */
+export async function reviewUntilVerdict(
+  backend: ApprovalBackend,
+  gate: RedisApprovalGate,
+  proposal: ProposedAction,
+  computer: Computer,
+  decide: (approvalId: string, round: number) => Promise<boolean>,
+): Promise<GateVerdict | undefined> {
+  for (let round = 0; ; round += 1) {
+    try {
+      return await gate.review(proposal, { computer });
+    } catch (err) {
+      if (!(err instanceof Parked)) throw err;
+      const approvalId = (await backend.registry.get(proposal.runId))!.pendingApprovalId!;
+      if (!(await decide(approvalId, round))) return undefined;
+    }
+  }
+}
