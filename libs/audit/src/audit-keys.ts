@@ -1,4 +1,18 @@
 import { hashTag } from "@deskgate/redis";
+import type { ChainedStreamKeys } from "./chain/redis-chained-stream.ts";
+
+/** The keys of one chained stream, all under `stream`'s hash tag. */
+function chainKeys(stream: string): ChainedStreamKeys {
+  return {
+    stream,
+    /** once-key → entry id, for appendOnce. */
+    once: `${stream}:once`,
+    /** The newest record's seq, hash and id. */
+    head: `${stream}:head`,
+    /** SHA-256 → screenshot bytes. */
+    screenshots: `${stream}:screenshots`,
+  };
+}
 
 /**
  * Every Redis key of the audit trail. A run's keys share the run's hash tag, so the append
@@ -9,16 +23,14 @@ export function auditKeys(keyPrefix = "") {
   return {
     /** The run's records, one stream entry each. */
     stream: run,
-    /** once-key → entry id, for appendOnce. */
-    once: (runId: string) => `${run(runId)}:once`,
-    /** The newest record's seq, hash and id. */
-    head: (runId: string) => `${run(runId)}:head`,
+    /** A run's chain: its stream, once-keys, head and screenshots. */
+    run: (runId: string) => chainKeys(run(runId)),
     /** SHA-256 → screenshot bytes. */
-    screenshots: (runId: string) => `${run(runId)}:screenshots`,
+    screenshots: (runId: string) => chainKeys(run(runId)).screenshots,
     /** runId → time of its newest record (ms): what export, verify --all and retention walk. */
     index: `${keyPrefix}audit:runs`,
-    /** The chained record of every trail and screenshot set that retention removed. */
-    expiries: `${keyPrefix}audit:expiries`,
+    /** The chained record of every trail retention removed (a chain of its own). */
+    expiries: chainKeys(`${keyPrefix}audit:${hashTag("expiries")}`),
   };
 }
 

@@ -109,12 +109,7 @@ export class RedisStreamAuditLog implements AuditLog, VerifiableTrail {
 
   /** The keys of one run's chain: what retention deletes and verify reads. */
   runKeys(runId: string): ChainedStreamKeys {
-    return {
-      stream: this.keys.stream(runId),
-      once: this.keys.once(runId),
-      head: this.keys.head(runId),
-      screenshots: this.keys.screenshots(runId),
-    };
+    return this.keys.run(runId);
   }
 
   private async write(
