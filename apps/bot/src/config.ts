@@ -1,11 +1,10 @@
+import { envBoolean, envDuration, envList, loadEnvConfig, readEnvironment } from "@deskgate/core";
 import {
-  ConfigError,
-  envBoolean,
-  envDuration,
-  envList,
-  loadEnvConfig,
-  readEnvironment,
-} from "@deskgate/core";
+  redisEnvFields,
+  redisEnvHints,
+  redisSettingsProblems,
+  redisTopologyOf,
+} from "@deskgate/redis";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -43,14 +42,13 @@ const botEnvSchema = z
     HTTP_PORT: port.default(3000),
     BOT_HEALTH_PORT: port.default(9101),
     DESKTOP_VIEW_URL: z.url().optional(),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-      .optional(),
+    ...redisEnvFields,
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: logLevel.default("info"),
     DATA_DIR: z.string().min(1).default("data"),
+    AUDIT_RETENTION: envDuration.optional(),
+    AUDIT_SCREENSHOT_RETENTION: envDuration.optional(),
   })
   .transform((env) => ({
     slackBotToken: env.SLACK_BOT_TOKEN,
@@ -64,16 +62,21 @@ const botEnvSchema = z
     httpPort: env.HTTP_PORT,
     healthPort: env.BOT_HEALTH_PORT,
     desktopViewUrl: env.DESKTOP_VIEW_URL,
-    redisUrl: env.REDIS_URL,
+    redis: redisTopologyOf(env),
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
+    auditRetention: {
+      trailMs: env.AUDIT_RETENTION,
+      screenshotsMs: env.AUDIT_SCREENSHOT_RETENTION,
+    },
   }));
 
 export type BotConfig = z.output<typeof botEnvSchema>;
 
 const hints: Record<string, string> = {
+  ...redisEnvHints,
   SLACK_BOT_TOKEN: "the bot token from OAuth & Permissions, xoxb-…",
   SLACK_APP_TOKEN: "an app-level token with connections:write, xapp-…",
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
@@ -88,17 +91,10 @@ const hints: Record<string, string> = {
 export function loadBotConfig(env: NodeJS.ProcessEnv, envFile?: string): BotConfig {
   const environment = readEnvironment(env, envFile, { ignoreFromFile: ["ANTHROPIC_"] });
   // Checked beside the schema so these appear in the same list as every other problem.
-  const modeProblems = slackModeProblems(environment);
-  try {
-    const config = loadEnvConfig("bot", botEnvSchema, environment, hints) as BotConfig;
-    if (modeProblems.length > 0) throw new ConfigError("bot", modeProblems);
-    return config;
-  } catch (err) {
-    if (err instanceof ConfigError && modeProblems.length > 0 && err.problems !== modeProblems) {
-      throw new ConfigError("bot", [...err.problems, ...modeProblems]);
-    }
-    throw err;
-  }
+  return loadEnvConfig("bot", botEnvSchema, environment, hints, [
+    ...slackModeProblems(environment),
+    ...redisSettingsProblems(environment),
+  ]) as BotConfig;
 }
 
 function slackModeProblems(env: Record<string, string | undefined>): string[] {

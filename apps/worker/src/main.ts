@@ -27,7 +27,7 @@ runMain(async () => {
   shutdown.onSignals();
 
   const connection = await openServiceRedis({
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
     connectionName: `deskgate-worker-${config.workerName}`,

@@ -10,18 +10,18 @@ export const envBoolean = z
   .enum(["true", "false", "1", "0"], { message: "must be true, false, 1 or 0" })
   .transform((value) => value === "true" || value === "1");
 
-/** Durations like "30m", "90s", "2h", "1500ms" or plain milliseconds. */
+/** Durations like "30m", "90s", "2h", "30d", "1500ms" or plain milliseconds. */
 export const envDuration = z.string().transform((value, ctx) => {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
   if (!match) {
     ctx.addIssue({
       code: "custom",
-      message: 'must be a duration such as "30m", "90s" or "1500ms"',
+      message: 'must be a duration such as "30m", "90s", "30d" or "1500ms"',
     });
     return z.NEVER;
   }
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[
-    (match[2] ?? "ms") as "ms" | "s" | "m" | "h"
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (match[2] ?? "ms") as "ms" | "s" | "m" | "h" | "d"
   ];
   return Math.round(Number(match[1]) * unit);
 });

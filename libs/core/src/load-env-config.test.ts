@@ -61,8 +61,13 @@ describe("loadEnvConfig", () => {
   });
 
   it("parses durations in every unit", () => {
-    expect(["1500ms", "2s", "30m", "1h", "250"].map((d) => envDuration.parse(d))).toEqual([
-      1500, 2000, 1_800_000, 3_600_000, 250,
+    expect(["1500ms", "2s", "30m", "1h", "250", "30d"].map((d) => envDuration.parse(d))).toEqual([
+      1500,
+      2000,
+      1_800_000,
+      3_600_000,
+      250,
+      30 * 86_400_000,
     ]);
   });
 
