@@ -4,6 +4,7 @@ import {
   createRunEventConsumer,
   runMetricSources,
 } from "@deskgate/approvals";
+import { AuditRetention, scheduleAuditRetention } from "@deskgate/audit";
 import { createLogger, runMain, ShutdownSequence } from "@deskgate/core";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
@@ -53,6 +54,14 @@ runMain(async () => {
   shutdown.add("run events", () => events.close());
   const deadlines = createDeadlineWorker(connection, backend.decisions, logger);
   shutdown.add("deadlines", () => deadlines.close());
+  const { trailMs, screenshotsMs } = config.auditRetention;
+  if (trailMs !== undefined || screenshotsMs !== undefined) {
+    const retention = new AuditRetention({ redis: connection, logger });
+    shutdown.add(
+      "audit retention",
+      scheduleAuditRetention(retention, config.auditRetention, logger),
+    );
+  }
 
   const health = await startHealthServer({
     port: config.healthPort,

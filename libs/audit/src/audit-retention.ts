@@ -170,3 +170,28 @@ export class AuditRetention {
     return pairs;
   }
 }
+
+/**
+ * Sweeps now and then every `everyMs` (an hour by default) while the process runs; sweeps
+ * are idempotent, so several processes may run them. Returns the stop function.
+ */
+export function scheduleAuditRetention(
+  retention: AuditRetention,
+  policy: AuditRetentionPolicy,
+  logger: Logger,
+  everyMs = 3_600_000,
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = retention
+      .sweep(policy)
+      .catch((err: unknown) => logger.error({ err }, "audit retention sweep failed"));
+  };
+  sweep();
+  const timer = setInterval(sweep, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
