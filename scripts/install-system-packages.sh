@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis, an X
-# server (Xvfb) with the libraries nut-js links, xdotool/xterm for the desktop and its
-# tests, x11vnc + noVNC for the live view, and docker-compose to validate the compose file. Run as root (or with sudo).
+# Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis and Redis
+# Sentinel, an X server (Xvfb) with the libraries nut-js links, xdotool/xterm for the
+# desktop and its tests, x11vnc + noVNC for the live view, and docker-compose to validate
+# the compose file. Run as root (or with sudo).
 set -euo pipefail
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+# Redis Sentinel, for the failover tests (a separate package since Debian 10).
+command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v xdotool >/dev/null || need+=(xdotool)
 command -v xterm >/dev/null || need+=(xterm)

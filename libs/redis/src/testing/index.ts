@@ -1,1 +1,2 @@
 export * from "./private-redis.ts";
+export * from "./sentinel-group.ts";
