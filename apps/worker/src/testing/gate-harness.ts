@@ -8,7 +8,12 @@ import { createLogger, settleWithin } from "@deskgate/core";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import type { Worker } from "@deskgate/queue";
-import { connectRedis, type Redis } from "@deskgate/redis";
+import {
+  connectRedis,
+  connectRedisTopology,
+  type Redis,
+  type RedisTopology,
+} from "@deskgate/redis";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { type DesktopWorker, startDesktopWorker } from "../desktop-worker.ts";
 import { createScriptedRunAgent, deniedKey, executedKey } from "./scripted-run-agent.ts";
@@ -29,12 +34,14 @@ export class GateHarness {
   private consumer: Worker | undefined;
   private runCounter = 0;
 
-  constructor(readonly redisUrl: string) {
+  /** A redis:// URL, or any topology (Sentinel, Cluster). */
+  constructor(readonly redis: string | RedisTopology) {
     this.backend = createApprovalBackend(this.connect(), testLogger);
   }
 
   connect(): Redis {
-    const redis = connectRedis(this.redisUrl);
+    const redis =
+      typeof this.redis === "string" ? connectRedis(this.redis) : connectRedisTopology(this.redis);
     this.connections.push(redis);
     return redis;
   }
