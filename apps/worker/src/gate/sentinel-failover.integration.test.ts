@@ -20,7 +20,8 @@ describe("on Redis Sentinel", () => {
     group = await startSentinelGroup();
     const gate = new GateHarness(group.topology);
     harness = gate;
-    for (const desktop of desktops) await gate.startDesktop({ desktop, actions: [click, typeDate] });
+    for (const desktop of desktops)
+      await gate.startDesktop({ desktop, actions: [click, typeDate] });
     const runs = await Promise.all(desktops.map((desktop) => gate.startRun({ desktop })));
     const first = await Promise.all(runs.map((run) => gate.waitForPending(run.runId)));
 
@@ -52,7 +53,9 @@ describe("on Redis Sentinel", () => {
       { step: 1, action: click, note: null },
       { step: 2, action: typeDate, note: null },
     ]);
-    expect(await gate.executed(runs[2]!.runId)).toEqual([{ step: 2, action: typeDate, note: null }]);
+    expect(await gate.executed(runs[2]!.runId)).toEqual([
+      { step: 2, action: typeDate, note: null },
+    ]);
     for (const run of runs) {
       expect(await verifyTrail(gate.backend.audit, run.runId)).toMatchObject({ ok: true });
       const types = (await gate.backend.audit.read(run.runId)).map((r) => r.event.type);
