@@ -5,5 +5,6 @@ export * from "./open-service-redis.ts";
 export * from "./redis-connection.ts";
 export * from "./redis-server-process.ts";
 export * from "./redis-settings.ts";
+export * from "./replica-ack.ts";
 export * from "./resolve-redis.ts";
 export * from "./watch-connection.ts";

@@ -59,7 +59,12 @@ export function connectRedisTopology(
       const cluster = new Cluster(topology.nodes, {
         ...lazy,
         redisOptions: common,
-        // A failing-over primary answers CLUSTERDOWN or nothing for a moment: retry, do not fail.
+        // While a primary fails over, its slots answer CLUSTERDOWN or nothing. Each retry
+        // counts as a redirection, so 300 of them 100 ms apart let a command wait out about
+        // 30 s (a failover takes cluster-node-timeout, 15 s by default, and a little more)
+        // instead of failing the run that sent it, as maxRetriesPerRequest: null does for
+        // one Redis. https://github.com/redis/ioredis#redis-cluster
+        maxRedirections: 300,
         retryDelayOnClusterDown: 100,
         retryDelayOnFailover: 100,
         retryDelayOnTryAgain: 100,

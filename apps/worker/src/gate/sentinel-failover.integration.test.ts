@@ -24,8 +24,13 @@ describe("on Redis Sentinel", () => {
       await gate.startDesktop({ desktop, actions: [click, typeDate] });
     const runs = await Promise.all(desktops.map((desktop) => gate.startRun({ desktop })));
     const first = await Promise.all(runs.map((run) => gate.waitForPending(run.runId)));
+    // Parked: what the primary took is on the replica too (replication is asynchronous; a
+    // request the primary took in the last moment before dying is not what this is about).
+    await gate.waitForParked(runs.map((run) => run.runId));
+    await group.waitForReplicaInSync();
 
-    // Acknowledged (what the bot then shows in Slack), then the primary dies at once.
+    // Acknowledged (what the bot then shows in Slack: decide waits for a replica to hold
+    // it), then the primary dies at once.
     expect((await gate.approve(first[0]!, "U_ALICE")).kind).toBe("decided");
     const { from, to } = await group.killPrimaryAndWaitForFailover();
     expect(to).not.toBe(from);

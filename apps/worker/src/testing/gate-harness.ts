@@ -133,6 +133,20 @@ export class GateHarness {
     );
   }
 
+  /** Until each run's job is parked (delayed) on its desktop's queue. */
+  async waitForParked(runIds: readonly string[], timeoutMs = 10_000): Promise<void> {
+    for (const runId of runIds) {
+      await waitFor(
+        async () => {
+          const desktop = (await this.run(runId))?.desktop;
+          const job = desktop ? await this.backend.queues.runs(desktop).getJob(runId) : undefined;
+          return (await job?.getState()) === "delayed";
+        },
+        { timeoutMs, what: `run ${runId} to be parked` },
+      );
+    }
+  }
+
   async executed(
     runId: string,
   ): Promise<Array<{ step: number; action: ComputerAction; note: string | null }>> {

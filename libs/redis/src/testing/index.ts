@@ -1,2 +1,3 @@
 export * from "./private-redis.ts";
+export * from "./redis-cluster.ts";
 export * from "./sentinel-group.ts";

@@ -22,6 +22,8 @@ export interface SentinelGroup {
   servers: RedisServerProcess[];
   /** The port of the node the sentinels name as primary now. */
   primaryPort(): Promise<number>;
+  /** Waits until the replica holds everything the primary took (replication is asynchronous). */
+  waitForReplicaInSync(timeoutMs?: number): Promise<void>;
   /** Kills the current primary with SIGKILL and waits until the sentinels promote another. */
   killPrimaryAndWaitForFailover(timeoutMs?: number): Promise<{ from: number; to: number }>;
   /** Kills every process it started and deletes their folders. */
@@ -31,7 +33,8 @@ export interface SentinelGroup {
 /**
  * A real Sentinel deployment of the test's own on free loopback ports: a primary, one
  * replica and three sentinels (quorum 2) from the `redis-sentinel` package, tuned to fail
- * over within about a second (`down-after-milliseconds` 300).
+ * over within a few seconds (`down-after-milliseconds` 1000: shorter, a loaded test machine
+ * sees false failovers, and a false failover loses what the old primary took meanwhile).
  * https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/
  */
 export async function startSentinelGroup(masterName = "deskgate"): Promise<SentinelGroup> {
@@ -81,7 +84,7 @@ export async function startSentinelGroup(masterName = "deskgate"): Promise<Senti
           `dir ${dir}`,
           `sentinel myid ${ids[i]}`,
           `sentinel monitor ${masterName} 127.0.0.1 ${primaryPort} 2`,
-          `sentinel down-after-milliseconds ${masterName} 300`,
+          `sentinel down-after-milliseconds ${masterName} 1000`,
           `sentinel failover-timeout ${masterName} 3000`,
           `sentinel parallel-syncs ${masterName} 1`,
           `sentinel known-replica ${masterName} 127.0.0.1 ${replicaPort}`,
@@ -121,8 +124,14 @@ export async function startSentinelGroup(masterName = "deskgate"): Promise<Senti
       masterName,
       servers,
       primaryPort: primaryPortNow,
+      async waitForReplicaInSync(timeoutMs = 10_000) {
+        const port = await primaryPortNow();
+        await waitUntil(() => replicasCaughtUp(port), timeoutMs, "the replica to catch up");
+      },
       async killPrimaryAndWaitForFailover(timeoutMs = 15_000) {
         const from = await primaryPortNow();
+        if (from !== primaryPort)
+          throw new Error(`the sentinels failed over on their own (to ${from}) before the kill`);
         const server = servers.find((s) => s.url.endsWith(`:${from}`));
         if (!server) throw new Error(`no server of ours on port ${from}`);
         await server.kill();
@@ -185,6 +194,14 @@ export async function infoField(
 ): Promise<string | undefined> {
   const text = await withClient(port, (c) => c.info(section)).catch(() => "");
   return new RegExp(`^${name}:(.*)$`, "m").exec(text)?.[1]?.trim();
+}
+
+/** Whether every replica of the primary on `port` acknowledged its whole replication stream. */
+export async function replicasCaughtUp(port: number): Promise<boolean> {
+  const text = await withClient(port, (c) => c.info("replication"));
+  const offset = /^master_repl_offset:(\d+)/m.exec(text)?.[1];
+  const replicas = [...text.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => m[1]);
+  return replicas.length > 0 && replicas.every((replicaOffset) => replicaOffset === offset);
 }
 
 export async function waitUntil(
