@@ -17,7 +17,8 @@ export function replicasToAcknowledge(redis: Redis): number {
  * Waits until `replicas` replicas hold every write made so far on this connection to the
  * node that owns `key` (WAIT, sent in a pipeline with a command on `key` so a Redis
  * Cluster client sends it over the same node connection as the writes). Returns how many
- * acknowledged within `timeoutMs`; fewer means the write is on the primary only.
+ * acknowledged within `timeoutMs`; fewer means the write is on the primary only. A primary
+ * with fewer replicas connected (one died; degraded) is not waited on at all.
  * https://redis.io/docs/latest/commands/wait/
  */
 export async function waitForReplicas(
@@ -27,7 +28,9 @@ export async function waitForReplicas(
   timeoutMs = 1_000,
 ): Promise<number> {
   if (replicas <= 0) return 0;
-  const results = await redis.pipeline().exists(key).wait(replicas, timeoutMs).exec();
-  const [, waited] = results?.[1] ?? [];
+  const [, info] = (await redis.pipeline().exists(key).info("replication").exec())?.[1] ?? [];
+  const connected = Number(/^connected_slaves:(\d+)/m.exec(String(info))?.[1] ?? 0);
+  if (connected < replicas) return connected;
+  const [, waited] = (await redis.pipeline().exists(key).wait(replicas, timeoutMs).exec())?.[1] ?? [];
   return typeof waited === "number" ? waited : 0;
 }

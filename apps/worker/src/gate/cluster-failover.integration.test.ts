@@ -18,7 +18,7 @@ afterEach(async () => {
 describe("on Redis Cluster", () => {
   it("runs the approval flow across slots and through a primary's failover, with no CROSSSLOT", async () => {
     cluster = await startRedisCluster();
-    const gate = new GateHarness(cluster.topology);
+    const gate = new GateHarness(cluster.topology, { closeTimeoutMs: 2_000 });
     harness = gate;
     gate.collectEvents();
     for (const desktop of ["desk-a", "desk-b", "desk-c"])

@@ -18,7 +18,7 @@ afterEach(async () => {
 describe("on Redis Sentinel", () => {
   it("resumes every waiting run after the primary is killed, losing no acknowledged decision and running nothing twice", async () => {
     group = await startSentinelGroup();
-    const gate = new GateHarness(group.topology);
+    const gate = new GateHarness(group.topology, { closeTimeoutMs: 2_000 });
     harness = gate;
     for (const desktop of desktops)
       await gate.startDesktop({ desktop, actions: [click, typeDate] });

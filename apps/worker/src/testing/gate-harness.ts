@@ -34,8 +34,15 @@ export class GateHarness {
   private consumer: Worker | undefined;
   private runCounter = 0;
 
-  /** A redis:// URL, or any topology (Sentinel, Cluster). */
-  constructor(readonly redis: string | RedisTopology) {
+  /**
+   * A redis:// URL, or any topology (Sentinel, Cluster). `closeTimeoutMs` bounds each
+   * desktop's close: after a failover, BullMQ's close can wait on a connection to the dead
+   * node until the bound (taskforcesh/bullmq#4656).
+   */
+  constructor(
+    readonly redis: string | RedisTopology,
+    private readonly options: { closeTimeoutMs?: number } = {},
+  ) {
     this.backend = createApprovalBackend(this.connect(), testLogger);
   }
 
@@ -84,6 +91,7 @@ export class GateHarness {
       screenDifference: async () => this.screenChange,
       screenChangeThreshold: 0.02,
       logger: testLogger,
+      ...(this.options.closeTimeoutMs ? { closeTimeoutMs: this.options.closeTimeoutMs } : {}),
     });
     this.desktops.push(worker);
     return worker;
@@ -182,9 +190,10 @@ export class GateHarness {
   async close(): Promise<void> {
     // Bounded like the apps' shutdown: a BullMQ close that started while Redis was
     // reconnecting never ends (taskforcesh/bullmq#4656).
-    if (this.consumer) await settleWithin(this.consumer.close(), 10_000);
-    for (const desktop of this.desktops) await desktop.close();
-    await settleWithin(this.backend.queues.close(), 10_000);
+    const bound = this.options.closeTimeoutMs ?? 10_000;
+    if (this.consumer) await settleWithin(this.consumer.close(), bound);
+    await Promise.all(this.desktops.map((desktop) => desktop.close()));
+    await settleWithin(this.backend.queues.close(), bound);
     for (const connection of this.connections) connection.disconnect();
   }
 }
