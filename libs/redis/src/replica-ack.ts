@@ -31,6 +31,7 @@ export async function waitForReplicas(
   const [, info] = (await redis.pipeline().exists(key).info("replication").exec())?.[1] ?? [];
   const connected = Number(/^connected_slaves:(\d+)/m.exec(String(info))?.[1] ?? 0);
   if (connected < replicas) return connected;
-  const [, waited] = (await redis.pipeline().exists(key).wait(replicas, timeoutMs).exec())?.[1] ?? [];
+  const [, waited] =
+    (await redis.pipeline().exists(key).wait(replicas, timeoutMs).exec())?.[1] ?? [];
   return typeof waited === "number" ? waited : 0;
 }

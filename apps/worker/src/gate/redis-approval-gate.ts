@@ -113,11 +113,8 @@ export class RedisApprovalGate implements ApprovalGate {
     const screenshot = await computer.screenshot();
     const ttl = settings.timeoutMs + 24 * 3600_000;
     await screenshots.put(`${approvalId}-raw`, screenshot.png, ttl);
-    const card = await screenshots.put(
-      `${approvalId}-card`,
-      await this.deps.renderApprovalImage(screenshot, proposal.action),
-      ttl,
-    );
+    const cardImage = await this.deps.renderApprovalImage(screenshot, proposal.action);
+    const card = await screenshots.put(`${approvalId}-card`, cardImage, ttl);
     const request: ApprovalRequest = {
       approvalId,
       runId: proposal.runId,
@@ -150,6 +147,8 @@ export class RedisApprovalGate implements ApprovalGate {
         ...(settings.shadowDenied ? { shadowDenied: settings.shadowDenied } : {}),
       },
       `requested:${approvalId}`,
+      // What the approver is shown, kept by hash beside the trail.
+      { screenshots: [screenshot.png, cardImage] },
     );
     await publisher.announce({
       type: "step.proposed",
