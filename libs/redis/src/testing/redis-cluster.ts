@@ -3,11 +3,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Redis } from "ioredis";
 import { RedisServerProcess } from "../redis-server-process.ts";
 import type { RedisTopology } from "../redis-settings.ts";
+import {
+  fastReplication,
+  infoField,
+  replicasCaughtUp,
+  waitUntil,
+  withClient,
+} from "./node-probes.ts";
 import { freePort } from "./private-redis.ts";
-import { fastReplication, infoField, replicasCaughtUp, waitUntil } from "./sentinel-group.ts";
 
 const run = promisify(execFile);
 
@@ -95,7 +100,7 @@ export async function startRedisCluster(): Promise<RedisClusterOfOurOwn> {
     );
     const primaryFor = async (key: string) => {
       for (const port of live()) {
-        const owner = await withNode(port, async (node) => {
+        const owner = await withClient(port, async (node) => {
           const slot = Number(await node.call("CLUSTER", "KEYSLOT", key));
           const slots = (await node.call("CLUSTER", "SLOTS")) as Array<
             [number, number, [string, number]]
@@ -139,7 +144,7 @@ export async function startRedisCluster(): Promise<RedisClusterOfOurOwn> {
       async errorCounts() {
         const counts: Record<string, number> = {};
         for (const port of live()) {
-          const text = await withNode(port, (node) => node.info("errorstats"));
+          const text = await withClient(port, (node) => node.info("errorstats"));
           for (const [, name, count] of text.matchAll(/^errorstat_([A-Z]+):count=(\d+)/gm))
             counts[name!] = (counts[name!] ?? 0) + Number(count);
         }
@@ -153,25 +158,8 @@ export async function startRedisCluster(): Promise<RedisClusterOfOurOwn> {
   }
 }
 
-async function withNode<T>(port: number, use: (node: Redis) => Promise<T>): Promise<T> {
-  const node = new Redis({
-    port,
-    host: "127.0.0.1",
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  node.on("error", () => {});
-  try {
-    await node.connect();
-    return await use(node);
-  } finally {
-    node.disconnect();
-  }
-}
-
 async function infoCluster(port: number, name: string): Promise<string | undefined> {
-  const text = await withNode(
+  const text = await withClient(
     port,
     (node) => node.call("CLUSTER", "INFO") as Promise<string>,
   ).catch(() => "");

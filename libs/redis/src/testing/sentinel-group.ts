@@ -3,17 +3,16 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
 import { RedisServerProcess } from "../redis-server-process.ts";
 import type { RedisTopology } from "../redis-settings.ts";
+import {
+  fastReplication,
+  infoField,
+  replicasCaughtUp,
+  waitUntil,
+  withClient,
+} from "./node-probes.ts";
 import { freePort } from "./private-redis.ts";
-
-/**
- * A primary waits 5 s (repl-diskless-sync-delay) for more replicas before the first full
- * sync; here there is one, so it starts at once. Either node may be primary after a failover.
- */
-export const fastReplication = ["--repl-diskless-sync-delay", "0"];
 
 export interface SentinelGroup {
   topology: Extract<RedisTopology, { kind: "sentinel" }>;
@@ -154,23 +153,6 @@ export async function startSentinelGroup(masterName = "deskgate"): Promise<Senti
   }
 }
 
-async function withClient<T>(port: number, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({
-    port,
-    host: "127.0.0.1",
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function askSentinel(port: number, masterName: string): Promise<number> {
   const reply = (await withClient(port, (c) =>
     c.call("SENTINEL", "get-master-addr-by-name", masterName),
@@ -185,34 +167,4 @@ async function sentinelCounts(port: number, masterName: string) {
   )) as string[];
   const field = (name: string) => Number(reply[reply.indexOf(name) + 1] ?? 0);
   return { sentinels: field("num-other-sentinels"), replicas: field("num-slaves") };
-}
-
-export async function infoField(
-  port: number,
-  section: string,
-  name: string,
-): Promise<string | undefined> {
-  const text = await withClient(port, (c) => c.info(section)).catch(() => "");
-  return new RegExp(`^${name}:(.*)$`, "m").exec(text)?.[1]?.trim();
-}
-
-/** Whether every replica of the primary on `port` acknowledged its whole replication stream. */
-export async function replicasCaughtUp(port: number): Promise<boolean> {
-  const text = await withClient(port, (c) => c.info("replication"));
-  const offset = /^master_repl_offset:(\d+)/m.exec(text)?.[1];
-  const replicas = [...text.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((m) => m[1]);
-  return replicas.length > 0 && replicas.every((replicaOffset) => replicaOffset === offset);
-}
-
-export async function waitUntil(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
