@@ -1,7 +1,8 @@
+import { createLogger } from "@deskgate/core";
 import { connectRedis, type Redis } from "@deskgate/redis";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuditRetention } from "./audit-retention.ts";
+import { AuditRetention, scheduleAuditRetention } from "./audit-retention.ts";
 import { verifyChain } from "./chain/verify-chain.ts";
 import { RedisStreamAuditLog } from "./redis-stream-audit-log.ts";
 import { sampleAuditEvents } from "./testing/sample-audit-events.ts";
@@ -96,5 +97,25 @@ describe("audit retention", () => {
     const records = await log.read("run_retainBusy1");
     expect(records.map((r) => r.event.type)).toContain("run.started");
     expect((await verifyTrail(log, "run_retainBusy1")).ok).toBe(true);
+  });
+
+  it("sweeps at once when scheduled, and stops cleanly", async () => {
+    const log = new RedisStreamAuditLog({ redis, now });
+    await log.append(sampleAuditEvents("run_retainSched")[0]!);
+    clock += 400 * day;
+    const logger = createLogger({ level: "silent" });
+    const stop = scheduleAuditRetention(
+      new AuditRetention({ redis, now }),
+      { trailMs: 365 * day },
+      logger,
+      60_000,
+    );
+    await stop();
+    expect(await log.read("run_retainSched")).toEqual([]);
+    expect(
+      (await new AuditRetention({ redis }).ledger()).map(
+        (e) => (e.value as { runId: string }).runId,
+      ),
+    ).toContain("run_retainSched");
   });
 });
