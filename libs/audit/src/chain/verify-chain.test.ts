@@ -62,6 +62,19 @@ describe("verifyChain", () => {
     );
   });
 
+  it("names a removed first record", () => {
+    const entries = chainOf(events);
+    const verdict = verifyChain(entries.slice(1));
+    expect(!verdict.ok && verdict.problem.message).toBe("seq 1 was removed before record 2-0");
+    const value = events[0];
+    const link = { seq: 1, prev: "ab".repeat(32), screenshots: [] };
+    const forged = { id: "1-0", value, chain: { ...link, hash: recordHash(link, value) } };
+    expect(verifyChain([forged])).toMatchObject({
+      ok: false,
+      problem: { kind: "removed", recordId: "1-0", seq: 1 },
+    });
+  });
+
   it("names a removed tail against the head", () => {
     const entries = chainOf(events);
     const head = entries.at(-1)!.chain!;

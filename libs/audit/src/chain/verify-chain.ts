@@ -39,84 +39,97 @@ export function verifyChain(
     records: entries.length,
     problem,
   });
-  let expectedSeq = 1;
-  let prevHash: string | null = null;
-  let prevId: string | undefined;
+  const at: Position = { seq: 1, prevHash: null, prevId: undefined };
   for (const [index, entry] of entries.entries()) {
-    const { chain, id } = entry;
-    if (!chain)
-      return fail({ kind: "unchained", recordId: id, message: `record ${id} carries no hash` });
-    const { hash: _stored, ...link } = chain;
-    if (recordHash(link, entry.value) !== chain.hash) {
-      return fail({
-        kind: "changed",
-        recordId: id,
-        seq: chain.seq,
-        message: `record ${id} (seq ${chain.seq}) was changed: its content no longer matches its hash`,
-      });
-    }
-    if (chain.seq > expectedSeq) {
-      const laterInTrail = entries.slice(index + 1).some((e) => e.chain?.seq === expectedSeq);
-      if (laterInTrail) {
-        return fail({
-          kind: "reordered",
-          recordId: id,
-          seq: chain.seq,
-          message: `record ${id} (seq ${chain.seq}) stands where seq ${expectedSeq} belongs: records were reordered`,
-        });
-      }
-      const missing =
-        chain.seq - expectedSeq === 1
-          ? `seq ${expectedSeq}`
-          : `seq ${expectedSeq}–${chain.seq - 1}`;
-      return fail({
-        kind: "removed",
-        recordId: id,
-        seq: chain.seq,
-        message: `${missing} was removed ${prevId ? `between record ${prevId} and` : "before"} record ${id}`,
-      });
-    }
-    if (chain.seq < expectedSeq) {
-      return fail({
-        kind: "reordered",
-        recordId: id,
-        seq: chain.seq,
-        message: `record ${id} (seq ${chain.seq}) comes after seq ${expectedSeq - 1}: records were reordered`,
-      });
-    }
-    if (chain.prev !== prevHash) {
-      // This record is intact, so the one before it was rewritten and re-hashed.
-      return fail({
-        kind: "changed",
-        ...(prevId ? { recordId: prevId } : {}),
-        seq: chain.seq - 1,
-        message: prevId
-          ? `record ${prevId} (seq ${chain.seq - 1}) was changed: the next record names another hash for it`
-          : `record ${id} (seq 1) names a predecessor: the trail's first records are gone`,
-      });
-    }
-    prevHash = chain.hash;
-    prevId = id;
-    expectedSeq += 1;
+    const problem = linkProblem(entry, entries.slice(index + 1), at);
+    if (problem) return fail(problem);
+    at.prevHash = entry.chain!.hash;
+    at.prevId = entry.id;
+    at.seq += 1;
   }
-  const last = expectedSeq - 1;
-  if (head && head.seq > last) {
-    return fail({
-      kind: "removed",
-      message: `seq ${last + 1}${head.seq > last + 1 ? `–${head.seq}` : ""} was removed from the end${prevId ? `, after record ${prevId}` : ""}`,
-    });
-  }
-  if (head && head.seq === last && head.hash !== prevHash) {
-    return fail({
-      kind: "changed",
-      ...(prevId ? { recordId: prevId } : {}),
-      seq: last,
-      message: `record ${prevId} (seq ${last}) was changed: the chain's head names another hash for it`,
-    });
-  }
+  const problem = head ? tailProblem(head, at) : undefined;
+  if (problem) return fail(problem);
   return {
     ok: true,
     records: entries.length,
-    head: prevHash === null ? undefined : { seq: last, hash: prevHash },
+    head: at.prevHash === null ? undefined : { seq: at.seq - 1, hash: at.prevHash },
   };
+}
+
+/** Where the walk is: the seq the next record must have, and the record before it. */
+interface Position {
+  seq: number;
+  prevHash: string | null;
+  prevId: string | undefined;
+}
+
+function linkProblem(
+  entry: ChainedEntry,
+  later: readonly ChainedEntry[],
+  at: Position,
+): ChainProblem | undefined {
+  const { chain, id } = entry;
+  if (!chain) return { kind: "unchained", recordId: id, message: `record ${id} carries no hash` };
+  const { hash: _stored, ...link } = chain;
+  const named = { recordId: id, seq: chain.seq };
+  if (recordHash(link, entry.value) !== chain.hash) {
+    return {
+      kind: "changed",
+      ...named,
+      message: `record ${id} (seq ${chain.seq}) was changed: its content no longer matches its hash`,
+    };
+  }
+  if (chain.seq > at.seq && later.some((e) => e.chain?.seq === at.seq)) {
+    return {
+      kind: "reordered",
+      ...named,
+      message: `record ${id} (seq ${chain.seq}) stands where seq ${at.seq} belongs: records were reordered`,
+    };
+  }
+  if (chain.seq > at.seq) {
+    const missing = chain.seq - at.seq === 1 ? `seq ${at.seq}` : `seq ${at.seq}–${chain.seq - 1}`;
+    const where = at.prevId ? `between record ${at.prevId} and` : "before";
+    return { kind: "removed", ...named, message: `${missing} was removed ${where} record ${id}` };
+  }
+  if (chain.seq < at.seq) {
+    return {
+      kind: "reordered",
+      ...named,
+      message: `record ${id} (seq ${chain.seq}) comes after seq ${at.seq - 1}: records were reordered`,
+    };
+  }
+  if (chain.prev === at.prevHash) return undefined;
+  if (!at.prevId) {
+    return {
+      kind: "removed",
+      ...named,
+      message: `record ${id} (seq 1) names a predecessor: the trail's first record was replaced`,
+    };
+  }
+  // This record is intact, so the one before it was rewritten and re-hashed.
+  return {
+    kind: "changed",
+    recordId: at.prevId,
+    seq: chain.seq - 1,
+    message: `record ${at.prevId} (seq ${chain.seq - 1}) was changed: the next record names another hash for it`,
+  };
+}
+
+/** The chain must end at `head`: fewer records means the last ones were removed. */
+function tailProblem(head: { seq: number; hash: string }, at: Position): ChainProblem | undefined {
+  const last = at.seq - 1;
+  if (head.seq > last) {
+    const range = head.seq > last + 1 ? `${last + 1}–${head.seq}` : `${last + 1}`;
+    const after = at.prevId ? `, after record ${at.prevId}` : "";
+    return { kind: "removed", message: `seq ${range} was removed from the end${after}` };
+  }
+  if (head.seq === last && head.hash !== at.prevHash) {
+    return {
+      kind: "changed",
+      ...(at.prevId ? { recordId: at.prevId } : {}),
+      seq: last,
+      message: `record ${at.prevId} (seq ${last}) was changed: the chain's head names another hash for it`,
+    };
+  }
+  return undefined;
 }
