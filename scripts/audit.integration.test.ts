@@ -6,8 +6,14 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { RedisStreamAuditLog } from "@deskgate/audit";
 import { sampleAuditEvents } from "@deskgate/audit/testing";
-import { connectRedis, type Redis } from "@deskgate/redis";
-import { freePort, type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
+import { connectRedis, connectRedisTopology, type Redis } from "@deskgate/redis";
+import {
+  freePort,
+  type PrivateRedis,
+  startPrivateRedis,
+  startSentinelGroup,
+} from "@deskgate/redis/testing";
+import { FakeOtlpCollector } from "@deskgate/test-support/fake-receivers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -107,6 +113,28 @@ describe("npm run audit", () => {
       expect(copy).toMatchObject({ code: 0, stdout: "ok run_cliVerify1: 4 records\n" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ships a run to an OTLP collector, and reads Sentinel settings like the apps", async () => {
+    const group = await startSentinelGroup();
+    const collector = new FakeOtlpCollector();
+    await collector.start();
+    const client = connectRedisTopology(group.topology);
+    try {
+      for (const event of sampleAuditEvents("run_cliOtlp001").slice(0, 3))
+        await new RedisStreamAuditLog({ redis: client }).append(event);
+      const sentinels = group.topology.sentinels.map((s) => `${s.host}:${s.port}`).join(",");
+      const result = await audit(["export", "run_cliOtlp001", "--otlp", collector.url], {
+        REDIS_SENTINELS: sentinels,
+        REDIS_SENTINEL_MASTER: group.masterName,
+      });
+      expect(result).toMatchObject({ code: 0 });
+      expect(collector.records.map((r) => r.attributes["deskgate.audit.seq"])).toEqual([1, 2, 3]);
+    } finally {
+      client.disconnect();
+      await collector.stop();
+      await group.dispose();
     }
   });
 
