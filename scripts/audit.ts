@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { RedisStreamAuditLog, toExportLine, toExportRecord } from "@deskgate/audit";
+import { RedisStreamAuditLog } from "@deskgate/audit";
+import { toExportLine, toExportRecord } from "@deskgate/audit/export";
 import { runIdSchema } from "@deskgate/contracts";
 import type { Redis } from "@deskgate/redis";
 import { cliRedisTopology, connectCliRedis, UsageError } from "./audit-cli/cli-redis.ts";

@@ -1,14 +1,14 @@
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
+import type { RedisStreamAuditLog } from "@deskgate/audit";
 import {
   type AuditSink,
   type ExportSelection,
   exportAudit,
   jsonLinesSink,
   otlpLogSink,
-  type RedisStreamAuditLog,
   webhookSink,
-} from "@deskgate/audit";
+} from "@deskgate/audit/export";
 import { runIdSchema } from "@deskgate/contracts";
 import { readEnvironment } from "@deskgate/core";
 import { UsageError } from "./cli-redis.ts";

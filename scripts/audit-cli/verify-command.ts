@@ -4,9 +4,9 @@ import {
   AuditRetention,
   type RedisStreamAuditLog,
   verifyChain,
-  verifyExportedLines,
   verifyTrail,
 } from "@deskgate/audit";
+import { verifyExportedLines } from "@deskgate/audit/export";
 import { runIdSchema } from "@deskgate/contracts";
 import type { Redis } from "@deskgate/redis";
 import { UsageError } from "./cli-redis.ts";
