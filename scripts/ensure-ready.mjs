@@ -13,7 +13,18 @@ if (!existsSync("node_modules/.package-lock.json")) {
 
 const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 const needed =
-  purpose === "test" ? ["redis-server", "Xvfb", "xdotool", "xterm", "x11vnc", "websockify"] : [];
+  purpose === "test"
+    ? [
+        "redis-server",
+        "redis-sentinel",
+        "redis-cli",
+        "Xvfb",
+        "xdotool",
+        "xterm",
+        "x11vnc",
+        "websockify",
+      ]
+    : [];
 const missing = needed.filter((name) => !onPath(name));
 if (missing.length > 0) {
   console.error(
