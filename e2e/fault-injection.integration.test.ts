@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { createApprovalBackend } from "@deskgate/approvals";
+import { createApprovalBackend, runIdOfApproval } from "@deskgate/approvals";
 import type { ComputerAction, RunRequest } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { connectRedis } from "@deskgate/redis";
@@ -253,9 +253,9 @@ describe("fault injection", () => {
       const missingCards = async () => {
         const missing: string[] = [];
         for (const key of await client.keys("dg:approval:*")) {
-          const approvalId = key.slice("dg:approval:".length);
-          const runId = /^apr_(run_[A-Za-z0-9]+)_/.exec(approvalId)![1]!;
-          const ts = await client.hget(`slack:run:${runId}:messages`, `card:${approvalId}`);
+          const approvalId = key.slice(key.lastIndexOf(":") + 1);
+          const runId = runIdOfApproval(approvalId);
+          const ts = await client.hget(`slack:run:{${runId}}:messages`, `card:${approvalId}`);
           if (!ts || !slack.webApi.messages.has(ts)) missing.push(approvalId);
         }
         return missing;

@@ -1,58 +1,96 @@
 import { parseArgs } from "node:util";
-import { RedisStreamAuditLog, toJsonLines } from "@deskgate/audit";
+import { RedisStreamAuditLog } from "@deskgate/audit";
+import { toExportLine, toExportRecord } from "@deskgate/audit/export";
 import { runIdSchema } from "@deskgate/contracts";
-import { readEnvironment } from "@deskgate/core";
-import { connectRedis, describeRedisUrl, waitForRedis } from "@deskgate/redis";
+import type { Redis } from "@deskgate/redis";
+import { cliRedisTopology, connectCliRedis, UsageError } from "./audit-cli/cli-redis.ts";
+import { expireCommand, expireUsage, parseExpireArgs } from "./audit-cli/expire-command.ts";
+import { exportCommand, exportUsage, parseExportArgs } from "./audit-cli/export-command.ts";
+import { parseVerifyArgs, verifyCommand, verifyUsage } from "./audit-cli/verify-command.ts";
 
-const usage = "usage: npm run audit -- <runId> [--redis redis://host:6379]";
+const usage = [
+  "usage: npm run audit -- <runId> [--redis URL]        print a run's trail as JSON lines",
+  `       ${verifyUsage}`,
+  `       ${exportUsage}`,
+  `       ${expireUsage}`,
+].join("\n");
 
 /**
- * `npm run audit -- run_abc123`: prints a run's audit trail as JSON lines, one event per
- * line, for an operator or `jq`. Redis comes from --redis, else REDIS_URL (environment or
- * .env), else the local default. Exit 1 when the run has no trail or Redis is unreachable,
- * 2 on bad usage.
+ * `npm run audit -- …`: print, verify, export or expire audit trails (docs/AUDIT.md). Redis
+ * comes from --redis, else the apps' settings (environment or .env), else the local
+ * default. Exit 1 when a trail is missing or does not verify, or Redis is unreachable; 2 on
+ * bad usage.
  */
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
+  const argv = process.argv.slice(2);
+  const { values: common, tokens } = parseArgs({
+    args: argv,
+    options: { redis: { type: "string" } },
+    strict: false,
+    tokens: true,
+  });
+  const rest = argv.filter((_, index) => !redisArgIndexes(tokens).has(index));
+  const [command, ...args] = rest;
+  let redis: Redis | undefined;
+  const connect = async () => {
+    redis ??= await connectCliRedis(cliRedisTopology(common.redis as string | undefined));
+    return { redis, log: new RedisStreamAuditLog({ redis }) };
+  };
   try {
-    parsed = parseCommandLine();
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
-  }
-  const url = parsed.redis ?? readEnvironment(process.env).REDIS_URL ?? "redis://127.0.0.1:6379";
-  const redis = connectRedis(url, { connectionName: "deskgate-audit-cli", lazyConnect: true });
-  // Connection errors are reported once below; ioredis would otherwise print each retry.
-  redis.on("error", () => {});
-  try {
-    redis.connect().catch(() => {});
-    await waitForRedis(redis, 3_000);
-    const records = await new RedisStreamAuditLog({ redis }).read(parsed.runId);
-    if (records.length === 0) {
-      console.error(`no audit trail for ${parsed.runId} in ${describeRedisUrl(url)}`);
-      return 1;
+    switch (command) {
+      case "verify": {
+        const parsed = parseVerifyArgs(args);
+        return await verifyCommand(parsed, connect, (line) => process.stdout.write(`${line}\n`));
+      }
+      case "export": {
+        const parsed = parseExportArgs(args);
+        return await exportCommand(parsed, (await connect()).log, (line) => console.error(line));
+      }
+      case "expire": {
+        const policy = parseExpireArgs(args);
+        return await expireCommand(policy, (await connect()).redis, (line) => console.error(line));
+      }
+      default:
+        return await printTrail(rest, connect);
     }
-    process.stdout.write(toJsonLines(records));
-    return 0;
   } catch (error) {
-    console.error(
-      `${describeRedisUrl(url)}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      console.error(`${message}\n${usage}`);
+      return 2;
+    }
+    console.error(message);
     return 1;
   } finally {
-    redis.disconnect();
+    redis?.disconnect();
   }
 }
 
-function parseCommandLine(): { runId: string; redis: string | undefined } {
-  const { values, positionals } = parseArgs({
-    options: { redis: { type: "string" } },
-    allowPositionals: true,
-  });
-  if (positionals.length !== 1) throw new Error("expected exactly one run id");
+async function printTrail(
+  positionals: string[],
+  connect: () => Promise<{ log: RedisStreamAuditLog }>,
+): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError("expected exactly one run id or a command");
   const runId = runIdSchema.safeParse(positionals[0]);
-  if (!runId.success) throw new Error(`not a run id: ${JSON.stringify(positionals[0])}`);
-  return { runId: runId.data, redis: values.redis };
+  if (!runId.success) throw new UsageError(`not a run id: ${JSON.stringify(positionals[0])}`);
+  const records = await (await connect()).log.read(runId.data);
+  if (records.length === 0) {
+    console.error(`no audit trail for ${runId.data}`);
+    return 1;
+  }
+  process.stdout.write(records.map((record) => toExportLine(toExportRecord(record))).join(""));
+  return 0;
+}
+
+/** The argv positions of --redis and its value, which every command takes. */
+function redisArgIndexes(tokens: ReturnType<typeof parseArgs>["tokens"]): Set<number> {
+  const indexes = new Set<number>();
+  for (const token of tokens ?? []) {
+    if (token.kind !== "option" || token.name !== "redis") continue;
+    indexes.add(token.index);
+    if (!token.inlineValue && token.value !== undefined) indexes.add(token.index + 1);
+  }
+  return indexes;
 }
 
 // On success, exitCode rather than exit() lets a long trail drain to stdout. On failure

@@ -15,7 +15,17 @@ if (!existsSync("node_modules/.package-lock.json")) {
 const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
 const needed =
   {
-    test: ["redis-server", "Xvfb", "xdotool", "xterm", "x11vnc", "websockify", "chromium"],
+    test: [
+      "redis-server",
+      "redis-sentinel",
+      "redis-cli",
+      "Xvfb",
+      "xdotool",
+      "xterm",
+      "x11vnc",
+      "websockify",
+      "chromium",
+    ],
     demo: ["redis-server", "Xvfb", "xdotool", "xterm"],
   }[purpose] ?? [];
 const missing = needed.filter((name) => !onPath(name));

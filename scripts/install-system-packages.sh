@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis, an X
-# server (Xvfb) with the libraries nut-js links, xdotool/xterm for the desktop and its
-# tests (and tk for a form that reacts to Return), x11vnc + noVNC for the live view, Chromium
-# for the demo's browser test, and docker-compose to validate the compose file. Run it as
-# root, or as a user who may sudo: it calls sudo itself only when it is not root (a root
-# machine often has no sudo).
+# Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis and Redis
+# Sentinel, an X server (Xvfb) with the libraries nut-js links, xdotool/xterm for the
+# desktop and its tests (and tk for a form that reacts to Return), x11vnc + noVNC for the
+# live view, Chromium for the demo's browser test, and docker-compose to validate the
+# compose file. Run it as root, or as a user who may sudo: it calls sudo itself only when it
+# is not root (a root machine often has no sudo).
 set -euo pipefail
 
 # Checks read files or whole command output, never `producer | grep -q`: under pipefail,
@@ -16,6 +16,8 @@ libraries="$("$ldconfig_bin" -p 2>/dev/null || true)"
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+# Redis Sentinel, for the failover tests (a separate package since Debian 10).
+command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v xdotool >/dev/null || need+=(xdotool)
 command -v xterm >/dev/null || need+=(xterm)

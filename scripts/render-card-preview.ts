@@ -30,7 +30,7 @@ const state: ApprovalState = {
     desktop: "desktop-1",
     action,
     rationale: "I'll click into the terminal so I can type the date command.",
-    screenshotKey: "dg:screenshot:apr_run_k3Jd8sQ2xV_2-card",
+    screenshotKey: "dg:screenshot:{run_k3Jd8sQ2xV}:apr_run_k3Jd8sQ2xV_2-card",
     requestedAt: "2026-11-25T14:02:18.000Z",
     expiresAt: "2026-11-25T14:32:18.000Z",
     requiredApprovals: 1,

@@ -26,18 +26,23 @@ async function main(): Promise<void> {
     name: "deskgate",
     level: (env.LOG_LEVEL as "info" | undefined) ?? "info",
   });
-  const redis = await resolveRedis({
-    redisUrl: env.REDIS_URL,
-    port: loadBotConfig(env).localRedisPort,
-    path: env.PATH,
-    dataDir: `${env.DATA_DIR ?? "data"}/redis`,
-    logger,
-  });
-  await warnAboutEviction(redis.url, logger);
+  // Sentinel and Cluster are the apps' own business; one Redis is found or started here.
+  const configured = env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES;
+  const redis = configured
+    ? undefined
+    : await resolveRedis({
+        redisUrl: env.REDIS_URL,
+        port: loadBotConfig(env).localRedisPort,
+        path: env.PATH,
+        dataDir: `${env.DATA_DIR ?? "data"}/redis`,
+        logger,
+      });
+  if (redis) await warnAboutEviction(redis.url, logger);
+  const redisEnv = redis ? { REDIS_URL: redis.url } : {};
 
   const children = [
-    startApp("bot", withoutPrefix(process.env, "ANTHROPIC_"), redis.url),
-    startApp("worker", withoutPrefix(process.env, "SLACK_"), redis.url),
+    startApp("bot", { ...withoutPrefix(process.env, "ANTHROPIC_"), ...redisEnv }),
+    startApp("worker", { ...withoutPrefix(process.env, "SLACK_"), ...redisEnv }),
   ];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
         logger.info({ app: child.spawnargs.at(-1), code: exitCode, signal }, "app stopped");
       }),
     );
-    await redis.privateServer?.stop();
+    await redis?.privateServer?.stop();
     logger.info({}, "stopped");
     process.exit(code);
   };
@@ -94,13 +99,12 @@ function withoutPrefix(env: NodeJS.ProcessEnv, prefix: string): NodeJS.ProcessEn
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith(prefix)));
 }
 
-function startApp(app: "bot" | "worker", env: NodeJS.ProcessEnv, redisUrl: string): ChildProcess {
+function startApp(app: "bot" | "worker", env: NodeJS.ProcessEnv): ChildProcess {
   // Each app also ignores the other's secrets in .env (see its config.ts).
-  const childEnv = { ...env, REDIS_URL: redisUrl };
   // Its own process group: a Ctrl-C reaches only this process, which stops each app once
   // (a second signal would make an app exit at once, skipping its graceful close).
   return spawn(process.execPath, ["--import", "tsx", `apps/${app}/src/main.ts`], {
-    env: childEnv,
+    env,
     stdio: "inherit",
     detached: true,
   });

@@ -83,4 +83,37 @@ describe("loadBotConfig", () => {
     expect(config.requireSecondApprover).toBe(false);
     expect(JSON.stringify(config)).not.toContain("sk-ant");
   });
+
+  it("takes Cluster and audit retention settings, and lists Redis problems with the rest", () => {
+    const base = {
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_CHANNELS: "C1",
+      SLACK_APPROVERS: "U1",
+      SLACK_APP_TOKEN: "xapp-1",
+    };
+    const config = loadBotConfig(
+      {
+        ...base,
+        REDIS_CLUSTER_NODES: "n1:7000,n2:7001",
+        AUDIT_RETENTION: "365d",
+        AUDIT_SCREENSHOT_RETENTION: "30d",
+      },
+      noFile,
+    );
+    expect(config.redis).toMatchObject({
+      kind: "cluster",
+      nodes: [
+        { host: "n1", port: 7000 },
+        { host: "n2", port: 7001 },
+      ],
+    });
+    expect(config.auditRetention).toEqual({
+      trailMs: 365 * 86_400_000,
+      screenshotsMs: 30 * 86_400_000,
+    });
+    expect(problemsOf({ ...base, SLACK_CHANNELS: "nope", REDIS_SENTINEL_MASTER: "m" })).toEqual([
+      expect.stringMatching(/^SLACK_CHANNELS\.0: channel ids/),
+      expect.stringMatching(/^REDIS_SENTINELS: required with REDIS_SENTINEL_MASTER/),
+    ]);
+  });
 });

@@ -7,6 +7,12 @@ import {
   notPlaceholder,
   readEnvironment,
 } from "@deskgate/core";
+import {
+  redisEnvFields,
+  redisEnvHints,
+  redisSettingsProblems,
+  redisTopologyOf,
+} from "@deskgate/redis";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -50,15 +56,14 @@ const botEnvSchema = z
     BOT_HEALTH_PORT: port.default(9101),
     QUEUE_VIEW_TOKEN: notPlaceholder(z.string().min(16, "at least 16 characters")).optional(),
     DESKTOP_VIEW_URL: z.url().optional(),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-      .optional(),
+    ...redisEnvFields,
     LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(6379),
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: logLevel.default("info"),
     DATA_DIR: z.string().min(1).default("data"),
+    AUDIT_RETENTION: envDuration.optional(),
+    AUDIT_SCREENSHOT_RETENTION: envDuration.optional(),
   })
   .transform((env) => ({
     slackBotToken: env.SLACK_BOT_TOKEN,
@@ -73,17 +78,22 @@ const botEnvSchema = z
     healthPort: env.BOT_HEALTH_PORT,
     queueViewToken: env.QUEUE_VIEW_TOKEN,
     desktopViewUrl: env.DESKTOP_VIEW_URL,
-    redisUrl: env.REDIS_URL,
+    redis: redisTopologyOf(env),
     localRedisPort: env.LOCAL_REDIS_PORT,
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
+    auditRetention: {
+      trailMs: env.AUDIT_RETENTION,
+      screenshotsMs: env.AUDIT_SCREENSHOT_RETENTION,
+    },
   }));
 
 export type BotConfig = z.output<typeof botEnvSchema>;
 
 const hints: Record<string, string> = {
+  ...redisEnvHints,
   SLACK_BOT_TOKEN: "the bot token from OAuth & Permissions, xoxb-…",
   SLACK_APP_TOKEN: "an app-level token with connections:write, xapp-…",
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
@@ -100,17 +110,10 @@ const hints: Record<string, string> = {
 export function loadBotConfig(env: NodeJS.ProcessEnv, envFile?: string): BotConfig {
   const environment = readEnvironment(env, envFile, { ignoreFromFile: ["ANTHROPIC_"] });
   // Checked beside the schema so these appear in the same list as every other problem.
-  const modeProblems = slackModeProblems(environment);
-  try {
-    const config = loadEnvConfig("bot", botEnvSchema, environment, hints) as BotConfig;
-    if (modeProblems.length > 0) throw new ConfigError("bot", modeProblems);
-    return config;
-  } catch (err) {
-    if (err instanceof ConfigError && modeProblems.length > 0 && err.problems !== modeProblems) {
-      throw new ConfigError("bot", [...err.problems, ...modeProblems]);
-    }
-    throw err;
-  }
+  return loadEnvConfig("bot", botEnvSchema, environment, hints, [
+    ...slackModeProblems(environment),
+    ...redisSettingsProblems(environment),
+  ]) as BotConfig;
 }
 
 function slackModeProblems(env: Record<string, string | undefined>): string[] {

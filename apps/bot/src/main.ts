@@ -4,6 +4,7 @@ import {
   createRunEventConsumer,
   runMetricSources,
 } from "@deskgate/approvals";
+import { AuditRetention, scheduleAuditRetention } from "@deskgate/audit";
 import { createLogger, type Logger, runMain, ShutdownSequence } from "@deskgate/core";
 import { createServiceMetrics, startHealthServer } from "@deskgate/metrics";
 import { createQueueView } from "@deskgate/queue-view";
@@ -26,7 +27,7 @@ runMain(async () => {
 
 async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequence) {
   const connection = await openServiceRedis({
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,
@@ -59,6 +60,14 @@ async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequen
   shutdown.add("run events", () => events.close());
   const deadlines = createDeadlineWorker(connection, backend.decisions, logger);
   shutdown.add("deadlines", () => deadlines.close());
+  const { trailMs, screenshotsMs } = config.auditRetention;
+  if (trailMs !== undefined || screenshotsMs !== undefined) {
+    const retention = new AuditRetention({ redis: connection, logger });
+    shutdown.add(
+      "audit retention",
+      scheduleAuditRetention(retention, config.auditRetention, logger),
+    );
+  }
 
   const queueView = config.queueViewToken
     ? createQueueView({ connection, token: config.queueViewToken, basePath: "/queues" })

@@ -1,4 +1,8 @@
-import type { Redis } from "@deskgate/redis";
+import { hashTag, type Redis } from "@deskgate/redis";
+
+/** A run's Slack keys, under the run's hash tag like the rest of the run. */
+const runKey = (runId: string, ...parts: string[]) =>
+  [`slack:run:${hashTag(runId)}`, ...parts].join(":");
 
 export interface RunThread {
   channel: string;
@@ -13,21 +17,21 @@ export class SlackMessageRefs {
   constructor(private readonly redis: Redis) {}
 
   async saveThread(runId: string, thread: RunThread): Promise<void> {
-    await this.redis.set(`slack:run:${runId}`, JSON.stringify(thread));
+    await this.redis.set(runKey(runId), JSON.stringify(thread));
   }
 
   async thread(runId: string): Promise<RunThread | undefined> {
-    const raw = await this.redis.get(`slack:run:${runId}`);
+    const raw = await this.redis.get(runKey(runId));
     return raw ? (JSON.parse(raw) as RunThread) : undefined;
   }
 
   /** The ts of a message posted under `key` (e.g. "card:apr_…", "step:3:executed"). */
   async messageTs(runId: string, key: string): Promise<string | undefined> {
-    return (await this.redis.hget(`slack:run:${runId}:messages`, key)) ?? undefined;
+    return (await this.redis.hget(runKey(runId, "messages"), key)) ?? undefined;
   }
 
   async saveMessageTs(runId: string, key: string, ts: string): Promise<void> {
-    await this.redis.hset(`slack:run:${runId}:messages`, key, ts);
+    await this.redis.hset(runKey(runId, "messages"), key, ts);
   }
 
   /**
@@ -35,12 +39,10 @@ export class SlackMessageRefs {
    * The claim expires, so a bot that died holding it does not block the message forever.
    */
   async claim(runId: string, key: string, ttlMs = 30_000): Promise<boolean> {
-    return (
-      (await this.redis.set(`slack:run:${runId}:claim:${key}`, "1", "PX", ttlMs, "NX")) === "OK"
-    );
+    return (await this.redis.set(runKey(runId, "claim", key), "1", "PX", ttlMs, "NX")) === "OK";
   }
 
   async release(runId: string, key: string): Promise<void> {
-    await this.redis.del(`slack:run:${runId}:claim:${key}`);
+    await this.redis.del(runKey(runId, "claim", key));
   }
 }

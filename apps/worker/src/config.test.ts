@@ -59,4 +59,25 @@ describe("loadWorkerConfig", () => {
     });
     expect(config.anthropicBaseUrl).toBeUndefined();
   });
+
+  it("takes Sentinel settings, and lists their problems with every other", () => {
+    const base = { ANTHROPIC_API_KEY: "k", DISPLAY: ":1" };
+    const config = loadWorkerConfig(
+      { ...base, REDIS_SENTINELS: "s1:26379,s2:26379", REDIS_SENTINEL_MASTER: "mymaster" },
+      noFile,
+    );
+    expect(config.redis).toMatchObject({ kind: "sentinel", masterName: "mymaster" });
+    let problems: readonly string[] = [];
+    try {
+      loadWorkerConfig(
+        { DISPLAY: ":1", REDIS_SENTINELS: "s1:26379", REDIS_URL: "redis://r" },
+        noFile,
+      );
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems.join("\n")).toMatch(/ANTHROPIC_API_KEY: required/);
+    expect(problems.join("\n")).toMatch(/REDIS_URL, REDIS_SENTINELS: set one of them/);
+    expect(problems.join("\n")).toMatch(/REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS/);
+  });
 });

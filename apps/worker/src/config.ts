@@ -1,4 +1,10 @@
 import { envDuration, loadEnvConfig, notPlaceholder, readEnvironment } from "@deskgate/core";
+import {
+  redisEnvFields,
+  redisEnvHints,
+  redisSettingsProblems,
+  redisTopologyOf,
+} from "@deskgate/redis";
 import { z } from "zod";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -18,10 +24,7 @@ const workerEnvSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and '-', at most 40")
       .default("desktop-1"),
     DISPLAY: z.string().regex(/^[\w.-]*:\d+(\.\d+)?$/, 'must look like ":0" or "host:1"'),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-      .optional(),
+    ...redisEnvFields,
     LOCAL_REDIS_PORT: z.coerce.number().int().min(1).max(65_535).default(6379),
     APPROVAL_TIMEOUT: envDuration.default(30 * 60_000),
     POLICY_FILE: z.string().min(1).optional(),
@@ -44,7 +47,7 @@ const workerEnvSchema = z
     anthropicThinking: env.ANTHROPIC_THINKING,
     workerName: env.WORKER_NAME,
     display: env.DISPLAY,
-    redisUrl: env.REDIS_URL,
+    redis: redisTopologyOf(env),
     localRedisPort: env.LOCAL_REDIS_PORT,
     approvalTimeoutMs: env.APPROVAL_TIMEOUT,
     policyFile: env.POLICY_FILE,
@@ -70,7 +73,7 @@ const hints: Record<string, string> = {
   ANTHROPIC_BASE_URL: "a proxy or gateway in front of the Messages API",
   DISPLAY: "the X display the worker drives, e.g. :0 or :99 under Xvfb",
   WORKER_NAME: "this desktop's name, used by `/agent start --desktop NAME`",
-  REDIS_URL: "e.g. redis://127.0.0.1:6379",
+  ...redisEnvHints,
   APPROVAL_TIMEOUT: "how long a request waits for a decision, e.g. 30m",
 };
 
@@ -80,5 +83,11 @@ const hints: Record<string, string> = {
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv, envFile?: string): WorkerConfig {
   const environment = readEnvironment(env, envFile, { ignoreFromFile: ["SLACK_"] });
-  return loadEnvConfig("worker", workerEnvSchema, environment, hints) as WorkerConfig;
+  return loadEnvConfig(
+    "worker",
+    workerEnvSchema,
+    environment,
+    hints,
+    redisSettingsProblems(environment),
+  ) as WorkerConfig;
 }

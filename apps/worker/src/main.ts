@@ -44,7 +44,7 @@ async function start(
   shutdown: ShutdownSequence,
 ): Promise<void> {
   const connection = await openServiceRedis({
-    redisUrl: config.redisUrl,
+    redis: config.redis,
     port: config.localRedisPort,
     path: process.env.PATH,
     dataDir: `${config.dataDir}/redis`,

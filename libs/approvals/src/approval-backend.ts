@@ -1,6 +1,6 @@
 import { RedisStreamAuditLog } from "@deskgate/audit";
 import type { Logger } from "@deskgate/core";
-import type { Redis } from "@deskgate/redis";
+import { type Redis, replicasToAcknowledge } from "@deskgate/redis";
 import { ApprovalDecisions } from "./approval-decisions.ts";
 import { ApprovalStore } from "./approval-store.ts";
 import { RedisCheckpointStore } from "./checkpoint-store.ts";
@@ -33,6 +33,8 @@ export function createApprovalBackend(
     screenshots,
     audit,
     now,
+    replicas: replicasToAcknowledge(redis),
+    logger,
   });
   return {
     redis,

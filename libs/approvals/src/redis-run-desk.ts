@@ -8,9 +8,10 @@ import {
   type RunRequest,
   type RunStop,
 } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
 import { type Policy, parsePolicy } from "@deskgate/policy";
 import { enqueue, wakeJob } from "@deskgate/queue";
-import type { Redis } from "@deskgate/redis";
+import { type Redis, waitForReplicas } from "@deskgate/redis";
 import type { ApprovalDecisions } from "./approval-decisions.ts";
 import type { ApprovalStore } from "./approval-store.ts";
 import { redisKeys } from "./redis-keys.ts";
@@ -28,6 +29,9 @@ export interface RedisRunDeskDeps {
   screenshots: ScreenshotStore;
   audit: AuditLog;
   now?: () => Date;
+  /** Replicas that must hold a decision before it is acknowledged (replicasToAcknowledge). */
+  replicas?: number;
+  logger?: Logger;
 }
 
 /** The bot's view of runs and approvals, over Redis and BullMQ. */
@@ -92,8 +96,17 @@ export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
     listRuns: (options = {}) => deps.registry.list(options.limit ?? 10),
     getApproval: (approvalId: string): Promise<ApprovalState | undefined> =>
       deps.store.get(approvalId),
-    decide: (approvalId: string, decision: Decision): Promise<DecideResult> =>
-      deps.decisions.decide(approvalId, decision),
+    async decide(approvalId: string, decision: Decision): Promise<DecideResult> {
+      const result = await deps.decisions.decide(approvalId, decision);
+      // What the bot shows in Slack next must survive a failover to a replica.
+      const replicas = deps.replicas ?? 0;
+      if (replicas > 0 && result.kind !== "not_found") {
+        const key = redisKeys.approval(approvalId);
+        if ((await waitForReplicas(deps.redis, key, replicas)) < replicas)
+          deps.logger?.warn({ approvalId }, "decision stored, but no replica has it yet");
+      }
+      return result;
+    },
     readScreenshot: (key: string) => deps.screenshots.read(key),
     desktopPolicy,
   };

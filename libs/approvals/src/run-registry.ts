@@ -14,16 +14,15 @@ export class RunRegistry {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * Index first, then the record: two commands, as the index and the record live in
+   * different Redis Cluster slots. A crash between leaves an index entry without a record,
+   * which `list` skips; never a record `list` cannot find.
+   */
   async put(record: RunRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .set(redisKeys.run(record.request.runId), JSON.stringify(record))
-      .zadd(
-        redisKeys.runIndex,
-        new Date(record.request.requestedAt).getTime(),
-        record.request.runId,
-      )
-      .exec();
+    const { runId, requestedAt } = record.request;
+    await this.redis.zadd(redisKeys.runIndex, new Date(requestedAt).getTime(), runId);
+    await this.redis.set(redisKeys.run(runId), JSON.stringify(record));
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

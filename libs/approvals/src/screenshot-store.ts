@@ -1,5 +1,5 @@
 import type { Redis } from "@deskgate/redis";
-import { redisKeys } from "./redis-keys.ts";
+import { redisKeys, screenshotKeyPrefix } from "./redis-keys.ts";
 
 /** PNGs handed from the worker to the bot (the card's image), with a time to live. */
 export class ScreenshotStore {
@@ -12,7 +12,7 @@ export class ScreenshotStore {
   }
 
   async read(key: string): Promise<Buffer | undefined> {
-    if (!key.startsWith(redisKeys.screenshot(""))) return undefined;
+    if (!key.startsWith(screenshotKeyPrefix)) return undefined;
     return (await this.redis.getBuffer(key)) ?? undefined;
   }
 }

@@ -158,6 +158,17 @@ export const auditEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.finished"), summary: runSummarySchema }),
   z.object({ ...base, type: z.literal("run.failed"), reason: z.string() }),
   z.object({ ...base, type: z.literal("run.cancelled"), by: actorSchema.optional() }),
+  /**
+   * Retention removed the screenshots of records up to `throughSeq`; their hashes stay in
+   * the records, so an exported copy can still be matched to them.
+   */
+  z.object({
+    ...base,
+    type: z.literal("audit.screenshots_expired"),
+    count: z.number().int().min(0),
+    throughSeq: z.number().int().min(0),
+    retentionMs: durationMs,
+  }),
 ]);
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type AuditEventType = AuditEvent["type"];

@@ -7,6 +7,7 @@ import type { AuditLog } from "./audit-log.ts";
 import { auditStreamKey, RedisStreamAuditLog } from "./redis-stream-audit-log.ts";
 import { InMemoryAuditLog } from "./testing/in-memory-audit-log.ts";
 import { sampleAuditEvents } from "./testing/sample-audit-events.ts";
+import { type VerifiableTrail, verifyTrail } from "./verify-trail.ts";
 
 let server: PrivateRedis;
 let redis: Redis;
@@ -74,6 +75,23 @@ describe.each([
     expect((await log.read(runId)).map((r) => r.event)).toEqual([first, second, third]);
   });
 
+  it("links each record to the one before it, and verify agrees", async () => {
+    const log = makeLog() as AuditLog & VerifiableTrail;
+    const runId = nextRunId();
+    for (const event of sampleAuditEvents(runId).slice(0, 4)) await log.append(event);
+    const records = await log.read(runId);
+    expect(records.map((r) => r.chain?.seq)).toEqual([1, 2, 3, 4]);
+    expect(records[0]!.chain!.prev).toBeNull();
+    for (let i = 1; i < records.length; i += 1)
+      expect(records[i]!.chain!.prev).toBe(records[i - 1]!.chain!.hash);
+    expect(await log.head(runId)).toEqual({
+      seq: 4,
+      hash: records[3]!.chain!.hash,
+      id: records[3]!.id,
+    });
+    expect(await verifyTrail(log, runId)).toMatchObject({ ok: true, records: 4 });
+  });
+
   it("pages with from (inclusive) and count", async () => {
     const log = makeLog();
     const runId = nextRunId();
@@ -130,9 +148,9 @@ describe("RedisStreamAuditLog on Redis", () => {
     await new RedisStreamAuditLog({ redis, keyPrefix: "ns:" }).append(
       sampleAuditEvents(runId)[1] as AuditEvent,
     );
-    expect(auditStreamKey(runId, "ns:")).toBe(`ns:audit:${runId}`);
-    expect(await redis.type(`ns:audit:${runId}`)).toBe("stream");
-    const [[, fields] = ["", []]] = await redis.xrange(`ns:audit:${runId}`, "-", "+");
+    expect(auditStreamKey(runId, "ns:")).toBe(`ns:audit:{${runId}}`);
+    expect(await redis.type(`ns:audit:{${runId}}`)).toBe("stream");
+    const [[, fields] = ["", []]] = await redis.xrange(`ns:audit:{${runId}}`, "-", "+");
     expect(fields[0]).toBe("event");
     expect(JSON.parse(fields[1] ?? "")).toMatchObject({ type: "run.started", runId });
     expect(await new RedisStreamAuditLog({ redis }).read(runId)).toEqual([]);
@@ -154,15 +172,6 @@ describe("RedisStreamAuditLog on Redis", () => {
     expect(error.code).toBe("audit_record_invalid");
     expect(error.message).toContain(`${badId}: invalid audit event: reason: `);
     expect(error.message).toContain(`${junkId}: the event is not valid JSON`);
-  });
-
-  it("trims a run's stream to maxLenPerRun, dropping the oldest", async () => {
-    const log = new RedisStreamAuditLog({ redis, maxLenPerRun: 3 });
-    const runId = nextRunId();
-    const events = sampleAuditEvents(runId).slice(0, 5);
-    for (const event of events) await log.append(event);
-    expect((await log.read(runId)).map((record) => record.event)).toEqual(events.slice(2));
-    expect(() => new RedisStreamAuditLog({ redis, maxLenPerRun: 0 })).toThrow(/maxLenPerRun/);
   });
 
   it("keeps the trail across a Redis restart (AOF)", async () => {

@@ -11,7 +11,7 @@ export const envBoolean = z
   .enum(["true", "false", "1", "0"], { message: "must be true, false, 1 or 0" })
   .transform((value) => value === "true" || value === "1");
 
-const durationHint = 'must be a duration such as "30m", "90s", "2h" or "1500ms"';
+const durationHint = 'must be a duration such as "30m", "90s", "2h", "30d" or "1500ms"';
 
 /**
  * Durations in `ms`'s syntax ("30m", "90s", "2h", "1.5h", "1500ms", "2 days"; a bare number is

@@ -61,9 +61,9 @@ describe("loadEnvConfig", () => {
   });
 
   it("parses durations in every unit", () => {
-    expect(["1500ms", "2s", "30m", "1h", "250", "1.5h"].map((d) => envDuration.parse(d))).toEqual([
-      1500, 2000, 1_800_000, 3_600_000, 250, 5_400_000,
-    ]);
+    expect(
+      ["1500ms", "2s", "30m", "1h", "250", "1.5h", "30d"].map((d) => envDuration.parse(d)),
+    ).toEqual([1500, 2000, 1_800_000, 3_600_000, 250, 5_400_000, 30 * 86_400_000]);
   });
 
   it("refuses what is not a duration, and negative ones", () => {

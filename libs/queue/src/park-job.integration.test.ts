@@ -8,6 +8,7 @@ import {
   createWorker,
   enqueue,
   JobLockLostError,
+  jobLockKey,
   parkJob,
   type Queue,
   type Worker,
@@ -67,7 +68,7 @@ describe("parkJob", () => {
       "runs.desk-q",
       async (job, token) => {
         // What a worker that could not renew its lock in time finds: the lock is gone.
-        await connections[0]!.del(`bull:${job.queueName}:${job.id}:lock`);
+        await connections[0]!.del(jobLockKey(job));
         try {
           return await parkJob(job, token, Date.now() + 3_600_000);
         } catch (err) {

@@ -1,6 +1,6 @@
 import { type JobName, type JobPayload, jobCatalog, parseOrThrow } from "@deskgate/contracts";
 import { AppError, type Logger } from "@deskgate/core";
-import type { Redis } from "@deskgate/redis";
+import { hashTag, type Redis } from "@deskgate/redis";
 import {
   type ConnectionOptions,
   DelayedError,
@@ -24,6 +24,16 @@ const defaultJobOptions: JobsOptions = {
 };
 
 /**
+ * Every queue's keys under its own hash tag (`{runs}:runs:wait`, …), as BullMQ asks for
+ * Redis Cluster: its scripts touch many keys of one queue at once, which a cluster allows
+ * only within one slot; a tag per queue spreads queues over the nodes.
+ * https://docs.bullmq.io/patterns/redis-cluster
+ */
+export function queuePrefix(name: string): string {
+  return hashTag(name);
+}
+
+/**
  * A queue over a shared connection. Its "error" events repeat the connection's own (which
  * `watchRedisConnection` reports once per outage), so they are not reported again here;
  * without a listener BullMQ prints each one to the console.
@@ -31,6 +41,7 @@ const defaultJobOptions: JobsOptions = {
 export function createQueue(name: string, connection: Redis): Queue {
   const queue = new Queue(name, {
     connection: connection as unknown as ConnectionOptions,
+    prefix: queuePrefix(name),
     defaultJobOptions,
   });
   queue.on("error", () => undefined);
@@ -86,6 +97,7 @@ export function createWorker(
     },
     {
       connection: options.connection as unknown as ConnectionOptions,
+      prefix: queuePrefix(name),
       concurrency: options.concurrency ?? 1,
       autorun: options.autorun ?? true,
       lockDuration: options.lockDurationMs ?? 30_000,
@@ -159,8 +171,8 @@ export function isDelayedError(err: unknown): boolean {
 /**
  * Whether `token` still holds the job's lock. A worker that could not renew its lock
  * (Redis was away longer than the lock lasts) may find the job handed to another worker;
- * checking this right before acting keeps an action from running twice. Keys use BullMQ's
- * default "bull" prefix, as every queue here does.
+ * checking this right before acting keeps an action from running twice. The lock key is
+ * BullMQ's `<prefix>:<queue>:<job id>:lock`, from the job's own qualified queue name.
  */
 export async function holdsJobLock(
   redis: Redis,
@@ -168,7 +180,12 @@ export async function holdsJobLock(
   token: string | undefined,
 ): Promise<boolean> {
   if (!token || !job.id) return false;
-  return (await redis.get(`bull:${job.queueName}:${job.id}:lock`)) === token;
+  return (await redis.get(jobLockKey(job))) === token;
+}
+
+/** The key BullMQ keeps a running job's lock token under. */
+export function jobLockKey(job: Job): string {
+  return `${job.queueQualifiedName}:${job.id}:lock`;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { type Logger, settleWithin } from "@deskgate/core";
 import type { Redis } from "ioredis";
 import { checkEvictionPolicy } from "./eviction-policy.ts";
-import { connectRedis, describeRedisUrl, waitForRedis } from "./redis-connection.ts";
+import { connectRedisTopology, waitForRedis } from "./redis-connection.ts";
+import { describeRedisTopology, type RedisTopology } from "./redis-settings.ts";
 import { resolveRedis } from "./resolve-redis.ts";
 import { watchRedisConnection } from "./watch-connection.ts";
 
 export interface OpenServiceRedisOptions {
-  redisUrl: string | undefined;
-  /** Without REDIS_URL: the local port to use, or to start a private server on (6379). */
+  redis: RedisTopology;
+  /** A single Redis without REDIS_URL: the local port to use, or to start a private server on (6379). */
   port?: number;
   /** PATH, to find redis-server for a private one. */
   path: string | undefined;
@@ -19,26 +20,31 @@ export interface OpenServiceRedisOptions {
 }
 
 /**
- * An app's Redis: REDIS_URL, or the one on the default port, or a private redis-server;
- * connected, answering, and checked for an eviction policy that would lose jobs.
+ * An app's Redis: Sentinel or Cluster as configured, else REDIS_URL, or the one on the
+ * default port, or a private redis-server; connected, answering, and checked for an
+ * eviction policy that would lose jobs.
  */
 export async function openServiceRedis(options: OpenServiceRedisOptions): Promise<Redis> {
   const { logger } = options;
-  const resolved = await resolveRedis({
-    redisUrl: options.redisUrl,
-    path: options.path,
-    dataDir: options.dataDir,
-    logger,
-    ...(options.port === undefined ? {} : { port: options.port }),
-  });
-  if (resolved.privateServer)
-    options.onClose("private redis", () => resolved.privateServer!.stop());
-  const connection = connectRedis(resolved.url, { connectionName: options.connectionName });
+  let topology = options.redis;
+  if (topology.kind === "single") {
+    const resolved = await resolveRedis({
+      redisUrl: topology.url,
+      path: options.path,
+      dataDir: options.dataDir,
+      logger,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
+    if (resolved.privateServer)
+      options.onClose("private redis", () => resolved.privateServer!.stop());
+    topology = { kind: "single", url: resolved.url };
+  }
+  const connection = connectRedisTopology(topology, { connectionName: options.connectionName });
   watchRedisConnection(connection, logger);
   options.onClose("redis", async () => void connection.disconnect());
-  await waitForRedis(connection);
+  await waitForRedis(connection, 15_000);
   const warning = await checkEvictionPolicy(connection);
-  if (warning) logger.warn({ redis: describeRedisUrl(resolved.url) }, warning);
+  if (warning) logger.warn({ redis: describeRedisTopology(topology) }, warning);
   return connection;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ApprovalStore, redisKeys } from "@deskgate/approvals";
+import { verifyTrail } from "@deskgate/audit";
 import type { ComputerAction, Decision } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
@@ -102,6 +103,14 @@ describe("a run held at the gate", () => {
         card.review.kind === "asked" &&
         card.review.approval.screenshotKey,
     ).toBeTruthy();
+    // The trail names what the approver saw by hash, keeps it, and verifies.
+    const requested = (await harness.backend.audit.read(run.runId)).find(
+      (record) => record.event.type === "approval.requested",
+    );
+    const [seen, shown] = requested?.chain?.screenshots ?? [];
+    expect(await harness.backend.audit.screenshot(run.runId, seen!)).toBeInstanceOf(Buffer);
+    expect(await harness.backend.audit.screenshot(run.runId, shown!)).toBeInstanceOf(Buffer);
+    expect(await verifyTrail(harness.backend.audit, run.runId)).toMatchObject({ ok: true });
   });
 
   it("stays waiting on its current request when a late wake meant for an earlier step arrives", async () => {

@@ -178,11 +178,12 @@ export class RedisApprovalGate implements ApprovalGate {
       targetsOf(asked.action, asked.input),
     );
     await redis.set(redisKeys.screenBaseline(approvalId), baseline, "PX", keepMs);
-    const card = await screenshots.put(
-      `${approvalId}-card`,
-      await this.deps.renderApprovalImage(screenshot, asked.action, asked.input.pointer),
-      keepMs,
+    const cardImage = await this.deps.renderApprovalImage(
+      screenshot,
+      asked.action,
+      asked.input.pointer,
     );
+    const card = await screenshots.put(`${approvalId}-card`, cardImage, keepMs);
     const request: ApprovalRequest = { ...draft, screenshotKey: card };
     const state = await store.create(request);
     // Once: a run resumed after a crash in here asks again with the same id.
@@ -201,6 +202,8 @@ export class RedisApprovalGate implements ApprovalGate {
         ...(asked.shadowDenied ? { shadowDenied: asked.shadowDenied } : {}),
       },
       `requested:${approvalId}`,
+      // What the approver is shown, kept by hash beside the trail.
+      { screenshots: [screenshot.png, cardImage] },
     );
     await publisher.announce({
       type: "step.proposed",

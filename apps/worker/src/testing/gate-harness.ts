@@ -16,7 +16,12 @@ import { blackScreenPng, RecordingComputer } from "@deskgate/desktop/testing";
 import { actionFingerprint } from "@deskgate/effects";
 import { parsePolicy } from "@deskgate/policy";
 import type { Worker } from "@deskgate/queue";
-import { connectRedis, type Redis } from "@deskgate/redis";
+import {
+  connectRedis,
+  connectRedisTopology,
+  type Redis,
+  type RedisTopology,
+} from "@deskgate/redis";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { type DesktopWorker, startDesktopWorker } from "../desktop-worker.ts";
 import { createScriptedRunAgent, deniedKey, executedKey } from "./scripted-run-agent.ts";
@@ -39,12 +44,21 @@ export class GateHarness {
   private consumer: Worker | undefined;
   private runCounter = 0;
 
-  constructor(readonly redisUrl: string) {
+  /**
+   * A redis:// URL, or any topology (Sentinel, Cluster). `closeTimeoutMs` bounds each
+   * desktop's close: after a failover, BullMQ's close can wait on a connection to the dead
+   * node until the bound (taskforcesh/bullmq#4656).
+   */
+  constructor(
+    readonly redis: string | RedisTopology,
+    private readonly options: { closeTimeoutMs?: number } = {},
+  ) {
     this.backend = createApprovalBackend(this.connect(), testLogger);
   }
 
   connect(): Redis {
-    const redis = connectRedis(this.redisUrl);
+    const redis =
+      typeof this.redis === "string" ? connectRedis(this.redis) : connectRedisTopology(this.redis);
     this.connections.push(redis);
     return redis;
   }
@@ -92,6 +106,7 @@ export class GateHarness {
       },
       screenBinding: createScreenBinding(),
       logger: testLogger,
+      ...(this.options.closeTimeoutMs ? { closeTimeoutMs: this.options.closeTimeoutMs } : {}),
     });
     this.desktops.push(worker);
     return worker;
@@ -139,6 +154,20 @@ export class GateHarness {
       },
       { timeoutMs, what: `run ${runId} to wait for a decision` },
     );
+  }
+
+  /** Until each run's job is parked (delayed) on its desktop's queue. */
+  async waitForParked(runIds: readonly string[], timeoutMs = 10_000): Promise<void> {
+    for (const runId of runIds) {
+      await waitFor(
+        async () => {
+          const desktop = (await this.run(runId))?.desktop;
+          const job = desktop ? await this.backend.queues.runs(desktop).getJob(runId) : undefined;
+          return (await job?.getState()) === "delayed";
+        },
+        { timeoutMs, what: `run ${runId} to be parked` },
+      );
+    }
   }
 
   async executed(
@@ -198,9 +227,10 @@ export class GateHarness {
   async close(): Promise<void> {
     // Bounded like the apps' shutdown: a BullMQ close that started while Redis was
     // reconnecting never ends (taskforcesh/bullmq#4656).
-    if (this.consumer) await settleWithin(this.consumer.close(), 10_000);
-    for (const desktop of this.desktops) await desktop.close();
-    await settleWithin(this.backend.queues.close(), 10_000);
+    const bound = this.options.closeTimeoutMs ?? 10_000;
+    if (this.consumer) await settleWithin(this.consumer.close(), bound);
+    await Promise.all(this.desktops.map((desktop) => desktop.close()));
+    await settleWithin(this.backend.queues.close(), bound);
     for (const connection of this.connections) connection.disconnect();
   }
 }

@@ -144,5 +144,13 @@ export function sampleAuditEvents(runId: string, at = "2026-11-25T10:00:00.000Z"
     },
     { type: "run.failed", runId, at, reason: "the desktop went away" },
     { type: "run.cancelled", runId, at, by: alice },
+    {
+      type: "audit.screenshots_expired",
+      runId,
+      at,
+      count: 2,
+      throughSeq: 17,
+      retentionMs: 30 * 24 * 3_600_000,
+    },
   ];
 }

@@ -1,0 +1,2 @@
+export * from "./fake-otlp-collector.ts";
+export * from "./webhook-receiver.ts";
