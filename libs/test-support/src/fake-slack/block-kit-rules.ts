@@ -49,9 +49,12 @@ function checkBlockList(blocks: unknown, max: number, at: string): string[] {
   const problems: string[] = [];
   if (blocks.length > max) problems.push(`no more than ${max} items allowed [json-pointer:${at}]`);
   const ids = new Set<string>();
-  blocks.forEach((block, index) => {
+  for (const [index, block] of blocks.entries()) {
     const here = `${at}/${index}`;
-    if (!isObject(block)) return void problems.push(`must be an object [json-pointer:${here}]`);
+    if (!isObject(block)) {
+      problems.push(`must be an object [json-pointer:${here}]`);
+      continue;
+    }
     if (typeof block.block_id === "string") {
       problems.push(...maxLength(block.block_id, 255, `${here}/block_id`));
       if (ids.has(block.block_id))
@@ -59,7 +62,7 @@ function checkBlockList(blocks: unknown, max: number, at: string): string[] {
       ids.add(block.block_id);
     }
     problems.push(...checkBlock(block, here));
-  });
+  }
   return problems;
 }
 
@@ -76,7 +79,8 @@ function checkBlock(block: Json, at: string): string[] {
         if (!Array.isArray(block.fields) || block.fields.length > 10)
           problems.push(`no more than 10 fields allowed [json-pointer:${at}/fields]`);
         else
-          block.fields.forEach((f, i) => problems.push(...textRule(f, 2_000, `${at}/fields/${i}`)));
+          for (const [i, field] of block.fields.entries())
+            problems.push(...textRule(field, 2_000, `${at}/fields/${i}`));
       }
       if (isObject(block.accessory))
         problems.push(...checkElement(block.accessory, `${at}/accessory`));
