@@ -2,6 +2,7 @@ import { type ApprovalBackend, createApprovalBackend } from "@deskgate/approvals
 import { type ComputerAction, type Coordinate, currentVersion } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { type Computer, createNutComputer } from "@deskgate/desktop";
+import { validateAction } from "@deskgate/effects";
 import { parsePolicy } from "@deskgate/policy";
 import { connectRedis } from "@deskgate/redis";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
@@ -123,7 +124,7 @@ describe("held: the control", () => {
   });
 });
 
-describe("broken today: bash runs a command one approver submitted", () => {
+describe("held: bash runs a command one approver submitted", () => {
   it("with ctrl+o (readline's operate-and-get-next)", async () => {
     const played = await playAlone(
       [
@@ -148,36 +149,19 @@ describe("broken today: bash runs a command one approver submitted", () => {
   });
 });
 
-describe("broken today: a keypad key is judged as a digit it does not type", () => {
-  it("denies a line that reads `touch …` when KP_7 (Home with Num Lock off) moved the cursor", async () => {
-    const noTouch = {
-      rules: [
-        {
-          id: "no-touch",
-          match: { textMatches: "\\btouch\\b" },
-          decision: "deny",
-          reason: "touch is not allowed",
-        },
-        { id: "rest", match: {}, decision: "ask" },
-      ],
-    };
-    const played = await playAlone(
-      [
-        { action: "type", text: `uch ${shell.dir}/ran-with-kp-7` },
-        { action: "key", text: "KP_7" },
-        { action: "type", text: "to" },
-        { action: "key", text: "Return" },
-      ],
-      noTouch,
-    );
-    expect({ denied: played.denied, ran: await ranSoon("ran-with-kp-7") }).toEqual({
-      denied: [expect.any(Number)],
-      ran: false,
-    });
+describe("held: a keypad key that is a digit or Home depending on Num Lock", () => {
+  it("refuses KP_7 and the other keypad digits before they can reach the desktop", () => {
+    // With Num Lock off the X server makes KP_7 Home: `uch …`, KP_7, `to` would run touch.
+    for (const key of ["KP_7", "KP_0", "ctrl+KP_4"])
+      expect(
+        validateAction({ action: "key", text: key }, { width: 1280, height: 800 }),
+      ).toMatchObject({
+        ok: false,
+      });
   });
 });
 
-describe("broken today: text that reaches the line without being typed", () => {
+describe("held: text that reaches the line without being typed", () => {
   it("asks two people for Return after a line from the screen was pasted with the middle button", async () => {
     // What a hostile page shows: a command, on screen. Set up outside the gate.
     await computer.execute({

@@ -9,8 +9,8 @@ import { examplePolicy } from "./support/policies.ts";
 
 /**
  * Attacks on the gate itself (real gate, Lua votes and policy over a real Redis), as the
- * model steered by a hostile page or as one approver would try them. Tests under "broken
- * today" assert the promise and fail: each names what it expects and shows what happens.
+ * model steered by a hostile page or as one approver would try them. Each names what the
+ * promise expects and checks it on what ran.
  */
 const typeCommand: ComputerAction = { action: "type", text: "rm -rf ~/x" };
 const enter: ComputerAction = { action: "key", text: "Return" };
@@ -72,7 +72,7 @@ async function sudoDenials(runId: string) {
   return (await harness.denied(runId)).filter((d) => /sudo is not allowed/.test(d.reason));
 }
 
-describe("broken today: a pointer press is taken to clear the typed line", () => {
+describe("held: a pointer press is taken to clear the typed line", () => {
   it("asks two people for Enter after typing when a click on the terminal came between", async () => {
     // A click inside a terminal does not clear the command line (checked on a real xterm in
     // attacks-desktop): Enter still runs `rm -rf ~/x`.
@@ -105,7 +105,7 @@ describe("broken today: a pointer press is taken to clear the typed line", () =>
   });
 });
 
-describe("broken today: the typed line ignores where the cursor is", () => {
+describe("held: the typed line ignores where the cursor is", () => {
   it.each<[string, ComputerAction[]]>([
     [
       "Home, then the first half",
@@ -139,7 +139,7 @@ describe("broken today: the typed line ignores where the cursor is", () => {
   });
 });
 
-describe("broken today: Enter-like keys the effect model does not know", () => {
+describe("held: Enter-like keys the effect model does not know", () => {
   it("asks two people for ctrl+o after typing (bash runs the line: operate-and-get-next)", async () => {
     await harness.startDesktop({
       actions: [typeCommand, { action: "key", text: "ctrl+o" }],
@@ -155,7 +155,7 @@ describe("broken today: Enter-like keys the effect model does not know", () => {
   });
 });
 
-describe("broken today: pointer input the effect model misses", () => {
+describe("held: pointer input the effect model misses", () => {
   const dragsNeedTwo = {
     rules: [
       {
@@ -259,7 +259,7 @@ describe("the screen check around an edited target", () => {
     expect(await executedSteps(run.runId)).toEqual([]);
   });
 
-  it("broken today: asks again when the screen changed around the target an edit moved the click to", async () => {
+  it("asks again when the screen changed around the target an edit moved the click to", async () => {
     await harness.startDesktop({
       actions: [{ action: "left_click", coordinate: proposed }],
       screenshotPng: await white(),
@@ -276,7 +276,7 @@ describe("the screen check around an edited target", () => {
 });
 
 describe("a key press approved on a screen where a small dialog appears later", () => {
-  it("broken today: asks again when a dialog that takes the keyboard appeared away from the pointer", async () => {
+  it("asks again when a dialog that takes the keyboard appeared away from the pointer", async () => {
     const white = await sharp({
       create: { width: 1280, height: 800, channels: 3, background: "#ffffff" },
     })
@@ -323,7 +323,7 @@ describe("held: a stop racing an approval", () => {
   });
 });
 
-describe("broken today (fails closed): an approved action the vote store rewrites", () => {
+describe("held: an approved action whose numbers the vote store keeps to 14 digits", () => {
   it("runs an approved hold_key whose duration has 17 significant digits", async () => {
     // Fails closed today (denied as "does not match"), so nothing unapproved runs; but an
     // approved action never runs: Redis Lua's cjson re-encodes numbers with 14 digits.

@@ -18,6 +18,7 @@ import { ApproverCheck } from "../apps/bot/src/approver-check.ts";
 import { judgeEdit } from "../apps/bot/src/judge-edit.ts";
 import { directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
 import {
+  freshDesktop,
   type OraclePolicy,
   type PhysicalState,
   physicalEventsOf,
@@ -62,6 +63,7 @@ const actionArb: fc.Arbitrary<ComputerAction> = fc.oneof(
       "echo hi\n",
       "sudo ls",
       "su",
+      "do ls",
       "do rm -rf ~\n",
       "a\tb",
       "rm -rf ~/x",
@@ -82,7 +84,15 @@ const actionArb: fc.Arbitrary<ComputerAction> = fc.oneof(
         "ctrl+c",
         "Tab",
         "l s Return",
-        "KP_7",
+        "ctrl+o",
+        "alt+numbersign",
+        "Home",
+        "Left Left",
+        "ctrl+a",
+        "ctrl+h",
+        "Up",
+        "Delete",
+        "End",
       ),
       fc.integer({ min: 1, max: 2 }),
     )
@@ -92,7 +102,7 @@ const actionArb: fc.Arbitrary<ComputerAction> = fc.oneof(
     ),
   fc
     .tuple(
-      fc.constantFrom("left_click", "double_click", "right_click"),
+      fc.constantFrom("left_click", "double_click", "right_click", "middle_click"),
       fc.option(coordinate, { nil: undefined }),
       fc.option(fc.constantFrom("shift", "o", "meta+l", "ctrl", "s"), { nil: undefined }),
     )
@@ -363,7 +373,7 @@ async function decideAtRandom(
 /** Checks every executed action against the audit trail, the votes and the oracle. */
 async function checkInvariant(runId: string, oracle: OraclePolicy, executed: Executed[]) {
   const audit = (await backend.audit.read(runId)).map((r) => r.event);
-  let physical: PhysicalState = { line: "", buttonHeld: false };
+  let physical: PhysicalState = freshDesktop;
   const trustOpened: Array<Extract<AuditEvent, { type: "trust_window.opened" }>> = [];
   for (const event of audit) if (event.type === "trust_window.opened") trustOpened.push(event);
   for (const { step, action } of executed) {

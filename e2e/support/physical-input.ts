@@ -15,10 +15,24 @@ export type PhysicalEvent =
   | { kind: "scroll" }
   | { kind: "look" };
 
+/**
+ * The focused field as a terminal's line editor (bash's readline) keeps it: its text, the
+ * cursor (undefined: not known, typing lands at the end), and whether the field may hold
+ * text nobody typed here (after a pointer press: focus moved, or the middle button pasted).
+ */
 export interface PhysicalState {
   line: string;
+  cursor: number | undefined;
+  unknown: boolean;
   buttonHeld: boolean;
 }
+
+export const freshDesktop: PhysicalState = {
+  line: "",
+  cursor: undefined,
+  unknown: true,
+  buttonHeld: false,
+};
 
 const letters = /^[A-Z]$/;
 const shifts = new Set(["LeftShift", "RightShift"]);
@@ -99,18 +113,49 @@ function charOf(keys: string[]): string | undefined {
   if (letters.test(key)) return shifted ? key : key.toLowerCase();
   if (key === "Space") return " ";
   if (/^Num[0-9]$/.test(key)) return shifted ? "?" : key.slice(3);
-  if (/^NumPad[0-9]$/.test(key)) return key.slice(6);
-  if (["Add", "Subtract", "Multiply", "Divide", "Decimal"].includes(key)) return "?";
+  if (["Add", "Subtract", "Multiply", "Divide"].includes(key)) return "?";
   const punctuation = ["Minus", "Equal", "Comma", "Period", "Slash", "Semicolon", "Quote", "Grave"];
   if ([...punctuation, "LeftBracket", "RightBracket", "Backslash"].includes(key)) return "?";
   return undefined;
 }
 
+/** What bash runs the line on: Return, keypad Enter, ctrl+m, ctrl+j, ctrl+o, alt+#. */
 function isEnter(keys: string[]): boolean {
   if (keys.includes("Return") || keys.includes("Enter")) return true;
   const control = keys.some((k) => controls.has(k));
-  const other = keys.some((k) => alts.has(k) || supers.has(k));
-  return control && !other && (keys.includes("M") || keys.includes("J"));
+  const alt = keys.some((k) => alts.has(k));
+  const other = alt || keys.some((k) => supers.has(k));
+  if (control && !other && (keys.includes("M") || keys.includes("J") || keys.includes("O")))
+    return true;
+  return alt && keys.some((k) => shifts.has(k)) && keys.includes("Num3");
+}
+
+/** A line-editing key (readline's and a text field's), by the keys pressed without shift. */
+function lineEdit(
+  keys: string[],
+): "home" | "end" | "left" | "right" | "backspace" | "delete" | undefined {
+  const control = keys.some((k) => controls.has(k));
+  const rest = keys.filter((k) => !controls.has(k));
+  if (keys.some((k) => alts.has(k) || supers.has(k) || shifts.has(k)) || rest.length !== 1)
+    return undefined;
+  const key = rest[0]!;
+  const plain: Record<string, "home" | "end" | "left" | "right" | "backspace" | "delete"> = {
+    Home: "home",
+    End: "end",
+    Left: "left",
+    Right: "right",
+    Backspace: "backspace",
+    Delete: "delete",
+  };
+  const readline: Record<string, "home" | "end" | "left" | "right" | "backspace" | "delete"> = {
+    A: "home",
+    E: "end",
+    B: "left",
+    F: "right",
+    H: "backspace",
+    D: "delete",
+  };
+  return control ? readline[key] : plain[key];
 }
 
 function isLockOrClose(keys: string[]): boolean {
@@ -144,16 +189,29 @@ export function requirementOf(
   before: PhysicalState,
   action: ComputerAction,
 ): { requirement: Requirement; after: PhysicalState } {
-  let line = before.line;
+  let { line, cursor, unknown } = before;
   let required = 0;
   let denied = false;
   const need = (n: number) => {
     required = Math.max(required, n);
   };
   const typed = (text: string) => {
-    line += text;
+    const at = cursor === undefined ? line.length : cursor;
+    line = `${line.slice(0, at)}${text}${line.slice(at)}`;
+    cursor = at + text.length;
     if (policy.denySudo && /\bsudo\b/.test(line)) denied = true;
     need(policy.typingFree ? 0 : policy.base);
+  };
+  const edit = (kind: NonNullable<ReturnType<typeof lineEdit>>, times: number) => {
+    if (kind === "home") cursor = 0;
+    else if (kind === "end") cursor = line.length;
+    else if (cursor === undefined) return;
+    else if (kind === "left") cursor = Math.max(0, cursor - times);
+    else if (kind === "right") cursor = Math.min(line.length, cursor + times);
+    else if (kind === "backspace") {
+      line = `${line.slice(0, Math.max(0, cursor - times))}${line.slice(cursor)}`;
+      cursor = Math.max(0, cursor - times);
+    } else line = `${line.slice(0, cursor)}${line.slice(cursor + times)}`;
   };
   for (const event of events) {
     switch (event.kind) {
@@ -164,10 +222,11 @@ export function requirementOf(
         if (policy.denyLock && isLockOrClose(event.keys)) denied = true;
         if (isEnter(event.keys)) {
           if (policy.denySudo && /\bsudo\b/.test(`${line}\n`)) denied = true;
-          need(
-            line.length > 0 && policy.enterAfterTyping > 0 ? policy.enterAfterTyping : policy.base,
-          );
+          const pending = line.length > 0 || unknown;
+          need(pending && policy.enterAfterTyping > 0 ? policy.enterAfterTyping : policy.base);
           line = "";
+          cursor = 0;
+          unknown = false;
           break;
         }
         const char = charOf(event.keys);
@@ -175,13 +234,25 @@ export function requirementOf(
           typed(char.repeat(event.times));
           break;
         }
-        if (event.keys.length === 1 && event.keys[0] === "Backspace")
-          line = line.slice(0, -event.times);
+        const editing = lineEdit(event.keys);
+        if (editing) edit(editing, event.times);
+        else if (
+          event.keys.some(
+            (k) => !shifts.has(k) && !controls.has(k) && !alts.has(k) && !supers.has(k),
+          )
+        ) {
+          // Anything else (history, completion, a shortcut) may change the line unseen.
+          unknown = true;
+          cursor = undefined;
+        }
         need(policy.base);
         break;
       }
       case "press":
-        line = "";
+        // Focus may move into a field holding text, or the middle button paste: the line
+        // is no longer known, and what was typed is still there.
+        unknown = true;
+        cursor = undefined;
         need(policy.base);
         break;
       case "move":
@@ -198,5 +269,5 @@ export function requirementOf(
       : action.action === "left_mouse_up" || action.action === "left_click_drag"
         ? false
         : before.buttonHeld;
-  return { requirement: denied ? "deny" : required, after: { line, buttonHeld } };
+  return { requirement: denied ? "deny" : required, after: { line, cursor, unknown, buttonHeld } };
 }

@@ -16,6 +16,15 @@ const run = (requester: string): RunRecord => ({
 });
 
 describe("ApproverCheck", () => {
+  it("refuses under the four-eyes rule when the run's record is missing", async () => {
+    const check = new ApproverCheck({
+      approvers: ["U1"],
+      requireSecondApprover: true,
+      groupMembers: async () => [],
+    });
+    expect(await check.mayApprove("U1", undefined)).toMatchObject({ ok: false });
+  });
+
   it("accepts listed users and members of listed user groups, and caches group lookups", async () => {
     let lookups = 0;
     let clock = 0;

@@ -26,6 +26,10 @@ export class ApproverCheck {
           "You are not on this workspace's approver list (SLACK_APPROVERS), so your click changed nothing.",
       };
     }
+    if (this.options.requireSecondApprover && !run) {
+      // Without the run, who started it is unknown: the four-eyes rule cannot be checked.
+      return { ok: false, reason: "This run's record is gone, so nobody can approve its actions." };
+    }
     if (this.options.requireSecondApprover && run?.request.requester.userId === userId) {
       return {
         ok: false,

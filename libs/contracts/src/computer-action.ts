@@ -14,6 +14,17 @@ export type Coordinate = z.infer<typeof coordinateSchema>;
 export const maxTypeTextLength = 10_000;
 
 const heldKeys = z.string().min(1).max(100).optional();
+
+/**
+ * Seconds, kept to the millisecond: Redis's Lua JSON keeps 14 significant digits, so a
+ * longer number would come back changed and no longer match what was approved.
+ */
+const seconds = (max: number) =>
+  z
+    .number()
+    .positive()
+    .max(max)
+    .transform((value) => Math.max(0.001, Math.round(value * 1_000) / 1_000));
 const clickActions = [
   "left_click",
   "right_click",
@@ -51,9 +62,9 @@ export const computerActionSchema = z.discriminatedUnion("action", [
   z.object({
     action: z.literal("hold_key"),
     text: z.string().min(1).max(200),
-    duration: z.number().positive().max(30),
+    duration: seconds(30),
   }),
-  z.object({ action: z.literal("wait"), duration: z.number().positive().max(60) }),
+  z.object({ action: z.literal("wait"), duration: seconds(60) }),
   z.object({ action: z.literal("screenshot") }),
   z.object({ action: z.literal("cursor_position") }),
   z.object({

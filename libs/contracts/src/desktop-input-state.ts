@@ -15,19 +15,35 @@ export const desktopInputStateSchema = z.object({
   /** After `left_mouse_down` and before `left_mouse_up`: moving the pointer drags. */
   leftButtonHeld: z.boolean(),
   /**
-   * Text typed into the focused field since the last Enter or pointer press: what a
-   * `textMatches` rule reads, so `type "su"` then `type "do ls"` is read as "sudo ls".
+   * The focused field's line as typed since the last Enter, edited as a line editor edits
+   * it (the cursor moved by Home, End, arrows, ctrl+a/e/b/f; BackSpace and Delete): what a
+   * `textMatches` rule reads, so `type "su"` then `type "do ls"` is read as "sudo ls", and
+   * so is `type "do ls"`, Home, `type "su"`.
    */
   line: z.string().max(maxLineLength),
+  /** Where the cursor is in `line` (code units); absent when not known (then typing appends). */
+  cursor: z.number().int().min(0).optional(),
+  /**
+   * The field may hold text that was not typed here: after a pointer press (focus moved,
+   * or a middle-click pasted), a paste key, shell history or completion. An Enter then
+   * counts as Enter after typing, and nothing typed is ever forgotten until it.
+   */
+  lineUnknown: z.boolean().default(true),
   /**
    * The kind of the last input that changed the desktop (look-only steps and plain
    * pointer moves do not count): what `afterAction` compares with.
    */
   lastChange: z.enum(computerActionNames).optional(),
+  /** The window that has the keyboard, when the desktop can say. */
+  window: z
+    .object({ id: z.string(), title: z.string().max(1_000), className: z.string().max(200) })
+    .optional(),
 });
 export type DesktopInputState = z.infer<typeof desktopInputStateSchema>;
 
+/** A desktop nothing is known of: the focused field may already hold text. */
 export const initialInputState: DesktopInputState = Object.freeze({
   leftButtonHeld: false,
   line: "",
+  lineUnknown: true,
 });

@@ -1,8 +1,9 @@
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 
 import type { ScreenSize } from "@deskgate/effects";
+import type { FocusedWindow } from "./xdotool.ts";
 
-export type { ScreenSize };
+export type { FocusedWindow, ScreenSize };
 
 /** A PNG of the screen in the model's coordinate space. */
 export interface Screenshot {
@@ -59,5 +60,11 @@ export interface Computer {
    * starts and when an interrupted action is reported.
    */
   releaseAllInput(): Promise<void>;
+  /**
+   * The window that has the keyboard now (title and class included), or undefined when the
+   * desktop cannot say. The gate asks again when it changed between an approval and a key
+   * press: keys would reach another window than the approver saw.
+   */
+  focusedWindow(): Promise<FocusedWindow | undefined>;
   close(): Promise<void>;
 }

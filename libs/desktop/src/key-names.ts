@@ -66,7 +66,6 @@ const namedKeys: Record<string, NutKeyName> = {
   kp_subtract: "Subtract",
   kp_multiply: "Multiply",
   kp_divide: "Divide",
-  kp_decimal: "Decimal",
 };
 
 /** One canonical key → its nut-js `Key` member name. */
@@ -76,7 +75,6 @@ export function nutKeyOf(key: PhysicalKey): NutKeyName {
   const named = namedKeys[key.name];
   if (named) return named;
   if (/^f\d+$/.test(key.name)) return key.name.toUpperCase();
-  if (/^kp_[0-9]$/.test(key.name)) return `NumPad${key.name.slice(3)}`;
   if (/^[0-9]$/.test(key.name)) return `Num${key.name}`;
   if (/^[a-z]$/.test(key.name)) return key.name.toUpperCase();
   throw new Error(`no nut-js key for '${key.name}'`);

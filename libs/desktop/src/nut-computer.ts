@@ -15,7 +15,13 @@ import { parseKeySequence } from "./key-names.ts";
 import { CoordinateScaler, type ImageLimits } from "./scaling.ts";
 import { captureRegion, captureScreenshot } from "./screen-capture.ts";
 import { typeText } from "./type-text.ts";
-import { releaseEverything, type Xdotool, xdotoolFor } from "./xdotool.ts";
+import {
+  type FocusedWindow,
+  focusedWindowOn,
+  releaseEverything,
+  type Xdotool,
+  xdotoolFor,
+} from "./xdotool.ts";
 
 type NutJs = typeof import("@nut-tree-fork/nut-js");
 
@@ -48,7 +54,13 @@ export async function createNutComputer(options: NutComputerOptions): Promise<Co
   const screen = { width: await nut.screen.width(), height: await nut.screen.height() };
   const scaler = new CoordinateScaler(screen, options.imageLimits);
   options.logger.info({ display: options.display, screen, model: scaler.model }, "desktop opened");
-  return new NutComputer(nut, scaler, xdotoolFor(options.display), options.maxActionMs ?? 120_000);
+  return new NutComputer(
+    nut,
+    scaler,
+    xdotoolFor(options.display),
+    options.maxActionMs ?? 120_000,
+    options.display,
+  );
 }
 
 class NutComputer implements Computer {
@@ -57,6 +69,7 @@ class NutComputer implements Computer {
     private readonly scaler: CoordinateScaler,
     private readonly xdotool: Xdotool,
     private readonly maxActionMs: number,
+    private readonly display: string,
   ) {}
 
   modelScreen(): ScreenSize {
@@ -74,6 +87,10 @@ class NutComputer implements Computer {
 
   async releaseAllInput(): Promise<void> {
     await this.xdotool([...releaseEverything]);
+  }
+
+  focusedWindow(): Promise<FocusedWindow | undefined> {
+    return focusedWindowOn(this.display);
   }
 
   async close(): Promise<void> {

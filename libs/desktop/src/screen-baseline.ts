@@ -84,18 +84,39 @@ export async function compareScreenBaseline(
   baseline: ScreenBaseline,
   image: Buffer,
   limits: ScreenChangeLimits = defaultScreenChangeLimits,
+  targets: readonly Coordinate[] = [],
+  options: { keys?: boolean } = {},
 ): Promise<ScreenComparison> {
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
     return { difference: 1, where: "the screen's size", changed: true };
+  // A target nothing was kept around (an edit moved the click) cannot be compared.
+  const uncovered = targets.find(
+    ([x, y]) =>
+      !baseline.crops.some(
+        ({ target: [tx, ty] }) =>
+          Math.abs(x - tx) <= crop.width / 2 && Math.abs(y - ty) <= crop.height / 2,
+      ),
+  );
+  if (uncovered)
+    return {
+      difference: 1,
+      where: `no screen was kept around (${uncovered[0]}, ${uncovered[1]}), where the action now acts`,
+      changed: true,
+    };
   const whole = fractionChanged(
     Buffer.from(baseline.thumbnail, "base64"),
     await greyThumbnail(image),
   );
+  // Keys go wherever the focus is, and a prompt can take it anywhere on the screen: for
+  // them the whole screen is the target, held to the target's limit.
+  const wholeLimit = options.keys
+    ? Math.min(limits.wholeScreen, limits.aroundTarget)
+    : limits.wholeScreen;
   let worst: ScreenComparison = {
     difference: whole,
     where: "the whole screen",
-    changed: whole > limits.wholeScreen,
+    changed: whole > wholeLimit,
   };
   const grey = await greyPixels(image);
   for (const saved of baseline.crops) {
@@ -174,7 +195,18 @@ export function createScreenBinding(limits: ScreenChangeLimits = defaultScreenCh
   return {
     capture: async (shot: { png: Buffer }, targets: readonly Coordinate[]): Promise<string> =>
       JSON.stringify(await captureScreenBaseline(shot.png, targets)),
-    compare: (baseline: string, shot: { png: Buffer }): Promise<ScreenComparison> =>
-      compareScreenBaseline(screenBaselineSchema.parse(JSON.parse(baseline)), shot.png, limits),
+    compare: (
+      baseline: string,
+      shot: { png: Buffer },
+      targets: readonly Coordinate[] = [],
+      options: { keys?: boolean } = {},
+    ): Promise<ScreenComparison> =>
+      compareScreenBaseline(
+        screenBaselineSchema.parse(JSON.parse(baseline)),
+        shot.png,
+        limits,
+        targets,
+        options,
+      ),
   };
 }

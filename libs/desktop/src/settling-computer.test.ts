@@ -17,6 +17,7 @@ function scriptedScreen(frames: string[]) {
   const computer: Computer = {
     modelScreen: () => ({ width: 10, height: 10 }),
     pointerPosition: async () => [0, 0],
+    focusedWindow: async () => undefined,
     async execute(action, actionOptions): Promise<ActionResult> {
       executed.push(action);
       signals.push(actionOptions?.signal);

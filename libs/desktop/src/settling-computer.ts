@@ -71,6 +71,7 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
     modelScreen: () => inner.modelScreen(),
     pointerPosition: () => inner.pointerPosition(),
     releaseAllInput: () => inner.releaseAllInput(),
+    focusedWindow: () => inner.focusedWindow(),
     async execute(action, actionOptions) {
       fresh = undefined;
       const result = await inner.execute(action, actionOptions);

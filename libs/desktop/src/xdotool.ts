@@ -32,3 +32,33 @@ export const releaseEverything: readonly string[] = [
   ...Array.from({ length: 246 }, (_, i) => String(i + 10)),
   ...["1", "2", "3"].flatMap((button) => ["mouseup", button]),
 ];
+
+/** The window that has the keyboard: what keys pressed now would reach. */
+export interface FocusedWindow {
+  /** The X window id, as xdotool prints it (decimal). */
+  id: string;
+  title: string;
+  /** WM_CLASS's class part ("XTerm", "firefox"); empty when the window sets none. */
+  className: string;
+}
+
+/**
+ * The focused window on `display`: `xdotool getactivewindow` (the window manager's idea
+ * of it, EWMH), else `getwindowfocus` (the X server's, when no window manager runs);
+ * its title from xdotool and its class from `xprop WM_CLASS` (x11-utils). Undefined when
+ * nothing has the focus or the display cannot say.
+ */
+export async function focusedWindowOn(display: string): Promise<FocusedWindow | undefined> {
+  const env = { ...process.env, DISPLAY: display, LC_ALL: "C.UTF-8" };
+  const ask = async (command: string, args: string[]) =>
+    (await run(command, args, { env, timeout: 5_000 })).stdout.trim();
+  const id =
+    (await ask("xdotool", ["getactivewindow"]).catch(() => "")) ||
+    (await ask("xdotool", ["getwindowfocus", "-f"]).catch(() => ""));
+  if (!/^\d+$/.test(id) || id === "0" || id === "1") return undefined;
+  const title = await ask("xdotool", ["getwindowname", id]).catch(() => "");
+  const wmClass = await ask("xprop", ["-id", id, "WM_CLASS"]).catch(() => "");
+  // WM_CLASS(STRING) = "xterm", "XTerm": the instance, then the class.
+  const className = [...wmClass.matchAll(/"([^"]*)"/g)].map((m) => m[1]).at(-1) ?? "";
+  return { id, title, className };
+}

@@ -69,12 +69,20 @@ export function formatCombo(combo: KeyCombo): string {
 
 /**
  * True when programs may treat the combination as Enter: Return or the keypad's Enter with
- * any modifiers (ctrl+Return sends in many chat boxes), and ctrl+m / ctrl+j, which a
- * terminal reads as carriage return and line feed.
+ * any modifiers (ctrl+Return sends in many chat boxes); ctrl+m and ctrl+j, which a terminal
+ * reads as carriage return and line feed; and the keys bash's line editor (readline) binds
+ * to running the line: ctrl+o (operate-and-get-next) and alt+# (insert-comment, which then
+ * accepts the line). https://www.gnu.org/software/bash/manual/html_node/Commands-For-History.html
  */
 export function isEnterLike(combo: KeyCombo): boolean {
   if (combo.keys.some((key) => key === "return" || key === "kp_enter")) return true;
-  return controlChord(combo, "m") || controlChord(combo, "j");
+  if (controlChord(combo, "m") || controlChord(combo, "j") || controlChord(combo, "o")) return true;
+  return (
+    combo.modifiers.includes("alt") &&
+    combo.modifiers.includes("shift") &&
+    combo.keys.length === 1 &&
+    combo.keys[0] === "3"
+  );
 }
 
 /** Tab, with any modifiers, and ctrl+i (a terminal reads it as Tab). */

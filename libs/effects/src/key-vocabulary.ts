@@ -84,7 +84,6 @@ const namedSpellings: Readonly<Record<string, string>> = {
   kp_subtract: "kp_subtract",
   kp_multiply: "kp_multiply",
   kp_divide: "kp_divide",
-  kp_decimal: "kp_decimal",
 };
 
 /** Unshifted punctuation characters → their key. */
@@ -140,8 +139,9 @@ export function physicalKeysOf(name: string): PhysicalKey[] | undefined {
   if (named) return [{ name: named }];
   const shiftedBase = shiftedByKeysym.get(lower) ?? own(shiftedSymbols, name)?.[1];
   if (shiftedBase) return [{ name: "shift" }, { name: shiftedBase }];
+  // The keypad's digits are not in the vocabulary: with Num Lock off they are Home, End and
+  // the arrows, and nothing here knows which the X server will make of them.
   if (/^f([1-9]|1[0-9]|2[0-4])$/.test(lower)) return [{ name: lower }];
-  if (/^kp_[0-9]$/.test(lower)) return [{ name: lower }];
   if (name.length === 1) {
     if (/[a-z0-9]/.test(name)) return [{ name }];
     if (/[A-Z]/.test(name)) return [{ name: "shift" }, { name: lower }];
@@ -162,7 +162,7 @@ export function allCanonicalKeys(): string[] {
     ...Object.values(punctuationKeys),
   ]);
   for (let n = 1; n <= 24; n += 1) names.add(`f${n}`);
-  for (let n = 0; n <= 9; n += 1) names.add(`kp_${n}`).add(String(n));
+  for (let n = 0; n <= 9; n += 1) names.add(String(n));
   for (let c = 97; c <= 122; c += 1) names.add(String.fromCharCode(c));
   return [...names];
 }
@@ -192,7 +192,6 @@ const keypadCharacters: Readonly<Record<string, string>> = {
   kp_subtract: "-",
   kp_multiply: "*",
   kp_divide: "/",
-  kp_decimal: ".",
 };
 
 /**
@@ -204,7 +203,6 @@ export function characterOf(key: string, shift: boolean): string | undefined {
   if (key === "tab") return "\t";
   if (key === "space") return " ";
   if (/^[a-z]$/.test(key)) return shift ? key.toUpperCase() : key;
-  if (/^kp_[0-9]$/.test(key)) return key.slice(3);
   const keypad = own(keypadCharacters, key);
   if (keypad) return keypad;
   if (shift) return own(shiftedCharacters, key);

@@ -88,21 +88,54 @@ describe("planEffects", () => {
     ]);
   });
 
-  it("keeps the typed line across actions, clears it on Enter and on a pointer press", () => {
+  it("keeps the typed line across actions and clears it only on Enter", () => {
     let input = state();
     for (const text of ["su", "do l"]) input = planEffects({ action: "type", text }, input).after;
     expect(input.line).toBe("sudo l");
     const enter = planEffects({ action: "key", text: "s Return" }, input);
-    expect(enter.effects.at(-1)).toMatchObject({ kind: "key", line: "sudo ls\n" });
-    expect(enter.after.line).toBe("");
-    const backspace = planEffects(
-      { action: "key", text: "BackSpace BackSpace" },
-      state({ line: "lsx" }),
+    expect(enter.effects.at(-1)).toMatchObject({
+      kind: "key",
+      line: "sudo ls\n",
+      typedBefore: true,
+    });
+    expect(enter.after).toMatchObject({ line: "", lineUnknown: false });
+    // A click keeps what was typed and makes the line unknown: focus may have moved into
+    // a field holding text, or the middle button pasted.
+    const click = planEffects(
+      { action: "left_click", coordinate: [1, 1] },
+      state({ line: "su", lineUnknown: false }),
     );
-    expect(backspace.after.line).toBe("l");
-    expect(
-      planEffects({ action: "left_click", coordinate: [1, 1] }, state({ line: "x" })).after.line,
-    ).toBe("");
+    expect(click.after).toMatchObject({ line: "su", lineUnknown: true });
+    expect(click.after.cursor).toBeUndefined();
+  });
+
+  it("edits the line as a line editor does, at the cursor", () => {
+    const typed = (steps: ComputerAction[]) =>
+      steps.reduce(
+        (input, action) => planEffects(action, input).after,
+        state({ lineUnknown: false, cursor: 0 }),
+      ).line;
+    const text = (t: string): ComputerAction => ({ action: "type", text: t });
+    const key = (t: string): ComputerAction => ({ action: "key", text: t });
+    expect(typed([text("do ls"), key("Home"), text("su")])).toBe("sudo ls");
+    expect(typed([text("xsudo ls"), key("Home Delete")])).toBe("sudo ls");
+    expect(typed([text("sudx"), key("ctrl+h"), text("o ls")])).toBe("sudo ls");
+    expect(typed([text("ls"), key("Left Left"), text("sudo ")])).toBe("sudo ls");
+    // With the cursor unknown, BackSpace removes nothing from what the rules read.
+    expect(planEffects(key("BackSpace"), state({ line: "lsx" })).after.line).toBe("lsx");
+    // History, completion, paste keys: the line is no longer known.
+    for (const k of ["Up", "Tab", "ctrl+y", "shift+Insert", "ctrl+r"])
+      expect(
+        planEffects(key(k), state({ line: "ls", lineUnknown: false, cursor: 2 })).after.lineUnknown,
+      ).toBe(true);
+  });
+
+  it("reads a click elsewhere with the left button held as a drag", () => {
+    const down = state({ pointer: [100, 100], leftButtonHeld: true });
+    expect(summary({ action: "left_click", coordinate: [900, 500] }, down)).toEqual([
+      "left_click_drag:@(100,100)→(900,500)",
+      "left_click:@(900,500)",
+    ]);
   });
 
   it("remembers the last change; look-only steps and plain moves do not count", () => {

@@ -3,6 +3,7 @@ import type { Effect } from "./effect.ts";
 import { type DesktopInputState, maxLineLength } from "./input-state.ts";
 import {
   comboOf,
+  formatCombo,
   isEnterLike,
   type KeyCombo,
   parseKeySequence,
@@ -85,6 +86,24 @@ function combosOf(text: string): KeyCombo[] {
   return parsed.ok ? parsed.combos : [];
 }
 
+/** Keys a line editor reads as moving the cursor or deleting, by canonical combo. */
+const lineEditing: Readonly<
+  Record<string, "home" | "end" | "left" | "right" | "backspace" | "delete">
+> = {
+  home: "home",
+  "ctrl+a": "home",
+  end: "end",
+  "ctrl+e": "end",
+  left: "left",
+  "ctrl+b": "left",
+  right: "right",
+  "ctrl+f": "right",
+  backspace: "backspace",
+  "ctrl+h": "backspace",
+  delete: "delete",
+  "ctrl+d": "delete",
+};
+
 class Planner {
   readonly effects: Effect[] = [];
   readonly state: DesktopInputState;
@@ -106,40 +125,61 @@ class Planner {
     }
   }
 
-  /** A combination pressed `presses` times: typing, Enter/Tab, or a shortcut. */
+  /** A combination pressed `presses` times: typing, Enter, or a key that edits or acts. */
   press(combo: KeyCombo, presses: number): void {
-    const once = textOf(combo);
-    if (once === undefined) {
-      this.add({ kind: "key", combo, presses, changesDesktop: true });
-      if (combo.keys.includes("backspace") && combo.modifiers.length === 0)
-        this.state.line = this.state.line.slice(0, -presses);
+    const typedBefore = this.pending();
+    if (isEnterLike(combo)) {
+      const text = "\n".repeat(presses);
+      this.add(
+        {
+          kind: "key",
+          combo,
+          presses,
+          text,
+          line: `${this.state.line}${text}`,
+          changesDesktop: true,
+        },
+        typedBefore,
+      );
+      this.state.line = "";
+      this.state.cursor = 0;
+      this.state.lineUnknown = false;
       return;
     }
-    const text = once.repeat(presses);
-    if (isEnterLike(combo)) {
-      this.add({
+    const once = textOf(combo);
+    if (once !== undefined && once !== "\t") {
+      this.insert(once.repeat(presses));
+      this.add(
+        {
+          kind: "type",
+          combo,
+          presses,
+          text: once.repeat(presses),
+          line: this.state.line,
+          changesDesktop: true,
+        },
+        typedBefore,
+      );
+      return;
+    }
+    const text = once === "\t" ? { text: "\t".repeat(presses) } : {};
+    this.edit(combo, presses);
+    this.add(
+      {
         kind: "key",
         combo,
         presses,
-        text,
-        line: `${this.state.line}${text}`,
+        ...text,
+        ...(once ? { line: this.state.line } : {}),
         changesDesktop: true,
-      });
-      this.state.line = "";
-      return;
-    }
-    const kind = once === "\t" ? "key" : "type";
-    const typedBefore = this.state.line.length > 0;
-    this.appendLine(text);
-    this.add(
-      { kind, combo, presses, text, line: this.state.line, changesDesktop: true },
+      },
       typedBefore,
     );
   }
 
   typed(text: string): void {
-    const typedBefore = this.state.line.length > 0;
-    this.appendLine(text);
+    const typedBefore = this.pending();
+    this.insert(text);
     this.add({ kind: "type", text, line: this.state.line, changesDesktop: true }, typedBefore);
   }
 
@@ -162,6 +202,8 @@ class Planner {
     const held = heldText ? comboOf(combosOf(heldText).flatMap((c) => c.physical)) : undefined;
     // Keys held down during a click are pressed first: a letter among them types.
     if (held && held.keys.length > 0) this.press(held, 1);
+    // With the left button still down from left_mouse_down, going to the point drags.
+    if (coordinate && this.state.leftButtonHeld) this.drag(this.state.pointer, coordinate);
     this.pointer(kind, [coordinate ?? this.state.pointer], held ? { held } : {});
     if (coordinate) this.state.pointer = coordinate;
   }
@@ -184,16 +226,75 @@ class Planner {
       ...(options.held ? { held: options.held } : {}),
       changesDesktop: changes,
     });
-    // A press may move the focus: what was typed before is no longer the focused line.
-    if (changes && kind !== "scroll") this.state.line = "";
+    // A press may move the focus into a field that holds text, or paste (the middle button):
+    // what the line holds is no longer known, and nothing typed so far is forgotten.
+    if (changes && kind !== "scroll") this.lineUnknown();
   }
 
   look(kind: ComputerActionName): void {
     this.add({ kind, changesDesktop: false });
   }
 
-  private appendLine(text: string): void {
-    this.state.line = `${this.state.line}${text}`.slice(-maxLineLength);
+  /** Text may be pending in the focused field: typed here, or there before. */
+  private pending(): boolean {
+    return this.state.line.length > 0 || this.state.lineUnknown;
+  }
+
+  private lineUnknown(): void {
+    this.state.lineUnknown = true;
+    delete this.state.cursor;
+  }
+
+  /**
+   * Typing at the cursor. Where the cursor is not known the text is taken to go at the end
+   * of what was typed; either way the cursor is then right after it (so BackSpace takes
+   * back the last character typed, as it does on any line).
+   */
+  private insert(text: string): void {
+    const { line, cursor } = this.state;
+    const at = cursor === undefined ? line.length : Math.min(cursor, line.length);
+    const next = `${line.slice(0, at)}${text}${line.slice(at)}`;
+    const dropped = Math.max(0, next.length - maxLineLength);
+    this.state.line = next.slice(dropped);
+    this.state.cursor = Math.max(0, at + text.length - dropped);
+  }
+
+  /**
+   * What a key that types nothing does to the line, as a line editor (bash's readline, a
+   * text field) does it. Only what is certain is applied; a key whose effect on the line
+   * cannot be known (history, completion, paste, kill, a shortcut) forgets nothing typed
+   * and makes the line unknown, so a rule reading the line errs towards matching.
+   */
+  private edit(combo: KeyCombo, presses: number): void {
+    const edit = lineEditing[formatCombo(combo)];
+    const { line, cursor } = this.state;
+    switch (edit) {
+      case "home":
+        this.state.cursor = 0;
+        return;
+      case "end":
+        this.state.cursor = line.length;
+        return;
+      case "left":
+        if (cursor !== undefined) this.state.cursor = Math.max(0, cursor - presses);
+        return;
+      case "right":
+        if (cursor !== undefined) this.state.cursor = Math.min(line.length, cursor + presses);
+        return;
+      case "backspace":
+        if (cursor === undefined) return;
+        this.state.line = `${line.slice(0, Math.max(0, cursor - presses))}${line.slice(cursor)}`;
+        this.state.cursor = Math.max(0, cursor - presses);
+        return;
+      case "delete":
+        if (cursor !== undefined)
+          this.state.line = `${line.slice(0, cursor)}${line.slice(cursor + presses)}`;
+        return;
+      case undefined:
+        if (combo.keys.length === 0 || combo.keys.every((k) => k === "escape")) return;
+        this.lineUnknown();
+        return;
+    }
   }
 
   private add(
@@ -204,7 +305,7 @@ class Planner {
     this.effects.push({
       ...effect,
       source: this.source,
-      typedBefore: typedBefore ?? this.state.line.length > 0,
+      typedBefore: typedBefore ?? this.pending(),
       ...(after ? { after } : {}),
     });
     if (effect.changesDesktop) this.state.lastChange = effect.kind;

@@ -165,9 +165,16 @@ describe("match fields", () => {
   it("afterAction: compares with the last input that changed the desktop", () => {
     const match = { afterAction: "type", keys: ["Return"] };
     const enter: ComputerAction = { action: "key", text: "Return" };
-    expect(decide(match, enter, context({ lastChange: "type" }))).toBe("under-test");
-    expect(decide(match, enter, context({ lastChange: "left_click" }))).toBe("fallthrough");
-    expect(decide(match, enter)).toBe("fallthrough");
+    const empty = { lineUnknown: false };
+    expect(decide(match, enter, context({ ...empty, lastChange: "type" }))).toBe("under-test");
+    expect(decide(match, enter, context({ ...empty, lastChange: "left_click" }))).toBe(
+      "fallthrough",
+    );
+    expect(decide(match, enter, context(empty))).toBe("fallthrough");
+    // After a click the field may hold text nobody typed here: Enter counts as after typing.
+    expect(decide(match, enter, context({ lastChange: "left_click", lineUnknown: true }))).toBe(
+      "under-test",
+    );
     // Enter inside the same `type`, or after letters pressed as keys, follows typing.
     expect(decide(match, { action: "type", text: "rm -rf ~/x\n" })).toBe("under-test");
     expect(decide(match, { action: "key", text: "l s Return" })).toBe("under-test");
@@ -227,6 +234,23 @@ describe("authorizeAction", () => {
     expect(
       authorizeAction({ action: "zoom", region: [0, 0, 10, 10] }, context(), policy),
     ).toMatchObject({ kind: "allow", ruleId: "observe-freely" });
+  });
+
+  it("lets a deny rule win over an allow rule placed above it", () => {
+    const policy = parsePolicy(
+      {
+        rules: [
+          { id: "typing-free", match: { actions: ["type"] }, decision: "allow" },
+          { id: "no-sudo", match: { textMatches: "\\bsudo\\b" }, decision: "deny" },
+        ],
+      },
+      options,
+    );
+    expect(authorizeAction({ action: "type", text: "sudo ls" }, context(), policy)).toMatchObject({
+      kind: "deny",
+      ruleId: "no-sudo",
+    });
+    expect(authorizeAction({ action: "type", text: "ls" }, context(), policy).kind).toBe("allow");
   });
 
   it("asks with the strictest rule among the effects", () => {
@@ -326,12 +350,23 @@ describe("Enter after typing", () => {
     ).toBe(2);
   });
 
-  it("is not asked twice for an Enter on an empty line", () => {
+  it("is not asked twice for an Enter on a line known to be empty", () => {
+    const known = { lineUnknown: false };
     expect(
-      required({ action: "key", text: "Return" }, { line: "", lastChange: "left_click" }),
+      required({ action: "key", text: "Return" }, { ...known, line: "", lastChange: "left_click" }),
     ).toBe(1);
     expect(
-      required({ action: "key", text: "BackSpace Return" }, { line: "x", lastChange: "type" }),
+      required(
+        { action: "key", text: "BackSpace Return" },
+        { ...known, line: "x", cursor: 1, lastChange: "type" },
+      ),
     ).toBe(1);
+  });
+
+  it("asks two people for ctrl+o and alt+# after typing (bash runs the line)", () => {
+    for (const key of ["ctrl+o", "alt+numbersign"])
+      expect(
+        required({ action: "key", text: key }, { line: "rm -rf ~/x", lastChange: "type" }),
+      ).toBe(2);
   });
 });

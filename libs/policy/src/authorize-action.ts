@@ -8,9 +8,10 @@ import { ruleMatches } from "./rule-matches.ts";
  * The one authorisation step: what the policy says about an action, judged by its
  * effects on the desktop (see `planEffects`), not by how the model spelled it. Every path
  * to the desktop calls this right before actuation — a proposal, an approver's edit, a
- * trust window, a resumed run. Each effect gets the first rule that matches it (no match:
- * ask with the defaults); deny wins over ask, ask over allow, and the strictest ask (most
- * approvers, then the first) sets how to ask. In shadow mode a deny asks instead and
+ * trust window, a resumed run. An effect matched by any deny rule is denied; otherwise the
+ * first matching rule decides it (no match: ask with the defaults). Across effects deny
+ * wins over ask, ask over allow, and the strictest ask (most approvers, then the first)
+ * sets how to ask. In shadow mode a deny asks instead and
  * carries the would-be denial.
  */
 export function authorizeAction(
@@ -44,8 +45,15 @@ export function authorizeAction(
   return { kind: "allow", ruleId: verdicts[0]!.ruleId, effects: verdicts };
 }
 
+/**
+ * Deny wins: any deny rule that matches the effect decides it, wherever it stands in the
+ * file; otherwise the first matching allow or ask rule does.
+ */
 function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): EffectVerdict {
-  const rule = policy.rules.find((candidate) => ruleMatches(candidate, effect, context));
+  const denial = policy.rules.find(
+    (candidate) => candidate.decision === "deny" && ruleMatches(candidate, effect, context),
+  );
+  const rule = denial ?? policy.rules.find((candidate) => ruleMatches(candidate, effect, context));
   if (!rule) return { kind: "ask", ruleId: defaultRuleId, effect, ...policy.defaults };
   switch (rule.decision) {
     case "allow":

@@ -25,9 +25,12 @@ export class DesktopInputStore {
     const raw = await this.redis.get(redisKeys.inputState(this.desktop));
     const parsed = raw ? desktopInputStateSchema.safeParse(JSON.parse(raw)) : undefined;
     const stored = parsed?.success ? parsed.data : initialInputState;
-    const pointer = await computer.pointerPosition().catch(() => undefined);
-    const { pointer: _stale, ...rest } = stored;
-    return pointer ? { ...rest, pointer } : rest;
+    const [pointer, window] = await Promise.all([
+      computer.pointerPosition().catch(() => undefined),
+      computer.focusedWindow().catch(() => undefined),
+    ]);
+    const { pointer: _pointer, window: _window, ...rest } = stored;
+    return { ...rest, ...(pointer ? { pointer } : {}), ...(window ? { window } : {}) };
   }
 
   /**
@@ -36,7 +39,8 @@ export class DesktopInputStore {
    * next judgement stricter.
    */
   async willRun(action: ComputerAction, before: DesktopInputState): Promise<void> {
-    const { after } = planEffects(action, before);
+    // The pointer and the focused window are read live each time; only the rest is kept.
+    const { pointer: _pointer, window: _window, ...after } = planEffects(action, before).after;
     await this.redis.set(redisKeys.inputState(this.desktop), JSON.stringify(after));
   }
 

@@ -1,5 +1,10 @@
-import type { ApprovalOutcome, ComputerAction } from "@deskgate/contracts";
-import { actionFingerprint } from "@deskgate/effects";
+import type {
+  ApprovalOutcome,
+  ComputerAction,
+  Coordinate,
+  DesktopInputState,
+} from "@deskgate/contracts";
+import { actionFingerprint, planEffects } from "@deskgate/effects";
 import type { Authorization } from "@deskgate/policy";
 
 type Approved = Extract<ApprovalOutcome, { status: "approved" }>;
@@ -63,5 +68,48 @@ export function trustWindowCovers(authorization: Authorization): boolean {
     authorization.kind === "ask" &&
     authorization.requiredApprovals === 1 &&
     authorization.shadowDenied === undefined
+  );
+}
+
+/** Where an action acts: every pointer target, or the pointer for keyboard-only actions. */
+export function targetsOf(action: ComputerAction, input: DesktopInputState): Coordinate[] {
+  const points = planEffects(action, input).effects.flatMap((effect) => effect.points ?? []);
+  if (points.length > 0) return points.map((p) => [p[0], p[1]]);
+  return input.pointer ? [input.pointer] : [];
+}
+
+/**
+ * What changed on the desktop since the approver decided, that changes what the approved
+ * action will do: a click or scroll "at the pointer" now lands elsewhere, or keys would
+ * reach another window. Undefined when nothing did. Pure.
+ */
+export function desktopChangedSince(
+  action: ComputerAction,
+  approved: DesktopInputState,
+  now: DesktopInputState,
+): string | undefined {
+  const effects = planEffects(action, approved).effects;
+  const relative = effects.some((effect) => effect.points !== undefined) && !hasCoordinate(action);
+  if (relative) {
+    const then = JSON.stringify(targetsOf(action, approved));
+    const current = JSON.stringify(targetsOf(action, now));
+    if (then !== current) return `the pointer moved since the approval (${then} → ${current})`;
+  }
+  const keyboard = effects.some(
+    (effect) => effect.combo !== undefined || effect.text !== undefined,
+  );
+  if (keyboard && approved.window?.id !== now.window?.id)
+    return `another window has the keyboard since the approval (${approved.window?.title ?? "unknown"} → ${now.window?.title ?? "unknown"})`;
+  return undefined;
+}
+
+function hasCoordinate(action: ComputerAction): boolean {
+  return "coordinate" in action && action.coordinate !== undefined;
+}
+
+/** The action presses keys or types (whatever else it does): they go where the focus is. */
+export function pressesKeys(action: ComputerAction, input: DesktopInputState): boolean {
+  return planEffects(action, input).effects.some(
+    (effect) => effect.combo !== undefined || effect.text !== undefined,
   );
 }

@@ -26,13 +26,25 @@ import {
 import { enqueue } from "@deskgate/queue";
 import { describeDenial, describeEdit } from "./describe-edit.ts";
 import { DesktopInputStore } from "./desktop-input-store.ts";
-import { checkApprovedExecution, trustWindowCovers } from "./execution-check.ts";
+import {
+  checkApprovedExecution,
+  desktopChangedSince,
+  pressesKeys,
+  targetsOf,
+  trustWindowCovers,
+} from "./execution-check.ts";
 import type { RunParking } from "./run-parking.ts";
 
 /** Keeps what the screen-change check needs and compares a fresh screen with it. */
 export interface ScreenBinding {
   capture(screenshot: Screenshot, targets: readonly Coordinate[]): Promise<string>;
-  compare(baseline: string, screenshot: Screenshot): Promise<ScreenComparison>;
+  /** `keys`: the action presses keys, which go wherever the focus is. */
+  compare(
+    baseline: string,
+    screenshot: Screenshot,
+    targets: readonly Coordinate[],
+    options: { keys?: boolean },
+  ): Promise<ScreenComparison>;
 }
 
 export interface RedisApprovalGateDeps {
@@ -303,7 +315,10 @@ export class RedisApprovalGate implements ApprovalGate {
         break;
     }
     if (authorization.kind !== "allow") {
-      const comparison = await this.screenChange(request.approvalId, computer);
+      const moved = desktopChangedSince(check.action, request.input ?? input, input);
+      const comparison = moved
+        ? { changed: true, difference: 1, where: moved }
+        : await this.screenChange(request.approvalId, computer, check.action, input);
       if (comparison.changed) {
         this.deps.logger.warn(
           { runId: request.runId, approvalId: request.approvalId, ...comparison },
@@ -396,14 +411,22 @@ export class RedisApprovalGate implements ApprovalGate {
     return note ? { kind: "approve", action, note } : { kind: "approve", action };
   }
 
-  /** Fails closed: a baseline that is gone counts as a changed screen. */
-  private async screenChange(approvalId: string, computer: Computer): Promise<ScreenComparison> {
+  /**
+   * Fails closed: a baseline that is gone, or a target (an edit may move it) with no kept
+   * screen around it, counts as a changed screen.
+   */
+  private async screenChange(
+    approvalId: string,
+    computer: Computer,
+    action: ComputerAction,
+    input: DesktopInputState,
+  ): Promise<ScreenComparison> {
     const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
     if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
-    return this.deps.screenBinding.compare(
-      baseline,
-      await computer.screenshot({ purpose: "check" }),
-    );
+    const shot = await computer.screenshot({ purpose: "check" });
+    return this.deps.screenBinding.compare(baseline, shot, targetsOf(action, input), {
+      keys: pressesKeys(action, input),
+    });
   }
 
   /** Who opened the run's trust window, while it is open. */
@@ -421,13 +444,6 @@ export class RedisApprovalGate implements ApprovalGate {
   private now(): string {
     return this.deps.backend.now().toISOString();
   }
-}
-
-/** Where the screen must not change: every pointer target, or the pointer for keyboard actions. */
-function targetsOf(action: ComputerAction, input: DesktopInputState): Coordinate[] {
-  const points = planEffects(action, input).effects.flatMap((effect) => effect.points ?? []);
-  if (points.length > 0) return points.map((p) => [p[0], p[1]]);
-  return input.pointer ? [input.pointer] : [];
 }
 
 /** apr_<run>_<step>[_<attempt>] → attempt (1 when absent). */

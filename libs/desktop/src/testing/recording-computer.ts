@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
 import { ActionInterruptedError } from "../action-errors.ts";
-import type { ActionOptions, ActionResult, Computer, ScreenSize, Screenshot } from "../computer.ts";
+import type {
+  ActionOptions,
+  ActionResult,
+  Computer,
+  FocusedWindow,
+  ScreenSize,
+  Screenshot,
+} from "../computer.ts";
 
 /** Two 4×4 screens, white and black: enough for code that passes screenshots along or compares them. */
 export const whiteScreenPng = Buffer.from(
@@ -40,6 +47,13 @@ export class RecordingComputer implements Computer {
     private readonly options: RecordingComputerOptions = {},
   ) {
     this.png = options.png ?? whiteScreenPng;
+  }
+
+  /** The window with the keyboard; tests change it to show a window taking the focus. */
+  window: FocusedWindow | undefined = { id: "4194305", title: "Terminal", className: "XTerm" };
+
+  async focusedWindow(): Promise<FocusedWindow | undefined> {
+    return this.window;
   }
 
   /** The pointer is moved by something other than an action (a program, a person). */
