@@ -11,7 +11,6 @@ describe("nut-js keys for the shared vocabulary", () => {
     ["alt+Tab", ["LeftAlt", "Tab"]],
     ["A", ["LeftShift", "A"]],
     ["7", ["Num7"]],
-    ["KP_7", ["NumPad7"]],
     ["/", ["Slash"]],
     ["+", ["LeftShift", "Equal"]],
     ["ctrl+@", ["LeftControl", "LeftShift", "Num2"]],

@@ -189,16 +189,24 @@ export function jobLockKey(job: Job): string {
 }
 
 /**
- * The names of every BullMQ queue in this Redis (default `bull` prefix), read from their
- * keys: the per-desktop run queues are created on demand, so no list is kept anywhere.
+ * The names of every BullMQ queue in this Redis, read from their keys (`{name}:name:meta`,
+ * see `queuePrefix`): the per-desktop run queues are created on demand, so no list is kept
+ * anywhere. On a Redis Cluster every primary is scanned.
  */
 export async function listQueueNames(connection: Redis): Promise<string[]> {
   const names = new Set<string>();
-  let cursor = "0";
-  do {
-    const [next, keys] = await connection.scan(cursor, "MATCH", "bull:*:meta", "COUNT", 500);
-    for (const key of keys) names.add(key.slice("bull:".length, -":meta".length));
-    cursor = next;
-  } while (cursor !== "0");
+  const cluster = connection as unknown as { isCluster?: boolean; nodes?: (role: string) => Redis[] };
+  const nodes = cluster.isCluster && cluster.nodes ? cluster.nodes("master") : [connection];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", "{*}:*:meta", "COUNT", 500);
+      for (const key of keys) {
+        const name = /^\{([^}]*)\}:(.*):meta$/.exec(key);
+        if (name && name[1] === name[2]) names.add(name[1]!);
+      }
+      cursor = next;
+    } while (cursor !== "0");
+  }
   return [...names].sort();
 }
