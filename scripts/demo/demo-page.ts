@@ -12,7 +12,7 @@ export interface DemoPageInfo {
   suggestedCommand: string;
 }
 
-const style = `
+export const demoStyle = `
 body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f4f4f6;color:#1d1c1d}
 .banner{background:#5b2a86;color:#fff;padding:10px 18px}
 .banner strong{background:#ffd54a;color:#1d1c1d;padding:1px 6px;border-radius:4px;margin-right:8px}
@@ -116,7 +116,7 @@ export function demoPage(info: DemoPageInfo): string {
     ? `<section id="live"><h2>The desktop (live view)</h2><iframe title="desktop" src="${escapeHtml(info.liveViewUrl)}"></iframe></section>`
     : "";
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>deskgate demo</title><style>${style}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>deskgate demo</title><style>${demoStyle}</style></head>
 <body>
 <div class="banner"><p><strong>DEMO</strong>This page stands in for Slack: no workspace is involved. The bot and the worker are the real ones, on this machine.</p>
 <p>${model}</p><p>${display}</p>${queues}</div>

@@ -29,7 +29,7 @@ describe("renderBlocks", () => {
       { messageTs: "1.000001", fileUrl },
     );
     expect(html).toContain("<h4>Step 2</h4>");
-    expect(html).toContain("*Press* `ctrl+alt+t` @U0BOB");
+    expect(html).toContain("<b>Press</b> <code>ctrl+alt+t</code> @U0BOB");
     expect(html).toContain(
       '<button class="button primary" data-action-id="approval.approve" data-value="apr_1" data-block-id="decision" data-ts="1.000001">Approve</button>',
     );
@@ -73,5 +73,22 @@ describe("slackTextToHtml", () => {
       "@here the view (https://x.test) ✅ :nope:",
     );
     expect(slackTextToHtml("<!date^1796084669^{time}|later>")).toMatch(/2026.* UTC/);
+  });
+});
+
+describe("plain text on the page", () => {
+  it("shows plain_text exactly as written, where mrkdwn would mention or link", () => {
+    const html = renderBlocks(
+      [
+        {
+          type: "section",
+          text: { type: "plain_text", text: "<!channel> see <https://evil.example|docs> *now*" },
+        },
+        { type: "section", text: { type: "mrkdwn", text: "*Step 1* · <@U0BOB>" } },
+      ],
+      { fileUrl: () => "" },
+    );
+    expect(html).toContain("&lt;!channel&gt; see &lt;https://evil.example|docs&gt; *now*");
+    expect(html).toContain("<b>Step 1</b> · @U0BOB");
   });
 });

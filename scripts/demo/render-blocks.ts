@@ -35,6 +35,9 @@ const emoji: Record<string, string> = {
   gear: "⚙️",
   black_square_for_stop: "⏹️",
   checkered_flag: "🏁",
+  speech_balloon: "💬",
+  pencil2: "✏️",
+  page_facing_up: "📄",
 };
 
 /**
@@ -59,13 +62,18 @@ export function slackTextToHtml(text: string): string {
     .replaceAll("&lt;", "<")
     .replaceAll("&gt;", ">")
     .replaceAll("&amp;", "&");
-  return escapeHtml(readable);
+  // mrkdwn's bold and code, as Slack draws them (on the escaped text, so no HTML slips in).
+  return escapeHtml(readable)
+    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, "$1<b>$2</b>");
 }
 
+/** A text object as Slack shows it: mrkdwn read as markup, plain_text exactly as written. */
 function textOf(value: unknown): string {
   if (typeof value === "string") return slackTextToHtml(value);
   const object = value as Json | undefined;
-  return typeof object?.text === "string" ? slackTextToHtml(object.text) : "";
+  if (typeof object?.text !== "string") return "";
+  return object.type === "plain_text" ? escapeHtml(object.text) : slackTextToHtml(object.text);
 }
 
 function attribute(name: string, value: unknown): string {

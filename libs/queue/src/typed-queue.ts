@@ -195,7 +195,10 @@ export function jobLockKey(job: Job): string {
  */
 export async function listQueueNames(connection: Redis): Promise<string[]> {
   const names = new Set<string>();
-  const cluster = connection as unknown as { isCluster?: boolean; nodes?: (role: string) => Redis[] };
+  const cluster = connection as unknown as {
+    isCluster?: boolean;
+    nodes?: (role: string) => Redis[];
+  };
   const nodes = cluster.isCluster && cluster.nodes ? cluster.nodes("master") : [connection];
   for (const node of nodes) {
     let cursor = "0";
