@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createApprovalBackend } from "@deskgate/approvals";
 import { createLogger } from "@deskgate/core";
-import { annotateScreenshot, createScreenBinding } from "@deskgate/desktop";
+import { annotatePlanScreenshot, createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { parsePolicy } from "@deskgate/policy";
 import { connectRedis } from "@deskgate/redis";
@@ -38,7 +38,7 @@ for (const desktop of desktops) {
         computer,
       }),
       // As the real worker does: the card image is the annotated screenshot as JPEG.
-      renderApprovalImage: (shot, action) => annotateScreenshot(shot, action, { format: "jpeg" }),
+      renderApprovalImage: (shot, marks) => annotatePlanScreenshot(shot, marks, { format: "jpeg" }),
       screenBinding: createScreenBinding(),
       logger,
     }),

@@ -9,7 +9,7 @@ import {
   ShutdownSequence,
 } from "@deskgate/core";
 import {
-  annotateScreenshot,
+  annotatePlanScreenshot,
   createNutComputer,
   createScreenBinding,
   screenDifference,
@@ -89,11 +89,8 @@ async function start(
       ...(config.desktopNotes ? { desktopNotes: config.desktopNotes } : {}),
       onActionOutcome: (outcome) => metrics.actionsTotal.inc({ outcome }),
     }),
-    renderApprovalImage: (screenshot, action, pointer) =>
-      annotateScreenshot(screenshot, action, {
-        format: "jpeg",
-        ...(pointer ? { cursor: pointer } : {}),
-      }),
+    renderApprovalImage: (screenshot, marks) =>
+      annotatePlanScreenshot(screenshot, marks, { format: "jpeg" }),
     screenBinding: createScreenBinding({
       wholeScreen: config.screenChangeThreshold,
       aroundTarget: config.screenChangeNearTarget,

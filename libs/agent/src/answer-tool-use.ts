@@ -1,4 +1,4 @@
-import type { ProposedAction } from "@deskgate/contracts";
+import { maxPlanSteps, type ProposedAction } from "@deskgate/contracts";
 import { validateAction } from "@deskgate/effects";
 import type { AgentLoopOptions } from "./agent-loop-options.ts";
 import type { ContentBlock } from "./conversation.ts";
@@ -58,12 +58,14 @@ async function answerComputerCall(
     options.onEvent?.({ type: "action.invalid", step: call.step, message: validation.message });
     return result(errorResult(call.toolUseId, `Not executed: ${validation.message}`));
   }
+  const nextInTurn = validNextInTurn(call, options);
   const proposal: ProposedAction = {
     runId: state.runId,
     step: call.step,
     toolUseId: call.toolUseId,
     action: validation.action,
     ...(call.rationale ? { rationale: call.rationale.slice(0, maxRationaleLength) } : {}),
+    ...(nextInTurn.length > 0 ? { nextInTurn } : {}),
   };
   await options.checkpoint(state);
   const verdict = await options.gate.review(proposal, { computer });
@@ -78,6 +80,28 @@ async function answerComputerCall(
       if (await options.isCancelled()) return { kind: "end", reason: "the run was stopped" };
       return executeApproved(call, verdict.action, verdict.note, options);
   }
+}
+
+/**
+ * The calls after this one in the same turn, validated, up to the first that is not a
+ * valid computer action (the turn halts there): what a plan card may cover. Each is
+ * still reviewed on its own when its turn comes.
+ */
+function validNextInTurn(
+  call: PendingToolUse,
+  options: AgentLoopOptions,
+): NonNullable<ProposedAction["nextInTurn"]> {
+  const { state, computer } = options;
+  const validate = options.validate ?? validateAction;
+  const index = state.pending.indexOf(call);
+  const next: NonNullable<ProposedAction["nextInTurn"]> = [];
+  for (const later of state.pending.slice(index + 1, index + maxPlanSteps)) {
+    if (later.name !== "computer") break;
+    const validation = validate(later.input, computer.modelScreen());
+    if (!validation.ok) break;
+    next.push({ step: later.step, action: validation.action });
+  }
+  return next;
 }
 
 /**

@@ -4,6 +4,7 @@ import { type Redis, replicasToAcknowledge } from "@deskgate/redis";
 import { ApprovalDecisions } from "./approval-decisions.ts";
 import { ApprovalStore } from "./approval-store.ts";
 import { RedisCheckpointStore } from "./checkpoint-store.ts";
+import { GrantStore } from "./grant-store.ts";
 import { createRunDesk } from "./redis-run-desk.ts";
 import { RunEventPublisher } from "./run-event-publisher.ts";
 import { RunQueues } from "./run-queues.ts";
@@ -23,7 +24,17 @@ export function createApprovalBackend(
   const publisher = new RunEventPublisher(queues);
   const screenshots = new ScreenshotStore(redis);
   const checkpoints = new RedisCheckpointStore(redis);
-  const decisions = new ApprovalDecisions({ redis, store, queues, publisher, audit, logger, now });
+  const grants = new GrantStore(redis, now);
+  const decisions = new ApprovalDecisions({
+    redis,
+    store,
+    queues,
+    publisher,
+    audit,
+    grants,
+    logger,
+    now,
+  });
   const runDesk = createRunDesk({
     redis,
     queues,
@@ -45,6 +56,7 @@ export function createApprovalBackend(
     publisher,
     screenshots,
     checkpoints,
+    grants,
     decisions,
     runDesk,
     now,

@@ -10,6 +10,8 @@ import type { Logger } from "@deskgate/core";
 import { enqueue, wakeJob } from "@deskgate/queue";
 import type { Redis } from "@deskgate/redis";
 import type { ApprovalStore, TransitionResult } from "./approval-store.ts";
+import { GrantDecisions } from "./grant-decisions.ts";
+import type { GrantStore } from "./grant-store.ts";
 import { redisKeys } from "./redis-keys.ts";
 import type { DecideResult } from "./run-desk.ts";
 import type { RunEventPublisher } from "./run-event-publisher.ts";
@@ -21,6 +23,7 @@ export interface ApprovalDecisionsDeps {
   queues: RunQueues;
   publisher: RunEventPublisher;
   audit: AuditLog;
+  grants: GrantStore;
   logger: Logger;
   now?: () => Date;
 }
@@ -32,9 +35,12 @@ export interface ApprovalDecisionsDeps {
  */
 export class ApprovalDecisions {
   private readonly now: () => Date;
+  /** Grants made by approving votes, and their end. */
+  readonly grants: GrantDecisions;
 
   constructor(private readonly deps: ApprovalDecisionsDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.grants = new GrantDecisions({ ...deps, now: this.now });
   }
 
   async decide(approvalId: string, decision: Decision): Promise<DecideResult> {
@@ -119,6 +125,31 @@ export class ApprovalDecisions {
       },
     );
     return result;
+  }
+
+  /**
+   * Nobody has answered by this stage of the request's escalation: recorded and announced
+   * once (the bot reminds the channel or tells the backup approvers). Nothing for a
+   * request already decided.
+   */
+  async escalate(approvalId: string, stage: "remind" | "backup"): Promise<boolean> {
+    const state = await this.deps.store.get(approvalId);
+    if (!state || state.status === "decided") return false;
+    const { request } = state;
+    const backup = stage === "backup" ? (request.escalation?.backup ?? []) : undefined;
+    const at = this.now().toISOString();
+    const base = { runId: request.runId, at, approvalId, step: request.step, stage };
+    const recorded = await this.deps.audit.appendOnce(
+      { ...base, type: "approval.escalated", ...(backup ? { backup } : {}) },
+      `escalate:${approvalId}:${stage}`,
+    );
+    if (recorded === undefined) return false;
+    await this.deps.publisher.announce({
+      ...base,
+      type: "approval.escalated",
+      ...(backup ? { backup } : {}),
+    });
+    return true;
   }
 
   async cancel(approvalId: string, by?: Actor): Promise<TransitionResult> {
@@ -239,10 +270,12 @@ export class ApprovalDecisions {
             version: outcome.version,
             action: outcome.action,
             fingerprint: outcome.fingerprint,
+            ...(outcome.plan ? { plan: outcome.plan, through: outcome.through } : {}),
           },
           once,
         );
         await this.openTrustWindows(state);
+        await this.grants.fromApproval(state);
         break;
       case "denied":
         await this.deps.audit.appendOnce(

@@ -8,7 +8,7 @@ import {
   type Decision,
   parseOrThrow,
 } from "@deskgate/contracts";
-import { actionFingerprint } from "@deskgate/effects";
+import { versionFingerprint } from "@deskgate/effects";
 import type { Redis } from "@deskgate/redis";
 import { redisKeys } from "./redis-keys.ts";
 
@@ -46,6 +46,14 @@ export class ApprovalStore {
   async create(proposed: ApprovalRequest): Promise<ApprovalState> {
     // Parsed, so free text is well-formed before it reaches the Lua JSON decoder.
     const request = parseOrThrow(approvalRequestSchema, proposed, "approval request");
+    const plan = request.plan?.map((step) => step.action);
+    if (request.plan && request.plan[0]?.step !== request.step)
+      throw new RangeError("a plan starts with its request's own step");
+    if (
+      plan &&
+      versionFingerprint({ action: plan[0]! }) !== versionFingerprint({ action: request.action })
+    )
+      throw new RangeError("a plan starts with its request's own action");
     const state: ApprovalState = {
       request,
       status: "pending",
@@ -53,9 +61,10 @@ export class ApprovalStore {
         {
           number: 1,
           action: request.action,
-          fingerprint: actionFingerprint(request.action),
+          fingerprint: versionFingerprint({ action: request.action, plan }),
           requiredApprovals: request.requiredApprovals,
           at: request.requestedAt,
+          ...(plan ? { plan } : {}),
         },
       ],
       approvals: [],

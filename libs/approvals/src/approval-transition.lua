@@ -4,6 +4,7 @@
 -- Votes are bound to versions of the action: an approval names the version its voter saw
 -- and is refused as stale when the card shows a newer one; an edit adds a version that
 -- carries the editor's vote; only distinct voters of the latest version make its quorum.
+-- An edit of a plan is a single action: the new version has no plan.
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {'not_found', ''} end
 local state = cjson.decode(raw)
@@ -57,6 +58,16 @@ local function votesFor(number)
   return list
 end
 
+-- A plan runs no further than the most cautious voter's "approve through step k".
+local function throughOf(votes)
+  if current.plan == nil then return nil end
+  local through = #current.plan
+  for _, vote in ipairs(votes) do
+    if type(vote.through) == 'number' and vote.through < through then through = vote.through end
+  end
+  return through
+end
+
 local function decideIfQuorum(result)
   local votes = votesFor(current.number)
   if #votes >= current.requiredApprovals then
@@ -64,6 +75,7 @@ local function decideIfQuorum(result)
     state.outcome = {
       status = 'approved', version = current.number, action = current.action,
       fingerprint = current.fingerprint, approvals = votes, at = decision.at,
+      plan = current.plan, through = throughOf(votes),
     }
     return save('decided')
   end

@@ -4,6 +4,8 @@ export * from "./approval-store.ts";
 export * from "./checkpoint-store.ts";
 export * from "./deadline-worker.ts";
 export * from "./desktop-lease.ts";
+export * from "./grant-decisions.ts";
+export * from "./grant-store.ts";
 export * from "./redis-keys.ts";
 export * from "./redis-run-desk.ts";
 export * from "./run-desk.ts";

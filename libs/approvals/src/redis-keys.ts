@@ -44,6 +44,14 @@ export const redisKeys = {
   /** An open trust window: JSON {until (ms), by (actor)}, expiring with the window. */
   trustWindow: (runId: string) => runKey(runId, "trust-window"),
   checkpoint: (runId: string) => runKey(runId, "checkpoint"),
+  /** The run's own active grants: hash grant id → JSON (`GrantStore`). */
+  runGrants: (runId: string) => runKey(runId, "grants"),
+  /** Grants for every run on a desktop: hash grant id → JSON. */
+  desktopGrants: (desktop: string) => desktopKey(desktop, "grants"),
+  /** One grant by id, for revoking it from its thread message; expires with the grant. */
+  grant: (grantId: string) => `dg:grant:${hashTag(grantId)}`,
+  /** The plan approved for a run whose later steps are still to run (`ActivePlan`). */
+  activePlan: (runId: string) => runKey(runId, "active-plan"),
   announced: (runId: string, what: string) => runKey(runId, "announced", what),
   lease: (desktop: string) => desktopKey(desktop, "lease"),
   leaseWaiters: (desktop: string) => desktopKey(desktop, "waiting"),

@@ -5,8 +5,12 @@ import {
   computerActionSchema,
   desktopNameSchema,
   expiryModeSchema,
+  grantIdSchema,
+  grantSchema,
   isoTimeSchema,
   parseContract,
+  riskOpinionSchema,
+  riskSchema,
   runIdSchema,
   runRequestSchema,
   runSummarySchema,
@@ -45,6 +49,11 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     expiresAt: isoTimeSchema,
     /** Shadow-mode policy: the deny rule that would have applied. */
     shadowDenied: z.object({ ruleId: z.string(), reason: z.string() }).optional(),
+    /** How risky the policy rates it, and the risk judge's opinion when one is configured. */
+    risk: riskSchema.optional(),
+    riskOpinion: riskOpinionSchema.optional(),
+    /** A plan: the steps the request covers, its own first (absent: its own step alone). */
+    planSteps: z.array(step).min(2).optional(),
   }),
   /** One approval of one version on a rule that needs several; the request stays pending. */
   z.object({
@@ -73,6 +82,33 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     version: z.number().int().min(1).optional(),
     action: computerActionSchema.optional(),
     fingerprint: z.string().optional(),
+    /** A plan: its actions (the fingerprint covers them all), and how many of them may run. */
+    plan: z.array(computerActionSchema).min(2).optional(),
+    through: z.number().int().min(1).optional(),
+  }),
+  /**
+   * "Approve & allow similar…": effects of these kinds, in this window, on this run or
+   * desktop, run without a card until `grant.until` (never high risk, a deny, or a rule
+   * needing more than one approver).
+   */
+  z.object({ ...approval, type: z.literal("grant.created"), grant: grantSchema }),
+  z.object({
+    ...base,
+    type: z.literal("grant.ended"),
+    grantId: grantIdSchema,
+    /** Revoked (by whom), or lapsed at its end time. */
+    end: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("revoked"), by: actorSchema }),
+      z.object({ kind: z.literal("lapsed") }),
+    ]),
+  }),
+  /** Nobody answered yet: the channel was reminded, or the backup approvers told directly. */
+  z.object({
+    ...approval,
+    type: z.literal("approval.escalated"),
+    stage: z.enum(["remind", "backup"]),
+    /** Who was told (backup stage): user ids and user group ids. */
+    backup: z.array(z.string()).optional(),
   }),
   /**
    * "Approve for …": one approver trusts the run's next actions that need a single approver
@@ -98,10 +134,14 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     type: z.literal("action.auto_approved"),
     step,
     action: computerActionSchema,
-    basis: z.enum(["policy", "trust_window"]),
+    basis: z.enum(["policy", "trust_window", "grant", "plan"]),
     ruleId: z.string().optional(),
-    /** For a trust window: who opened it, whose single approval this counts as. */
+    /** For a trust window or a grant: the person whose single approval this counts as. */
     trustedBy: actorSchema.optional(),
+    grantId: grantIdSchema.optional(),
+    /** For a plan: the request whose approved plan holds this step, and its approvers. */
+    approvalId: approvalIdSchema.optional(),
+    approvers: z.array(actorSchema).optional(),
   }),
   z.object({
     ...base,
@@ -143,6 +183,17 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     difference: z.number().min(0),
     /** Where: "the whole screen", "around the target at (x, y)", "no baseline was kept". */
     where: z.string().optional(),
+  }),
+  /**
+   * An approved plan stopped before this step, which was asked about on its own instead:
+   * the screen or the desktop no longer matched the plan, or the policy now wants more.
+   */
+  z.object({
+    ...approval,
+    type: z.literal("plan.stopped"),
+    reason: z.string(),
+    /** How much of the screen around the step's target differs, 0–1, when that was why. */
+    difference: z.number().min(0).optional(),
   }),
   /**
    * Approved, but right before actuation the policy asked for more approvers of the exact

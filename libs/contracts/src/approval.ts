@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { computerActionSchema } from "./computer-action.ts";
 import { desktopInputStateSchema } from "./desktop-input-state.ts";
+import { grantTermsSchema } from "./grant.ts";
 import {
   actorSchema,
   approvalIdSchema,
@@ -8,6 +9,7 @@ import {
   isoTimeSchema,
   runIdSchema,
 } from "./ids.ts";
+import { riskOpinionSchema, riskSchema } from "./risk.ts";
 
 /** What happens when nobody decides in time (a policy setting). */
 export const expiryModeSchema = z.enum(["deny", "park"]);
@@ -18,6 +20,30 @@ const wellFormed = (schema: z.ZodString) => schema.transform((text) => text.toWe
 
 /** A SHA-256 hex fingerprint of an action (`actionFingerprint` in @deskgate/effects). */
 export const fingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Most actions one plan card covers: a model turn rarely batches more. */
+export const maxPlanSteps = 12;
+
+/** One action of a plan, with the desktop's input state it was judged with. */
+export const planStepSchema = z.object({
+  step: z.number().int().min(1),
+  action: computerActionSchema,
+  input: desktopInputStateSchema,
+  risk: riskSchema,
+});
+export type PlanStep = z.infer<typeof planStepSchema>;
+
+/**
+ * When nobody answers: remind the channel, then tell the backup approvers directly (who
+ * may then approve this request too). Times from the request's start.
+ */
+export const escalationSchema = z.object({
+  remindAfterMs: z.number().int().positive().optional(),
+  backupAfterMs: z.number().int().positive().optional(),
+  /** Slack user ids (U…/W…) and user group ids (S…). */
+  backup: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).max(20),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
 
 /** A request for a human decision on one proposed action. Stored in Redis, shown as a card. */
 export const approvalRequestSchema = z.object({
@@ -45,6 +71,19 @@ export const approvalRequestSchema = z.object({
   renotifyEveryMs: z.number().int().positive().optional(),
   /** The policy rule that asked for a human, for the card and the audit trail. */
   ruleId: z.string().optional(),
+  /** How risky the policy rates the action (high: a card of its own, always). */
+  risk: riskSchema.optional(),
+  /** The risk judge's opinion, when one is configured; it may only raise `risk`. */
+  riskOpinion: riskOpinionSchema.optional(),
+  /**
+   * A plan: this step and the ones the model proposed after it in the same turn, approved
+   * together (first = this request's own step). Each still passes the authorisation step
+   * right before it runs.
+   */
+  plan: z.array(planStepSchema).min(2).max(maxPlanSteps).optional(),
+  /** The card may offer "Approve & allow similar…" (one approver, not high risk, no deny). */
+  grantable: z.boolean().optional(),
+  escalation: escalationSchema.optional(),
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
@@ -63,6 +102,8 @@ export const actionVersionSchema = z.object({
   editedBy: actorSchema.optional(),
   /** The rule that set `requiredApprovals`, when an edit raised it. */
   ruleId: z.string().optional(),
+  /** A plan's actions, in order (`action` is the first); the fingerprint covers them all. */
+  plan: z.array(computerActionSchema).min(2).max(maxPlanSteps).optional(),
 });
 export type ActionVersion = z.infer<typeof actionVersionSchema>;
 
@@ -79,6 +120,10 @@ export const voteSchema = z.object({
   version: z.number().int().min(1),
   /** "Approve for 10 min": this person also trusts the run's next single-approver actions. */
   trustWindowMs: trustWindowMsSchema.optional(),
+  /** A plan approved only up to this many of its steps (absent: all). */
+  through: z.number().int().min(1).max(maxPlanSteps).optional(),
+  /** "Approve & allow similar…": the grant this person made with the vote. */
+  grant: grantTermsSchema.optional(),
 });
 export type Vote = z.infer<typeof voteSchema>;
 
@@ -91,6 +136,9 @@ export const decisionSchema = z.discriminatedUnion("verdict", [
     /** The version the approver saw; a click on an older version is refused as stale. */
     version: z.number().int().min(1),
     trustWindowMs: trustWindowMsSchema.optional(),
+    /** A plan: approve its first `through` steps only. */
+    through: z.number().int().min(1).max(maxPlanSteps).optional(),
+    grant: grantTermsSchema.optional(),
   }),
   z.object({
     verdict: z.literal("deny"),
@@ -124,6 +172,10 @@ export const approvalOutcomeSchema = z.discriminatedUnion("status", [
     /** The votes for that version, each person once. */
     approvals: z.array(voteSchema).min(1),
     at: isoTimeSchema,
+    /** A plan version's actions (the fingerprint covers them all)… */
+    plan: z.array(computerActionSchema).min(2).max(maxPlanSteps).optional(),
+    /** …of which the first `through` may run. */
+    through: z.number().int().min(1).max(maxPlanSteps).optional(),
   }),
   z.object({
     status: z.literal("denied"),

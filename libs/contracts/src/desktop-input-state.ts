@@ -4,6 +4,24 @@ import { computerActionNames, coordinateSchema } from "./computer-action.ts";
 /** The longest line kept for `textMatches`; older characters drop off the front. */
 export const maxLineLength = 2_000;
 
+const windowTitleSchema = z.string().transform((title) => title.slice(0, 1_000).toWellFormed());
+
+/** A window the desktop shows: its place in model coordinates (x, y, width, height). */
+export const desktopWindowSchema = z.object({
+  /** The X window id (decimal). */
+  id: z.string().regex(/^\d{1,12}$/),
+  title: windowTitleSchema,
+  /** WM_CLASS's class part; empty when the window sets none. */
+  className: z.string().transform((name) => name.slice(0, 200).toWellFormed()),
+  rect: z.tuple([
+    z.number().int(),
+    z.number().int(),
+    z.number().int().min(0),
+    z.number().int().min(0),
+  ]),
+});
+export type DesktopWindow = z.infer<typeof desktopWindowSchema>;
+
 /**
  * What the desktop's input looks like between actions, as far as the effect of the next
  * action depends on it. Kept per desktop by the worker that drives it, and stored with
@@ -36,8 +54,13 @@ export const desktopInputStateSchema = z.object({
   lastChange: z.enum(computerActionNames).optional(),
   /** The window that has the keyboard, when the desktop can say. */
   window: z
-    .object({ id: z.string(), title: z.string().max(1_000), className: z.string().max(200) })
+    .object({ id: z.string(), title: windowTitleSchema, className: z.string().max(200) })
     .optional(),
+  /**
+   * The windows on the screen, top-most first, when the desktop can say: which window a
+   * click at a point reaches (`windowAt`), and which windows an approver saw.
+   */
+  windows: z.array(desktopWindowSchema).max(60).optional(),
 });
 export type DesktopInputState = z.infer<typeof desktopInputStateSchema>;
 

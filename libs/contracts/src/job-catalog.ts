@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { grantIdSchema } from "./grant.ts";
 import { approvalIdSchema, desktopNameSchema, runIdSchema } from "./ids.ts";
 import { runEventSchema } from "./run-event.ts";
 import { runRequestSchema } from "./run-request.ts";
@@ -31,6 +32,14 @@ export const jobCatalog = {
     runId: runIdSchema,
     reminder: z.number().int().min(0).default(0),
   }),
+  /** Nobody answered yet: remind the channel, or tell the backup approvers. */
+  "approval.escalate": z.object({
+    approvalId: approvalIdSchema,
+    runId: runIdSchema,
+    stage: z.enum(["remind", "backup"]),
+  }),
+  /** A grant's end time: its thread message says it is over. */
+  "grant.lapse": z.object({ grantId: grantIdSchema, runId: runIdSchema }),
 } as const;
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]>;

@@ -16,5 +16,12 @@ export const proposedActionSchema = z.object({
     .max(4_000)
     .transform((text) => text.toWellFormed())
     .optional(),
+  /**
+   * The actions the model proposed after this one in the same turn, validated, in order:
+   * what a plan card may cover. Stops before the first call that is not a valid action.
+   */
+  nextInTurn: z
+    .array(z.object({ step: z.number().int().min(1), action: computerActionSchema }))
+    .optional(),
 });
 export type ProposedAction = z.infer<typeof proposedActionSchema>;

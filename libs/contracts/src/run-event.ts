@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { approvalOutcomeSchema, approvalRequestSchema } from "./approval.ts";
 import { computerActionSchema } from "./computer-action.ts";
+import { grantIdSchema, grantSchema } from "./grant.ts";
 import {
   actorSchema,
   approvalIdSchema,
@@ -36,8 +37,11 @@ export const reviewSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("asked"), approval: approvalRequestSchema }),
   z.object({
     kind: z.literal("auto_approved"),
-    basis: z.enum(["policy", "trust_window"]),
+    basis: z.enum(["policy", "trust_window", "grant", "plan"]),
     ruleId: z.string().optional(),
+    /** A grant's id, or the plan's request. */
+    grantId: grantIdSchema.optional(),
+    approvalId: approvalIdSchema.optional(),
   }),
   z.object({
     kind: z.literal("denied_by_policy"),
@@ -99,6 +103,24 @@ export const runEventSchema = z.discriminatedUnion("type", [
     step: z.number().int().min(1),
     /** 0 for the moment it parked, then 1, 2, … for each reminder. */
     reminder: z.number().int().min(0),
+  }),
+  /** A grant was made from a card: the bot shows it in the thread with a Revoke button. */
+  z.object({ ...base, type: z.literal("grant.created"), grant: grantSchema }),
+  /** A grant ended (revoked or lapsed): its thread message says so. */
+  z.object({
+    ...base,
+    type: z.literal("grant.ended"),
+    grantId: grantIdSchema,
+    revokedBy: actorSchema.optional(),
+  }),
+  /** Nobody has answered: remind the channel, or tell the backup approvers directly. */
+  z.object({
+    ...base,
+    type: z.literal("approval.escalated"),
+    approvalId: approvalIdSchema,
+    step: z.number().int().min(1),
+    stage: z.enum(["remind", "backup"]),
+    backup: z.array(z.string()).optional(),
   }),
   z.object({ ...base, type: z.literal("run.finished"), summary: runSummarySchema }),
   z.object({

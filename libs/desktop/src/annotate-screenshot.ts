@@ -4,7 +4,7 @@ import type { Screenshot } from "./computer.ts";
 
 const colour = "#ff1f5a";
 
-function crosshair([x, y]: Coordinate, label: string): string {
+function markAt([x, y]: Coordinate, label: string): string {
   return `<circle cx="${x}" cy="${y}" r="18" fill="none" stroke="${colour}" stroke-width="4"/>
     <line x1="${x - 30}" y1="${y}" x2="${x + 30}" y2="${y}" stroke="${colour}" stroke-width="2"/>
     <line x1="${x}" y1="${y - 30}" x2="${x}" y2="${y + 30}" stroke="${colour}" stroke-width="2"/>
@@ -24,8 +24,24 @@ function labelAt([x, y]: Coordinate, text: string): string {
 
 const scrollVectors = { up: [0, -60], down: [0, 60], left: [-60, 0], right: [60, 0] } as const;
 
-/** The SVG marks for one action, or undefined when it has no place on screen. */
-export function actionOverlay(action: ComputerAction, cursor?: Coordinate): string | undefined {
+/**
+ * The SVG marks for one action, or undefined when it has no place on screen. `number`: a
+ * plan's step, put in front of each label so the card's list and the picture match.
+ */
+export function actionOverlay(
+  action: ComputerAction,
+  cursor?: Coordinate,
+  number?: number,
+): string | undefined {
+  return overlayOf(action, cursor, number === undefined ? "" : `${number} · `);
+}
+
+function overlayOf(
+  action: ComputerAction,
+  cursor: Coordinate | undefined,
+  prefix: string,
+): string | undefined {
+  const crosshair = (point: Coordinate, label: string) => markAt(point, `${prefix}${label}`);
   switch (action.action) {
     case "left_click":
     case "right_click":
@@ -48,7 +64,7 @@ export function actionOverlay(action: ComputerAction, cursor?: Coordinate): stri
     }
     case "zoom": {
       const [x0, y0, x1, y1] = action.region;
-      return `<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="none" stroke="${colour}" stroke-width="4" stroke-dasharray="10 6"/>${labelAt([x0 + 4, y0 + 26], "zoom")}`;
+      return `<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="none" stroke="${colour}" stroke-width="4" stroke-dasharray="10 6"/>${labelAt([x0 + 4, y0 + 26], `${prefix}zoom`)}`;
     }
     case "key":
     case "type":
@@ -72,13 +88,44 @@ export async function annotateScreenshot(
   action: ComputerAction,
   options: { cursor?: Coordinate; format?: "png" | "jpeg" } = {},
 ): Promise<Buffer> {
-  const marks = actionOverlay(action, options.cursor);
+  return drawMarks(screenshot, actionOverlay(action, options.cursor), options.format);
+}
+
+/** One mark per step of a plan, each labelled with its number (1, 2, …). */
+export interface PlanMark {
+  action: ComputerAction;
+  /** Where the pointer is expected to be when the step runs (keyboard steps mark it). */
+  cursor?: Coordinate | undefined;
+}
+
+/**
+ * A card's screenshot: each step's target marked, numbered 1, 2, … when there are several
+ * (a plan), so the card's list and the picture match.
+ */
+export async function annotatePlanScreenshot(
+  screenshot: Screenshot,
+  steps: readonly PlanMark[],
+  options: { format?: "png" | "jpeg" } = {},
+): Promise<Buffer> {
+  const numbered = steps.length > 1;
+  const marks = steps
+    .map((step, index) => actionOverlay(step.action, step.cursor, numbered ? index + 1 : undefined))
+    .filter((mark): mark is string => mark !== undefined)
+    .join("");
+  return drawMarks(screenshot, marks || undefined, options.format);
+}
+
+async function drawMarks(
+  screenshot: Screenshot,
+  marks: string | undefined,
+  format: "png" | "jpeg" | undefined,
+): Promise<Buffer> {
   const encode = (image: Sharp) =>
     // JPEG for cards: a person looks at it on a phone; a fraction of the PNG's bytes to upload.
-    options.format === "jpeg"
+    format === "jpeg"
       ? image.jpeg({ quality: 80, mozjpeg: false }).toBuffer()
       : image.png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
-  if (!marks) return options.format === "jpeg" ? encode(sharp(screenshot.png)) : screenshot.png;
+  if (!marks) return format === "jpeg" ? encode(sharp(screenshot.png)) : screenshot.png;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${screenshot.width}" height="${screenshot.height}">
     <defs><marker id="head" markerWidth="10" markerHeight="10" refX="6" refY="5" orient="auto">
       <path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker></defs>${marks}</svg>`;

@@ -1,4 +1,4 @@
-import type { ComputerAction, Coordinate } from "@deskgate/contracts";
+import type { ComputerAction, Coordinate, DesktopWindow } from "@deskgate/contracts";
 
 import type { ScreenSize } from "@deskgate/effects";
 import type { FocusedWindow } from "./xdotool.ts";
@@ -66,5 +66,11 @@ export interface Computer {
    * press: keys would reach another window than the approver saw.
    */
   focusedWindow(): Promise<FocusedWindow | undefined>;
+  /**
+   * The windows on the screen, top-most first, in model coordinates; undefined when the
+   * desktop cannot say. What a click at a point reaches, for rules and grants bound to a
+   * window.
+   */
+  windows(): Promise<DesktopWindow[] | undefined>;
   close(): Promise<void>;
 }

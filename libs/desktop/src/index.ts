@@ -11,3 +11,4 @@ export * from "./screen-capture.ts";
 export * from "./screen-difference.ts";
 export * from "./settling-computer.ts";
 export * from "./type-text.ts";
+export * from "./x-windows.ts";

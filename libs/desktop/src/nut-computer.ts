@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ComputerAction, Coordinate } from "@deskgate/contracts";
+import type { ComputerAction, Coordinate, DesktopWindow } from "@deskgate/contracts";
 import { AppError, type Logger } from "@deskgate/core";
 import { actionSignal, throwIfInterrupted } from "./action-signal.ts";
 import type {
@@ -15,6 +15,7 @@ import { parseKeySequence } from "./key-names.ts";
 import { CoordinateScaler, type ImageLimits } from "./scaling.ts";
 import { captureRegion, captureScreenshot } from "./screen-capture.ts";
 import { typeText } from "./type-text.ts";
+import { windowsOn } from "./x-windows.ts";
 import {
   type FocusedWindow,
   focusedWindowOn,
@@ -91,6 +92,20 @@ class NutComputer implements Computer {
 
   focusedWindow(): Promise<FocusedWindow | undefined> {
     return focusedWindowOn(this.display);
+  }
+
+  async windows(): Promise<DesktopWindow[] | undefined> {
+    const listed = await windowsOn(this.display);
+    return listed?.map((window) => {
+      const [x0, y0] = this.scaler.toModel([window.x, window.y]);
+      const [x1, y1] = this.scaler.toModel([window.x + window.width, window.y + window.height]);
+      return {
+        id: window.id,
+        title: window.title,
+        className: window.className,
+        rect: [x0, y0, x1 - x0, y1 - y0],
+      };
+    });
   }
 
   async close(): Promise<void> {

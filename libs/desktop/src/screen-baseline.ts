@@ -6,6 +6,11 @@ import { z } from "zod";
 const thumbnail = { width: 64, height: 40 };
 /** Around each target, at the screenshot's own resolution (model pixels). */
 const crop = { width: 160, height: 100 };
+/**
+ * A later step of an approved plan compares only the spot it acts on: the steps before it
+ * type and click nearby, which changes the wider crop as planned.
+ */
+const spot = { width: 48, height: 24 };
 /** Grey levels closer than this count as the same (compression noise, anti-aliasing). */
 const tolerance = 24;
 
@@ -61,7 +66,7 @@ export async function captureScreenBaseline(
   if (!width || !height) throw new Error("the screenshot has no size");
   const grey = await greyPixels(image);
   const crops = uniqueTargets(targets).map((target) => {
-    const box = cropBox(target, width, height);
+    const box = boxAround(target, crop, width, height);
     return {
       target: [target[0], target[1]] as [number, number],
       ...box,
@@ -85,8 +90,9 @@ export async function compareScreenBaseline(
   image: Buffer,
   limits: ScreenChangeLimits = defaultScreenChangeLimits,
   targets: readonly Coordinate[] = [],
-  options: { keys?: boolean } = {},
+  options: ScreenCompareOptions = {},
 ): Promise<ScreenComparison> {
+  if (options.spotsOnly) return compareSpots(baseline, image, limits, targets);
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
     return { difference: 1, where: "the screen's size", changed: true };
@@ -133,6 +139,49 @@ export async function compareScreenBaseline(
   return worst;
 }
 
+export interface ScreenCompareOptions {
+  /** The action presses keys: the whole screen is held to the around-target limit. */
+  keys?: boolean;
+  /**
+   * Compare only a small spot (48×24) around each of `targets`, nothing else: for the
+   * later steps of an approved plan, whose earlier steps change the screen as planned.
+   */
+  spotsOnly?: boolean;
+}
+
+async function compareSpots(
+  baseline: ScreenBaseline,
+  image: Buffer,
+  limits: ScreenChangeLimits,
+  targets: readonly Coordinate[],
+): Promise<ScreenComparison> {
+  const { width, height } = await sharp(image).metadata();
+  if (width !== baseline.width || height !== baseline.height)
+    return { difference: 1, where: "the screen's size", changed: true };
+  const grey = await greyPixels(image);
+  let worst: ScreenComparison = { difference: 0, where: "nowhere", changed: false };
+  for (const target of targets) {
+    const box = boxAround(target, spot, baseline.width, baseline.height);
+    const saved = baseline.crops.find(
+      (kept) =>
+        box.left >= kept.left &&
+        box.top >= kept.top &&
+        box.left + box.width <= kept.left + kept.width &&
+        box.top + box.height <= kept.top + kept.height,
+    );
+    const where = `around the target at (${target[0]}, ${target[1]})`;
+    if (!saved) return { difference: 1, where: `no screen was kept ${where}`, changed: true };
+    const then = extract(
+      { data: Buffer.from(saved.grey, "base64"), info: { width: saved.width } },
+      { ...box, left: box.left - saved.left, top: box.top - saved.top },
+    );
+    const difference = fractionChanged(then, extract(grey, box));
+    if (difference > worst.difference)
+      worst = { difference, where, changed: difference > limits.aroundTarget };
+  }
+  return worst;
+}
+
 function uniqueTargets(targets: readonly Coordinate[]): Coordinate[] {
   const seen = new Set<string>();
   return targets.filter(([x, y]) => {
@@ -143,9 +192,15 @@ function uniqueTargets(targets: readonly Coordinate[]): Coordinate[] {
   });
 }
 
-function cropBox([x, y]: Coordinate, width: number, height: number) {
-  const w = Math.min(crop.width, width);
-  const h = Math.min(crop.height, height);
+/** A box of `size` centred on a point, moved inside the screen. */
+function boxAround(
+  [x, y]: Coordinate,
+  size: { width: number; height: number },
+  width: number,
+  height: number,
+) {
+  const w = Math.min(size.width, width);
+  const h = Math.min(size.height, height);
   const left = Math.min(Math.max(0, x - Math.floor(w / 2)), width - w);
   const top = Math.min(Math.max(0, y - Math.floor(h / 2)), height - h);
   return { left, top, width: w, height: h };
@@ -199,7 +254,7 @@ export function createScreenBinding(limits: ScreenChangeLimits = defaultScreenCh
       baseline: string,
       shot: { png: Buffer },
       targets: readonly Coordinate[] = [],
-      options: { keys?: boolean } = {},
+      options: ScreenCompareOptions = {},
     ): Promise<ScreenComparison> =>
       compareScreenBaseline(
         screenBaselineSchema.parse(JSON.parse(baseline)),

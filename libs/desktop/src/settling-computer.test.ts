@@ -18,6 +18,7 @@ function scriptedScreen(frames: string[]) {
     modelScreen: () => ({ width: 10, height: 10 }),
     pointerPosition: async () => [0, 0],
     focusedWindow: async () => undefined,
+    windows: async () => undefined,
     async execute(action, actionOptions): Promise<ActionResult> {
       executed.push(action);
       signals.push(actionOptions?.signal);

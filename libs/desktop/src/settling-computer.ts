@@ -72,6 +72,7 @@ export function settlingComputer(inner: Computer, options: SettleOptions): Compu
     pointerPosition: () => inner.pointerPosition(),
     releaseAllInput: () => inner.releaseAllInput(),
     focusedWindow: () => inner.focusedWindow(),
+    windows: () => inner.windows(),
     async execute(action, actionOptions) {
       fresh = undefined;
       const result = await inner.execute(action, actionOptions);

@@ -10,6 +10,24 @@ export function actionFingerprint(action: ComputerAction): string {
   return createHash("sha256").update(canonicalJson(action)).digest("hex");
 }
 
+/**
+ * The fingerprint of a plan: its actions, in order, as one value. Never equal to an
+ * action's fingerprint, so an approved plan cannot pass for an approved single action.
+ */
+export function planFingerprint(actions: readonly ComputerAction[]): string {
+  return createHash("sha256")
+    .update(canonicalJson({ plan: actions }))
+    .digest("hex");
+}
+
+/** The fingerprint of what a version approves: its plan when it has one, else its action. */
+export function versionFingerprint(version: {
+  action: ComputerAction;
+  plan?: readonly ComputerAction[] | undefined;
+}): string {
+  return version.plan ? planFingerprint(version.plan) : actionFingerprint(version.action);
+}
+
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {

@@ -6,3 +6,4 @@ export * from "./key-repeat.ts";
 export * from "./key-vocabulary.ts";
 export * from "./plan-effects.ts";
 export * from "./validate-action.ts";
+export * from "./window-at.ts";

@@ -1,4 +1,4 @@
-import type { ComputerAction } from "@deskgate/contracts";
+import { type ComputerAction, higherRisk, type Risk } from "@deskgate/contracts";
 import { type Effect, planEffects } from "@deskgate/effects";
 import type { AskSettings, Authorization, EffectVerdict, Policy, PolicyContext } from "./policy.ts";
 import { defaultRuleId } from "./policy.ts";
@@ -32,17 +32,23 @@ export function authorizeAction(
   );
   if (denied) {
     const rule = policy.rules.find((r) => r.id === denied.ruleId)!;
+    // What a deny rule would refuse is high risk: no grant, plan or trust window covers it.
     return {
       ...strictest([
         ...asks,
-        { kind: "ask", ruleId: rule.id, effect: denied.effect, ...settingsOf(rule) },
+        { kind: "ask", ruleId: rule.id, effect: denied.effect, ...settingsOf(rule), risk: "high" },
       ]),
       effects: verdicts,
       shadowDenied: { ruleId: denied.ruleId, reason: denied.reason },
     };
   }
   if (asks.length > 0) return { ...strictest(asks), effects: verdicts };
-  return { kind: "allow", ruleId: verdicts[0]!.ruleId, effects: verdicts };
+  return {
+    kind: "allow",
+    ruleId: verdicts[0]!.ruleId,
+    effects: verdicts,
+    risk: verdicts.reduce<Risk>((risk, verdict) => higherRisk(risk, riskOf(verdict)), "low"),
+  };
 }
 
 /**
@@ -57,7 +63,7 @@ function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): Ef
   if (!rule) return { kind: "ask", ruleId: defaultRuleId, effect, ...policy.defaults };
   switch (rule.decision) {
     case "allow":
-      return { kind: "allow", ruleId: rule.id, effect };
+      return { kind: "allow", ruleId: rule.id, effect, risk: rule.risk };
     case "deny":
       return { kind: "deny", ruleId: rule.id, reason: rule.reason, effect };
     case "ask":
@@ -71,13 +77,24 @@ function settingsOf(settings: AskSettings): AskSettings {
     timeoutMs: settings.timeoutMs,
     expiryMode: settings.expiryMode,
     renotifyEveryMs: settings.renotifyEveryMs,
+    risk: settings.risk,
+    ...(settings.escalation && { escalation: settings.escalation }),
   };
 }
 
+function riskOf(verdict: EffectVerdict): Risk {
+  return verdict.kind === "deny" ? "high" : verdict.risk;
+}
+
+/**
+ * The ask with the most approvers (the first of equals) sets how to ask; the risk is the
+ * highest of every effect's.
+ */
 function strictest(
   asks: ReadonlyArray<Extract<EffectVerdict, { kind: "ask" }>>,
 ): { kind: "ask"; ruleId: string } & AskSettings {
   let best = asks[0]!;
   for (const ask of asks) if (ask.requiredApprovals > best.requiredApprovals) best = ask;
-  return { kind: "ask", ruleId: best.ruleId, ...settingsOf(best) };
+  const risk = asks.reduce<Risk>((highest, ask) => higherRisk(highest, ask.risk), "low");
+  return { kind: "ask", ruleId: best.ruleId, ...settingsOf(best), risk };
 }

@@ -4,3 +4,4 @@ export * from "./load-policy-file.ts";
 export * from "./parse-policy.ts";
 export * from "./policy.ts";
 export * from "./policy-schema.ts";
+export { windowsReached } from "./rule-matches.ts";

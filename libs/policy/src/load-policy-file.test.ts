@@ -56,6 +56,7 @@ describe("loadPolicyFile", () => {
       timeoutMs: 300_000,
       expiryMode: "park",
       renotifyEveryMs: 600_000,
+      risk: "medium",
     });
     expect(
       authorizeAction(

@@ -1,3 +1,4 @@
+import type { Risk } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import type { z } from "zod";
 import type { AskSettings, Policy, PolicyMatch, PolicyOptions, PolicyRule } from "./policy.ts";
@@ -24,13 +25,47 @@ function compilePolicy(file: PolicyFile, options: PolicyOptions, source: unknown
     timeoutMs: file.defaults.timeout ?? options.approvalTimeoutMs,
     expiryMode: file.defaults.expiry ?? "deny",
     renotifyEveryMs: file.defaults.renotifyEvery ?? defaultRenotifyEveryMs,
+    risk: file.defaults.risk ?? "medium",
+    ...escalationOf(file.defaults.escalation),
   };
+  const rules = file.rules.map((rule) => compileRule(rule, defaults));
+  const late = [{ id: "defaults", ...defaults }, ...rules].flatMap((settings) =>
+    escalationProblem(settings),
+  );
+  if (late.length > 0) throw new AppError("policy_invalid", late.join("; "));
   return Object.freeze({
     mode: file.mode,
     defaults: Object.freeze(defaults),
-    rules: Object.freeze(file.rules.map((rule) => compileRule(rule, defaults))),
+    rules: Object.freeze(rules),
     source: JSON.parse(JSON.stringify(source)) as unknown,
   });
+}
+
+type EscalationEntry = PolicyFile["defaults"]["escalation"];
+
+function escalationOf(entry: EscalationEntry): Pick<AskSettings, "escalation"> {
+  if (!entry) return {};
+  return {
+    escalation: Object.freeze({
+      ...(entry.remindAfter !== undefined && { remindAfterMs: entry.remindAfter }),
+      ...(entry.backupAfter !== undefined && { backupAfterMs: entry.backupAfter }),
+      backup: entry.backup ?? [],
+    }),
+  };
+}
+
+/** An escalation step after the deadline would never happen: say so at start-up. */
+function escalationProblem(settings: AskSettings & { id: string }): string[] {
+  const { escalation, timeoutMs, id } = settings;
+  if (!escalation || settings.expiryMode !== "deny") return [];
+  const late = [
+    ["remindAfter", escalation.remindAfterMs],
+    ["backupAfter", escalation.backupAfterMs],
+  ].filter(([, ms]) => typeof ms === "number" && ms >= timeoutMs);
+  return late.map(
+    ([name]) =>
+      `${id === "defaults" ? "defaults" : `rule ${JSON.stringify(id)}`} escalation.${name}: must come before the timeout (${timeoutMs / 60_000} min), when an unanswered request is denied`,
+  );
 }
 
 function compileRule(rule: RuleEntry, defaults: AskSettings): PolicyRule {
@@ -42,6 +77,12 @@ function compileRule(rule: RuleEntry, defaults: AskSettings): PolicyRule {
     ...(match.region && { region: match.region }),
     ...(match.afterAction && { afterAction: new Set(match.afterAction) }),
     ...(match.desktops && { desktops: new Set(match.desktops) }),
+    ...(match.window && {
+      window: Object.freeze({
+        ...(match.window.class && { classes: new Set(match.window.class) }),
+        ...(match.window.titleMatches && { titleMatches: match.window.titleMatches }),
+      }),
+    }),
   };
   return Object.freeze({
     id: rule.id,
@@ -52,7 +93,25 @@ function compileRule(rule: RuleEntry, defaults: AskSettings): PolicyRule {
     timeoutMs: rule.timeout ?? defaults.timeoutMs,
     expiryMode: rule.expiry ?? defaults.expiryMode,
     renotifyEveryMs: rule.renotifyEvery ?? defaults.renotifyEveryMs,
+    risk: rule.risk ?? riskByDecision(rule.decision, defaults.risk),
+    // Only an ask has anyone to escalate to; a rule that sets none inherits the defaults'.
+    ...(rule.decision === "ask" &&
+      (rule.escalation
+        ? escalationOf(rule.escalation)
+        : defaults.escalation && { escalation: defaults.escalation })),
   });
+}
+
+/** Allowing is low risk, refusing high (a shadow-mode deny asks as high), asking the defaults'. */
+function riskByDecision(decision: RuleEntry["decision"], asking: Risk): Risk {
+  switch (decision) {
+    case "allow":
+      return "low";
+    case "deny":
+      return "high";
+    case "ask":
+      return asking;
+  }
 }
 
 /** `rules[2] (id "no-sudo") match.textMatches: invalid regular expression: …` */

@@ -1,4 +1,9 @@
-import { computerActionNames, desktopNameSchema, expiryModeSchema } from "@deskgate/contracts";
+import {
+  computerActionNames,
+  desktopNameSchema,
+  expiryModeSchema,
+  riskSchema,
+} from "@deskgate/contracts";
 import { envDuration } from "@deskgate/core";
 import { parseKeyCombo } from "@deskgate/effects";
 import { z } from "zod";
@@ -75,7 +80,49 @@ export const policyMatchSchema = z.strictObject({
   region: regionSchema.optional(),
   afterAction: oneOrMany(actionNameSchema).optional(),
   desktops: oneOrMany(desktopNameSchema).optional(),
+  /** The focused window (what keys reach): its WM_CLASS class and title. */
+  window: z
+    .strictObject({
+      class: oneOrMany(z.string().trim().min(1).max(200)).optional(),
+      titleMatches: regexSchema.optional(),
+    })
+    .refine((window) => window.class !== undefined || window.titleMatches !== undefined, {
+      message: "needs class or titleMatches",
+    })
+    .optional(),
 });
+
+const riskRating = z.enum(riskSchema.options, {
+  error: (issue) => `unknown risk ${JSON.stringify(issue.input)} (use low, medium or high)`,
+});
+
+const slackIdSchema = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, "a Slack user id (U…/W…) or user group id (S…)");
+
+/**
+ * When nobody answers: remind the channel after `remindAfter`, tell the `backup` people
+ * directly after `backupAfter` (they may then approve), and at `timeout` apply `expiry`.
+ */
+const escalationFileSchema = z
+  .strictObject({
+    remindAfter: durationSchema.optional(),
+    backupAfter: durationSchema.optional(),
+    backup: oneOrMany(slackIdSchema).optional(),
+  })
+  .refine(
+    (escalation) => (escalation.backupAfter === undefined) === (escalation.backup === undefined),
+    {
+      message: "backupAfter and backup go together",
+    },
+  )
+  .refine(
+    (escalation) =>
+      escalation.remindAfter === undefined ||
+      escalation.backupAfter === undefined ||
+      escalation.remindAfter < escalation.backupAfter,
+    { message: "remindAfter must come before backupAfter" },
+  );
 
 export const policyRuleSchema = z.strictObject({
   id: z
@@ -91,6 +138,9 @@ export const policyRuleSchema = z.strictObject({
   timeout: durationSchema.optional(),
   expiry: expiryModeSchema.optional(),
   renotifyEvery: durationSchema.optional(),
+  /** Default: low for allow, medium for ask (a deny has no risk to rate). */
+  risk: riskRating.optional(),
+  escalation: escalationFileSchema.optional(),
 });
 
 export const policyDefaultsSchema = z.strictObject({
@@ -98,6 +148,9 @@ export const policyDefaultsSchema = z.strictObject({
   timeout: durationSchema.optional(),
   expiry: expiryModeSchema.optional(),
   renotifyEvery: durationSchema.optional(),
+  /** The risk of what no rule matches (default medium). */
+  risk: riskRating.optional(),
+  escalation: escalationFileSchema.optional(),
 });
 
 /** A rules file (JSON or YAML) as written by an operator; see infra/policy/example-policy.yaml. */
@@ -118,6 +171,24 @@ export const policyFileSchema = z
         });
       }
       seen.add(rule.id);
+      if (rule.decision === "deny" && rule.risk !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "risk"],
+          message: "a deny rule refuses the action: it has no risk to rate",
+        });
+      if (rule.decision === "allow" && rule.risk === "high")
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "risk"],
+          message: "high risk always gets a card of its own: use decision: ask",
+        });
+      if (rule.decision !== "ask" && rule.escalation !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "escalation"],
+          message: "only a rule that asks has anyone to escalate to",
+        });
     });
   });
 export type PolicyFile = z.infer<typeof policyFileSchema>;

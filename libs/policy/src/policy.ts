@@ -1,4 +1,4 @@
-import type { ComputerActionName, ExpiryMode } from "@deskgate/contracts";
+import type { ComputerActionName, Escalation, ExpiryMode, Risk } from "@deskgate/contracts";
 import type { DesktopInputState, Effect, KeyCombo } from "@deskgate/effects";
 
 export type PolicyMode = "enforce" | "shadow";
@@ -13,6 +13,9 @@ export interface AskSettings {
   readonly timeoutMs: number;
   readonly expiryMode: ExpiryMode;
   readonly renotifyEveryMs: number;
+  /** How risky what is asked about is (high: a card of its own, always). */
+  readonly risk: Risk;
+  readonly escalation?: Escalation;
 }
 
 /** A rule's conditions, compiled once at load time. Every condition present must hold. */
@@ -24,6 +27,8 @@ export interface PolicyMatch {
   readonly region?: Region;
   readonly afterAction?: ReadonlySet<ComputerActionName>;
   readonly desktops?: ReadonlySet<string>;
+  /** The focused window: class (any of, exact) and title. */
+  readonly window?: { readonly classes?: ReadonlySet<string>; readonly titleMatches?: RegExp };
 }
 
 export interface PolicyRule extends AskSettings {
@@ -50,17 +55,18 @@ export interface Policy {
 
 /** What one rule (or the defaults) says about one effect. */
 export type EffectVerdict =
-  | { kind: "allow"; ruleId: string; effect: Effect }
+  | { kind: "allow"; ruleId: string; effect: Effect; risk: Risk }
   | { kind: "deny"; ruleId: string; reason: string; effect: Effect }
   | ({ kind: "ask"; ruleId: string; effect: Effect } & AskSettings);
 
 /**
  * What the policy says about a whole action: deny if any effect is denied; otherwise ask
- * if any effect asks (with the strictest ask: the most approvers); otherwise allow.
+ * if any effect asks (with the strictest ask: the most approvers; the highest risk of
+ * them all); otherwise allow.
  * `effects` holds the verdict on each effect, in order, for the card and the audit.
  */
 export type Authorization =
-  | { kind: "allow"; ruleId: string; effects: readonly EffectVerdict[] }
+  | { kind: "allow"; ruleId: string; effects: readonly EffectVerdict[]; risk: Risk }
   | { kind: "deny"; ruleId: string; reason: string; effects: readonly EffectVerdict[] }
   | ({
       kind: "ask";

@@ -1,5 +1,6 @@
-import { comboMatches, type Effect, type KeyCombo } from "@deskgate/effects";
-import type { PolicyContext, PolicyRule, Region } from "./policy.ts";
+import type { DesktopInputState } from "@deskgate/contracts";
+import { comboMatches, type Effect, type KeyCombo, windowAt } from "@deskgate/effects";
+import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts";
 
 /**
  * True when every condition the rule sets holds for this effect.
@@ -15,6 +16,9 @@ import type { PolicyContext, PolicyRule, Region } from "./policy.ts";
  * - `afterAction: type` also holds while typed text is pending in the field.
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
+ * - `window`: the window the effect reaches — the one under each pointer press, the
+ *   focused one for keys and typing. Allow needs every such window known and matching;
+ *   ask and deny need any, and a window the desktop cannot tell counts as matching.
  */
 export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyContext): boolean {
   const { match } = rule;
@@ -30,7 +34,39 @@ export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyCon
     return false;
   if (match.keys && !keysMatch(match.keys, effect, broad)) return false;
   if (match.region && !inRegion(effect, match.region, broad)) return false;
+  if (match.window && !inWindow(match.window, effect, context.input, broad)) return false;
   return true;
+}
+
+type WindowMatch = NonNullable<PolicyMatch["window"]>;
+
+/** The windows an effect reaches: under each of its points, else the focused one. */
+export function windowsReached(
+  effect: Effect,
+  input: DesktopInputState,
+): Array<{ className: string; title: string } | undefined> {
+  if (effect.unknownPoint) return [undefined];
+  if (effect.points && effect.points.length > 0)
+    return effect.points.map((point) => {
+      const window = windowAt(input, point);
+      return window === null ? { className: "", title: "" } : window;
+    });
+  return [input.window];
+}
+
+function inWindow(
+  rule: WindowMatch,
+  effect: Effect,
+  input: DesktopInputState,
+  broad: boolean,
+): boolean {
+  const matches = (window: { className: string; title: string } | undefined) =>
+    window === undefined
+      ? broad
+      : (!rule.classes || rule.classes.has(window.className)) &&
+        (!rule.titleMatches || rule.titleMatches.test(window.title));
+  const reached = windowsReached(effect, input);
+  return broad ? reached.some(matches) : reached.every(matches);
 }
 
 /**

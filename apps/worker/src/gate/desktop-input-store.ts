@@ -25,12 +25,18 @@ export class DesktopInputStore {
     const raw = await this.redis.get(redisKeys.inputState(this.desktop));
     const parsed = raw ? desktopInputStateSchema.safeParse(JSON.parse(raw)) : undefined;
     const stored = parsed?.success ? parsed.data : initialInputState;
-    const [pointer, window] = await Promise.all([
+    const [pointer, window, windows] = await Promise.all([
       computer.pointerPosition().catch(() => undefined),
       computer.focusedWindow().catch(() => undefined),
+      computer.windows().catch(() => undefined),
     ]);
-    const { pointer: _pointer, window: _window, ...rest } = stored;
-    return { ...rest, ...(pointer ? { pointer } : {}), ...(window ? { window } : {}) };
+    const { pointer: _pointer, window: _window, windows: _windows, ...rest } = stored;
+    return {
+      ...rest,
+      ...(pointer ? { pointer } : {}),
+      ...(window ? { window } : {}),
+      ...(windows ? { windows } : {}),
+    };
   }
 
   /**
@@ -39,8 +45,13 @@ export class DesktopInputStore {
    * next judgement stricter.
    */
   async willRun(action: ComputerAction, before: DesktopInputState): Promise<void> {
-    // The pointer and the focused window are read live each time; only the rest is kept.
-    const { pointer: _pointer, window: _window, ...after } = planEffects(action, before).after;
+    // The pointer and the windows are read live each time; only the rest is kept.
+    const {
+      pointer: _pointer,
+      window: _window,
+      windows: _windows,
+      ...after
+    } = planEffects(action, before).after;
     await this.redis.set(redisKeys.inputState(this.desktop), JSON.stringify(after));
   }
 

@@ -4,7 +4,7 @@ import type {
   Coordinate,
   DesktopInputState,
 } from "@deskgate/contracts";
-import { actionFingerprint, planEffects } from "@deskgate/effects";
+import { actionFingerprint, planEffects, versionFingerprint } from "@deskgate/effects";
 import type { Authorization } from "@deskgate/policy";
 
 type Approved = Extract<ApprovalOutcome, { status: "approved" }>;
@@ -32,7 +32,9 @@ export function checkApprovedExecution(
   outcome: Approved,
   authorization: Authorization,
 ): ExecutionCheck {
-  if (actionFingerprint(outcome.action) !== outcome.fingerprint)
+  const planStartsWithAction =
+    !outcome.plan || actionFingerprint(outcome.plan[0]!) === actionFingerprint(outcome.action);
+  if (versionFingerprint(outcome) !== outcome.fingerprint || !planStartsWithAction)
     return {
       kind: "deny",
       ruleId: "integrity",
@@ -55,20 +57,6 @@ export function checkApprovedExecution(
         approvers,
       };
   }
-}
-
-/**
- * Whether an open trust window may stand in for a person's approval: only where the
- * policy asks for a single approver and nothing would be denied (shadow mode included).
- * A trust window is one person's authority; it never satisfies a rule that needs two, and
- * never overrides a deny.
- */
-export function trustWindowCovers(authorization: Authorization): boolean {
-  return (
-    authorization.kind === "ask" &&
-    authorization.requiredApprovals === 1 &&
-    authorization.shadowDenied === undefined
-  );
 }
 
 /** Where an action acts: every pointer target, or the pointer for keyboard-only actions. */

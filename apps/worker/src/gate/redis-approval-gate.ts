@@ -1,10 +1,5 @@
 import type { ApprovalGate, GateVerdict, ReviewContext } from "@deskgate/agent";
-import {
-  type ApprovalBackend,
-  approvalIdFor,
-  approvalRetentionMs,
-  redisKeys,
-} from "@deskgate/approvals";
+import { redisKeys } from "@deskgate/approvals";
 import type {
   Actor,
   ApprovalRequest,
@@ -15,15 +10,17 @@ import type {
   ProposedAction,
 } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
-import type { Computer, ScreenComparison, Screenshot } from "@deskgate/desktop";
-import { actionFingerprint, planEffects } from "@deskgate/effects";
-import {
-  type AskSettings,
-  type Authorization,
-  authorizeAction,
-  type Policy,
-} from "@deskgate/policy";
-import { enqueue } from "@deskgate/queue";
+import type {
+  Computer,
+  ScreenCompareOptions,
+  ScreenComparison,
+  Screenshot,
+} from "@deskgate/desktop";
+import { actionFingerprint } from "@deskgate/effects";
+import { type Authorization, authorizeAction, type Policy } from "@deskgate/policy";
+import { ActivePlanStore, checkPlanStep } from "./active-plan.ts";
+import { type AskDeps, type AskFor, askForApproval } from "./ask-for-approval.ts";
+import { coverableByOnePerson, grantCovers } from "./coverage.ts";
 import { describeDenial, describeEdit } from "./describe-edit.ts";
 import { DesktopInputStore } from "./desktop-input-store.ts";
 import {
@@ -31,8 +28,8 @@ import {
   desktopChangedSince,
   pressesKeys,
   targetsOf,
-  trustWindowCovers,
 } from "./execution-check.ts";
+import { buildPlan } from "./plan-builder.ts";
 import type { RunParking } from "./run-parking.ts";
 
 /** Keeps what the screen-change check needs and compares a fresh screen with it. */
@@ -43,32 +40,15 @@ export interface ScreenBinding {
     baseline: string,
     screenshot: Screenshot,
     targets: readonly Coordinate[],
-    options: { keys?: boolean },
+    options: ScreenCompareOptions,
   ): Promise<ScreenComparison>;
 }
 
-export interface RedisApprovalGateDeps {
-  backend: ApprovalBackend;
+export interface RedisApprovalGateDeps extends AskDeps {
   policy: Policy;
-  desktop: string;
   /** Holds the run while people decide (its BullMQ job), and fences actuation. */
   parking: RunParking;
-  /** The card's image: the screenshot with the action's target (or the pointer) marked. */
-  renderApprovalImage: (
-    screenshot: Screenshot,
-    action: ComputerAction,
-    pointer: Coordinate | undefined,
-  ) => Promise<Buffer>;
-  screenBinding: ScreenBinding;
   logger: Logger;
-}
-
-/** What to ask a person about: an action, the desktop it was judged on, and how to ask. */
-interface AskFor extends AskSettings {
-  action: ComputerAction;
-  input: DesktopInputState;
-  ruleId: string;
-  shadowDenied?: { ruleId: string; reason: string } | undefined;
 }
 
 /** How long a parked-mode request may stay parked before its job is looked at again. */
@@ -76,18 +56,28 @@ const parkedHorizonMs = 30 * 24 * 3600_000;
 /** A parked job is looked at again no sooner than this, even if its deadline has passed. */
 const minParkMs = 30_000;
 
+/** A person's standing decision that covers an action without a card of its own. */
+type StandingApproval =
+  | { basis: "grant"; by: Actor; grantId: string }
+  | { basis: "trust_window"; by: Actor }
+  | { basis: "plan"; approvalId: string; approvers: Actor[] };
+
 /**
  * The worker's gate: the policy judges each action by its effects, then a human where it
- * asks. Asking stores the request, announces it, schedules its deadline and parks the run's
- * job; the decision wakes it, the loop resumes from its checkpoint and asks again for the
- * same step, and this gate finds the outcome — and authorises the approved version once
- * more against the desktop as it is now, right before it runs.
+ * asks — unless a person's standing decision covers it (an approved plan's next step, a
+ * grant, a trust window), and only where one person's approval may (see
+ * `coverableByOnePerson`). Asking stores the request, announces it, schedules its deadline
+ * and parks the run's job; the decision wakes it, the loop resumes from its checkpoint and
+ * asks again for the same step, and this gate finds the outcome — and authorises the
+ * approved version once more against the desktop as it is now, right before it runs.
  */
 export class RedisApprovalGate implements ApprovalGate {
   private readonly inputs: DesktopInputStore;
+  private readonly plans: ActivePlanStore;
 
   constructor(private readonly deps: RedisApprovalGateDeps) {
     this.inputs = new DesktopInputStore(deps.backend.redis, deps.desktop);
+    this.plans = new ActivePlanStore(deps.backend.redis);
   }
 
   async review(proposal: ProposedAction, { computer }: ReviewContext): Promise<GateVerdict> {
@@ -105,38 +95,139 @@ export class RedisApprovalGate implements ApprovalGate {
   }
 
   private async firstLook(proposal: ProposedAction, computer: Computer): Promise<GateVerdict> {
-    const { audit, publisher } = this.deps.backend;
     const input = await this.inputs.read(computer);
     const authorization = this.authorize(proposal.action, input);
-    const at = this.now();
-    const base = { runId: proposal.runId, at, step: proposal.step, action: proposal.action };
-    const rationale = proposal.rationale ? { rationale: proposal.rationale } : {};
     if (authorization.kind === "deny") {
+      await this.plans.clear(proposal.runId);
       await this.recordPolicyDenial(proposal, proposal.action, authorization);
       return { kind: "deny", reason: `blocked by policy: ${authorization.reason}` };
     }
-    const trustedBy =
-      authorization.kind === "ask" && trustWindowCovers(authorization)
-        ? await this.trustWindowOwner(proposal.runId)
+    const planned = await this.planCovers(proposal, computer, authorization, input);
+    if (authorization.kind === "allow") return this.autoApprove(proposal, input, authorization);
+    if (planned) return this.autoApprove(proposal, input, authorization, planned);
+    const standing = coverableByOnePerson(authorization)
+      ? await this.standingApproval(proposal.runId, authorization, input)
+      : undefined;
+    if (standing) return this.autoApprove(proposal, input, authorization, standing);
+    const first = { step: proposal.step, action: proposal.action, input, authorization };
+    const plan = proposal.nextInTurn?.length
+      ? buildPlan({ ...first, risk: authorization.risk }, proposal.nextInTurn, (action, at) =>
+          this.authorize(action, at),
+        )
+      : undefined;
+    return this.ask(
+      proposal,
+      computer,
+      {
+        ...authorization,
+        action: proposal.action,
+        input,
+        plan,
+        grantable: !plan && coverableByOnePerson(authorization),
+      },
+      1,
+    );
+  }
+
+  /**
+   * The run's approved plan, when this is its next step and it still matches: the step
+   * passes the plan's checks (`checkPlanStep`) and the screen around its targets is as the
+   * approver saw it. Anything else ends the plan, recorded, and the step is judged alone.
+   */
+  private async planCovers(
+    proposal: ProposedAction,
+    computer: Computer,
+    authorization: Authorization,
+    input: DesktopInputState,
+  ): Promise<StandingApproval | undefined> {
+    const plan = await this.plans.read(proposal.runId);
+    if (!plan) return undefined;
+    const check = checkPlanStep(plan, proposal.step, proposal.action, authorization, input);
+    if (check.kind === "not_in_plan") {
+      await this.plans.clear(proposal.runId);
+      return undefined;
+    }
+    const spot =
+      check.kind === "covered"
+        ? await this.screenChange(plan.approvalId, computer, proposal.action, input, {
+            spotsOnly: true,
+          })
         : undefined;
-    if (authorization.kind === "allow" || trustedBy) {
-      const basis = trustedBy ? ("trust_window" as const) : ("policy" as const);
-      await audit.append({
-        ...base,
-        type: "action.auto_approved",
+    if (check.kind === "stop" || spot?.changed) {
+      const reason =
+        check.kind === "stop" ? check.reason : `the screen changed ${spot?.where ?? ""}`.trim();
+      await this.plans.clear(proposal.runId);
+      this.deps.logger.warn({ runId: proposal.runId, step: proposal.step, reason }, "plan stopped");
+      await this.deps.backend.audit.append({
+        type: "plan.stopped",
+        runId: proposal.runId,
+        at: this.now(),
+        approvalId: plan.approvalId,
+        step: proposal.step,
+        reason,
+        ...(spot ? { difference: spot.difference } : {}),
+      });
+      return undefined;
+    }
+    await this.plans.save(proposal.runId, { ...plan, nextStep: proposal.step + 1 });
+    return { basis: "plan", approvalId: plan.approvalId, approvers: plan.approvers };
+  }
+
+  /** A grant that covers the action, else the run's open trust window. */
+  private async standingApproval(
+    runId: string,
+    authorization: Authorization,
+    input: DesktopInputState,
+  ): Promise<StandingApproval | undefined> {
+    const { grants, now } = this.deps.backend;
+    const context = { runId, desktop: this.deps.desktop, now: now(), input };
+    const grant = (await grants.activeFor(runId, this.deps.desktop)).find((candidate) =>
+      grantCovers(candidate, authorization, context),
+    );
+    if (grant) return { basis: "grant", by: grant.by, grantId: grant.grantId };
+    const trustedBy = await this.trustWindowOwner(runId);
+    return trustedBy ? { basis: "trust_window", by: trustedBy } : undefined;
+  }
+
+  /** Runs without a card: by the policy, or by a person's standing decision. Recorded. */
+  private async autoApprove(
+    proposal: ProposedAction,
+    input: DesktopInputState,
+    authorization: Authorization,
+    standing?: StandingApproval,
+  ): Promise<GateVerdict> {
+    const { audit, publisher } = this.deps.backend;
+    const at = this.now();
+    const base = { runId: proposal.runId, at, step: proposal.step, action: proposal.action };
+    const basis = authorization.kind === "allow" || !standing ? "policy" : standing.basis;
+    const who =
+      basis === "policy" || !standing
+        ? {}
+        : standing.basis === "plan"
+          ? { approvalId: standing.approvalId, approvers: standing.approvers }
+          : standing.basis === "grant"
+            ? { trustedBy: standing.by, grantId: standing.grantId }
+            : { trustedBy: standing.by };
+    await audit.append({
+      ...base,
+      type: "action.auto_approved",
+      basis,
+      ruleId: authorization.ruleId,
+      ...who,
+    });
+    await publisher.announce({
+      ...base,
+      ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
+      type: "step.proposed",
+      review: {
+        kind: "auto_approved",
         basis,
         ruleId: authorization.ruleId,
-        ...(trustedBy ? { trustedBy } : {}),
-      });
-      await publisher.announce({
-        ...base,
-        ...rationale,
-        type: "step.proposed",
-        review: { kind: "auto_approved", basis, ruleId: authorization.ruleId },
-      });
-      return this.approve(proposal.runId, proposal.action, input);
-    }
-    return this.ask(proposal, computer, { ...authorization, action: proposal.action, input }, 1);
+        ...("grantId" in who ? { grantId: who.grantId } : {}),
+        ...("approvalId" in who ? { approvalId: who.approvalId } : {}),
+      },
+    });
+    return this.approve(proposal.runId, proposal.action, input);
   }
 
   private async recordPolicyDenial(
@@ -162,82 +253,17 @@ export class RedisApprovalGate implements ApprovalGate {
     asked: AskFor,
     attempt: number,
   ): Promise<never> {
-    const { redis, store, audit, publisher, screenshots, queues } = this.deps.backend;
-    const approvalId = approvalIdFor(proposal.runId, proposal.step, attempt);
-    const requestedAt = new Date(this.deps.backend.now());
-    const expiresAt = new Date(requestedAt.getTime() + asked.timeoutMs);
-    const screenshot = await computer.screenshot({ purpose: "check" });
-    const draft: ApprovalRequest = {
-      approvalId,
-      runId: proposal.runId,
-      step: proposal.step,
-      desktop: this.deps.desktop,
-      action: asked.action,
-      ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
-      screen: { width: screenshot.width, height: screenshot.height },
-      input: asked.input,
-      requestedAt: requestedAt.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      requiredApprovals: asked.requiredApprovals,
-      expiryMode: asked.expiryMode,
-      renotifyEveryMs: asked.renotifyEveryMs,
-      ruleId: asked.ruleId,
-    };
-    // Kept as long as the request itself: a request decided days later is still compared.
-    const keepMs = approvalRetentionMs(draft, requestedAt);
-    const baseline = await this.deps.screenBinding.capture(
-      screenshot,
-      targetsOf(asked.action, asked.input),
-    );
-    await redis.set(redisKeys.screenBaseline(approvalId), baseline, "PX", keepMs);
-    const cardImage = await this.deps.renderApprovalImage(
-      screenshot,
-      asked.action,
-      asked.input.pointer,
-    );
-    const card = await screenshots.put(`${approvalId}-card`, cardImage, keepMs);
-    const request: ApprovalRequest = { ...draft, screenshotKey: card };
-    const state = await store.create(request);
-    // Once: a run resumed after a crash in here asks again with the same id.
-    await audit.appendOnce(
-      {
-        type: "approval.requested",
-        runId: proposal.runId,
-        at: request.requestedAt,
-        approvalId,
-        step: proposal.step,
-        action: asked.action,
-        ruleId: asked.ruleId,
-        fingerprint: actionFingerprint(asked.action),
-        requiredApprovals: asked.requiredApprovals,
-        expiresAt: request.expiresAt,
-        ...(asked.shadowDenied ? { shadowDenied: asked.shadowDenied } : {}),
-      },
-      `requested:${approvalId}`,
-      // What the approver is shown, kept by hash beside the trail.
-      { screenshots: [screenshot.png, cardImage] },
-    );
-    await publisher.announce({
-      type: "step.proposed",
-      runId: proposal.runId,
-      at: request.requestedAt,
-      step: proposal.step,
-      action: asked.action,
-      ...(proposal.rationale ? { rationale: proposal.rationale } : {}),
-      review: { kind: "asked", approval: request },
-    });
-    await enqueue(
-      queues.deadlines(),
-      "approval.expire",
-      { approvalId, runId: proposal.runId, reminder: 0 },
-      { delay: asked.timeoutMs, jobId: `deadline-${approvalId}` },
-    );
+    const state = await askForApproval(this.deps, proposal, computer, asked, attempt);
+    const { approvalId } = state.request;
     await this.markWaiting(proposal, approvalId);
     // Recorded last: a crash anywhere above leaves no step → request link, so the resumed
     // run asks again with the same id (create is idempotent; card and deadline are keyed).
-    await redis.set(redisKeys.stepApproval(proposal.runId, proposal.step), approvalId);
+    await this.deps.backend.redis.set(
+      redisKeys.stepApproval(proposal.runId, proposal.step),
+      approvalId,
+    );
     this.deps.logger.info(
-      { runId: proposal.runId, approvalId, step: proposal.step },
+      { runId: proposal.runId, approvalId, step: proposal.step, plan: asked.plan?.length },
       "waiting for a decision",
     );
     return this.park(state);
@@ -341,9 +367,36 @@ export class RedisApprovalGate implements ApprovalGate {
       }
     }
     const approvers = outcome.approvals.map((vote) => vote.by);
+    await this.startPlan(state, outcome, approvers);
     const note =
       outcome.version > 1 ? describeEdit(request.action, check.action, approvers) : undefined;
     return this.approve(request.runId, check.action, input, note);
+  }
+
+  /**
+   * An approved plan's first step is about to run: its later steps (up to "through") are
+   * kept as the run's active plan, each to be checked again right before it runs.
+   */
+  private async startPlan(
+    state: ApprovalState,
+    outcome: Extract<NonNullable<ApprovalState["outcome"]>, { status: "approved" }>,
+    approvers: Actor[],
+  ): Promise<void> {
+    const { request } = state;
+    const through = outcome.through ?? outcome.plan?.length ?? 0;
+    if (!outcome.plan || !request.plan || through < 2) return this.plans.clear(request.runId);
+    const steps = request.plan.slice(1, through).map((step, index) => ({
+      step: step.step,
+      // The request's plan and the approved version's are the same actions (version 1).
+      fingerprint: actionFingerprint(outcome.plan![index + 1]!),
+      input: step.input,
+    }));
+    await this.plans.save(request.runId, {
+      approvalId: request.approvalId,
+      nextStep: request.step + 1,
+      steps,
+      approvers,
+    });
   }
 
   /** The settings to ask again with: the policy's for the action now, else the request's. */
@@ -362,6 +415,8 @@ export class RedisApprovalGate implements ApprovalGate {
       timeoutMs: this.timeoutOf(request),
       expiryMode: request.expiryMode,
       renotifyEveryMs: request.renotifyEveryMs ?? 10 * 60_000,
+      risk: request.risk ?? "medium",
+      ...(request.escalation ? { escalation: request.escalation } : {}),
     };
   }
 
@@ -420,12 +475,14 @@ export class RedisApprovalGate implements ApprovalGate {
     computer: Computer,
     action: ComputerAction,
     input: DesktopInputState,
+    options: ScreenCompareOptions = {},
   ): Promise<ScreenComparison> {
     const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
     if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
     const shot = await computer.screenshot({ purpose: "check" });
     return this.deps.screenBinding.compare(baseline, shot, targetsOf(action, input), {
       keys: pressesKeys(action, input),
+      ...options,
     });
   }
 

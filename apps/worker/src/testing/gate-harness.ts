@@ -100,8 +100,8 @@ export class GateHarness {
         ...(options.actionMs ? { actionMs: options.actionMs } : {}),
         ...(options.rationale ? { rationale: options.rationale } : {}),
       }),
-      renderApprovalImage: async (shot, action, pointer) => {
-        this.rendered.push({ action, pointer });
+      renderApprovalImage: async (shot, marks) => {
+        for (const mark of marks) this.rendered.push({ action: mark.action, pointer: mark.cursor });
         return shot.png;
       },
       screenBinding: createScreenBinding(),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ComputerAction, Coordinate } from "@deskgate/contracts";
+import type { ComputerAction, Coordinate, DesktopWindow } from "@deskgate/contracts";
 import { ActionInterruptedError } from "../action-errors.ts";
 import type {
   ActionOptions,
@@ -54,6 +54,18 @@ export class RecordingComputer implements Computer {
 
   async focusedWindow(): Promise<FocusedWindow | undefined> {
     return this.window;
+  }
+
+  /**
+   * The windows on screen, top-most first; by default the focused window filling the
+   * screen. Tests set it to put another window under a click.
+   */
+  windowList: DesktopWindow[] | undefined;
+
+  async windows(): Promise<DesktopWindow[] | undefined> {
+    if (this.windowList) return this.windowList;
+    if (!this.window) return [];
+    return [{ ...this.window, rect: [0, 0, this.screen.width, this.screen.height] }];
   }
 
   /** The pointer is moved by something other than an action (a program, a person). */
