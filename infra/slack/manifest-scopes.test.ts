@@ -19,6 +19,7 @@ const scopesOf: Record<string, readonly string[]> = {
   "chat.postEphemeral": ["chat:write"],
   "chat.update": ["chat:write"],
   "chat.getPermalink": [],
+  "conversations.open": ["im:write"],
   "views.open": [],
   "views.update": [],
   "files.getUploadURLExternal": ["files:write"],

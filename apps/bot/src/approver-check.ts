@@ -1,4 +1,4 @@
-import type { RunRecord } from "@deskgate/contracts";
+import type { ApprovalRequest, RunRecord } from "@deskgate/contracts";
 
 export type ApproverVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -18,8 +18,16 @@ export class ApproverCheck {
 
   constructor(private readonly options: ApproverCheckOptions) {}
 
-  async mayApprove(userId: string, run: RunRecord | undefined): Promise<ApproverVerdict> {
-    if (!(await this.isApprover(userId))) {
+  /**
+   * `request`: the request being decided. Once its escalation reached the backup stage,
+   * the backup people it names may decide it too (and only it).
+   */
+  async mayApprove(
+    userId: string,
+    run: RunRecord | undefined,
+    request?: ApprovalRequest,
+  ): Promise<ApproverVerdict> {
+    if (!(await this.isApprover(userId)) && !(await this.isBackupFor(userId, request))) {
       return {
         ok: false,
         reason:
@@ -50,15 +58,29 @@ export class ApproverCheck {
     };
   }
 
-  private async isApprover(userId: string): Promise<boolean> {
-    if (this.options.approvers.includes(userId)) return true;
-    for (const id of this.options.approvers) {
-      if (id.startsWith("S") && (await this.members(id)).includes(userId)) return true;
+  private isApprover(userId: string): Promise<boolean> {
+    return this.isAmong(userId, this.options.approvers);
+  }
+
+  private async isBackupFor(userId: string, request: ApprovalRequest | undefined) {
+    const escalation = request?.escalation;
+    if (!request || !escalation || escalation.backupAfterMs === undefined) return false;
+    const due = new Date(request.requestedAt).getTime() + escalation.backupAfterMs;
+    if ((this.options.now ?? Date.now)() < due) return false;
+    return this.isAmong(userId, escalation.backup);
+  }
+
+  /** The user is one of `ids`, or in one of the user groups (S…) among them. */
+  private async isAmong(userId: string, ids: readonly string[]): Promise<boolean> {
+    if (ids.includes(userId)) return true;
+    for (const id of ids) {
+      if (id.startsWith("S") && (await this.membersOf(id)).includes(userId)) return true;
     }
     return false;
   }
 
-  private async members(groupId: string): Promise<readonly string[]> {
+  /** Members of a user group, cached for `cacheMs`. */
+  async membersOf(groupId: string): Promise<readonly string[]> {
     const now = (this.options.now ?? Date.now)();
     const cached = this.cache.get(groupId);
     if (cached && cached.until > now) return cached.members;

@@ -79,10 +79,14 @@ export class GrantDecisions {
     return grant;
   }
 
+  get(grantId: string): Promise<Grant | undefined> {
+    return this.deps.grants.get(grantId);
+  }
+
   /** Revoked from its thread message. The grant as it was, or undefined when already over. */
   async revoke(grantId: string, by: Actor): Promise<Grant | undefined> {
     const grant = await this.deps.grants.revoke(grantId);
-    if (grant) await this.recordEnd(grant.runId, grantId, { by });
+    if (grant) await this.recordEnd(grant, { by });
     return grant;
   }
 
@@ -90,11 +94,16 @@ export class GrantDecisions {
   async lapse(grantId: string, runId: string): Promise<void> {
     // Still active (a delayed job run early by a clock ahead): it is not over yet.
     if (await this.deps.grants.get(grantId)) return;
+    const grant = await this.deps.grants.find(grantId);
     await this.deps.grants.revoke(grantId);
-    await this.recordEnd(runId, grantId, {});
+    await this.recordEnd(grant ?? { grantId, runId }, {});
   }
 
-  private async recordEnd(runId: string, grantId: string, { by }: { by?: Actor }): Promise<void> {
+  private async recordEnd(
+    grant: Grant | { grantId: string; runId: string },
+    { by }: { by?: Actor },
+  ): Promise<void> {
+    const { grantId, runId } = grant;
     const at = this.deps.now().toISOString();
     const recorded = await this.deps.audit.appendOnce(
       {
@@ -112,6 +121,7 @@ export class GrantDecisions {
       runId,
       at,
       grantId,
+      ...("by" in grant ? { grant } : {}),
       ...(by ? { revokedBy: by } : {}),
     });
   }

@@ -1,4 +1,7 @@
-import { type Actor, type Grant, grantSchema } from "@deskgate/contracts";
+import { type Grant, grantSchema } from "@deskgate/contracts";
+
+const keptAfterEndMs = 24 * 3600_000;
+
 import type { Redis } from "@deskgate/redis";
 import { redisKeys } from "./redis-keys.ts";
 
@@ -23,20 +26,28 @@ export class GrantStore {
     const remainingMs = new Date(parsed.until).getTime() - this.now().getTime();
     const ttl = await this.redis.pttl(key);
     if (ttl < remainingMs) await this.redis.pexpire(key, Math.max(1, remainingMs));
+    // Kept a day past its end, so the thread can still say what the grant was.
     await this.redis.set(
       redisKeys.grant(parsed.grantId),
       JSON.stringify(parsed),
       "PX",
-      Math.max(1, remainingMs),
+      Math.max(1, remainingMs) + keptAfterEndMs,
     );
     return true;
   }
 
-  /** The grant with this id while it is active. */
-  async get(grantId: string): Promise<Grant | undefined> {
+  /** The grant with this id, active or not, while its record is kept. */
+  async find(grantId: string): Promise<Grant | undefined> {
     const raw = await this.redis.get(redisKeys.grant(grantId));
-    const grant = raw ? grantSchema.safeParse(JSON.parse(raw)).data : undefined;
-    return grant && this.active(grant) ? grant : undefined;
+    return raw ? grantSchema.safeParse(JSON.parse(raw)).data : undefined;
+  }
+
+  /** The grant with this id while it is active (and not revoked). */
+  async get(grantId: string): Promise<Grant | undefined> {
+    const grant = await this.find(grantId);
+    if (!grant || !this.active(grant)) return undefined;
+    const listed = await this.redis.hexists(this.keyOf(grant), grantId);
+    return listed ? grant : undefined;
   }
 
   /** The grants active now for a run on a desktop: the run's own and the desktop's. */
@@ -55,11 +66,9 @@ export class GrantStore {
 
   /** Ends a grant now. The grant as it was, or undefined when it had already ended. */
   async revoke(grantId: string): Promise<Grant | undefined> {
-    const raw = await this.redis.get(redisKeys.grant(grantId));
-    const grant = raw ? grantSchema.safeParse(JSON.parse(raw)).data : undefined;
+    const grant = await this.find(grantId);
     if (!grant) return undefined;
     const removed = await this.redis.hdel(this.keyOf(grant), grantId);
-    await this.redis.del(redisKeys.grant(grantId));
     return removed > 0 && this.active(grant) ? grant : undefined;
   }
 
@@ -73,6 +82,3 @@ export class GrantStore {
     return new Date(grant.until).getTime() > this.now().getTime();
   }
 }
-
-/** Who ended a grant, or that it lapsed: for the audit trail and the thread. */
-export type GrantEnd = { kind: "revoked"; by: Actor } | { kind: "lapsed" };

@@ -109,5 +109,20 @@ export function createRunDesk(deps: RedisRunDeskDeps): RunDesk {
     },
     readScreenshot: (key: string) => deps.screenshots.read(key),
     desktopPolicy,
+    getGrant: (grantId: string) => deps.decisions.grants.get(grantId),
+    async revokeGrant(grantId: string, by: Actor) {
+      const grant = await deps.decisions.grants.revoke(grantId, by);
+      // A revoked grant must stay revoked after a failover to a replica.
+      const replicas = deps.replicas ?? 0;
+      if (grant && replicas > 0) {
+        const key =
+          grant.scope === "run"
+            ? redisKeys.runGrants(grant.runId)
+            : redisKeys.desktopGrants(grant.desktop);
+        if ((await waitForReplicas(deps.redis, key, replicas)) < replicas)
+          deps.logger?.warn({ grantId }, "grant revoked, but no replica has it yet");
+      }
+      return grant;
+    },
   };
 }

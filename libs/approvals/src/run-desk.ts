@@ -2,6 +2,7 @@ import type {
   Actor,
   ApprovalState,
   Decision,
+  Grant,
   RunEvent,
   RunRecord,
   RunRequest,
@@ -56,6 +57,10 @@ export interface RunDesk {
   desktopPolicy(desktop: string): Promise<Policy | undefined>;
   /** The PNG stored under an ApprovalRequest.screenshotKey / step.executed screenshotKey. */
   readScreenshot(key: string): Promise<Buffer | undefined>;
+  /** A grant while it is active. */
+  getGrant(grantId: string): Promise<Grant | undefined>;
+  /** Ends a grant now (recorded, announced). The grant as it was; undefined if already over. */
+  revokeGrant(grantId: string, by: Actor): Promise<Grant | undefined>;
 }
 
 /** The bot's side of the announcement queue. */

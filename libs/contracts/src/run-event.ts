@@ -111,6 +111,8 @@ export const runEventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("grant.ended"),
     grantId: grantIdSchema,
+    /** The grant as it was, when still known. */
+    grant: grantSchema.optional(),
     revokedBy: actorSchema.optional(),
   }),
   /** Nobody has answered: remind the channel, or tell the backup approvers directly. */

@@ -4,13 +4,21 @@ export const actionIds = {
   deny: "approval.deny",
   denyWithReason: "approval.deny_with_reason",
   edit: "approval.edit",
+  /** Cards posted before grants existed still carry this button; it still works. */
   approveForWindow: "approval.approve_window",
+  /** A plan card's menu: approve its first k steps only. */
+  approveThrough: "approval.approve_through",
+  /** "Approve & allow similar…": opens the grant form. */
+  allowSimilar: "approval.allow_similar",
+  /** On a grant's thread message. Value: the grant id. */
+  revokeGrant: "grant.revoke",
   stopRun: "run.stop",
 } as const;
 
 export const viewIds = {
   denyReason: "approval.deny_reason",
   edit: "approval.edit_submit",
+  grant: "approval.grant_submit",
 } as const;
 
 /**
@@ -31,6 +39,19 @@ export function parseDecisionTarget(value: string | undefined): DecisionTarget |
   const match = /^(apr_[A-Za-z0-9_]{6,80})(?:@([1-9][0-9]{0,3}))?$/.exec(value ?? "");
   if (!match) return undefined;
   return { approvalId: match[1]!, version: Number(match[2] ?? 1) };
+}
+
+/** A plan menu option: `apr_…@1#3` approves the first 3 steps of version 1. */
+export function throughValue(target: DecisionTarget, through: number): string {
+  return `${decisionTargetValue(target)}#${through}`;
+}
+
+export function parseThroughValue(
+  value: string | undefined,
+): (DecisionTarget & { through: number }) | undefined {
+  const match = /^(.*)#([1-9][0-9]?)$/.exec(value ?? "");
+  const target = match ? parseDecisionTarget(match[1]) : undefined;
+  return target && match ? { ...target, through: Number(match[2]) } : undefined;
 }
 
 /** "Approve for 10 min": the trust window a click grants. */

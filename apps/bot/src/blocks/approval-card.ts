@@ -6,11 +6,12 @@ import {
 } from "@deskgate/contracts";
 import { cutShownText, nonAsciiCharacters, showText } from "../slack-text/show-text.ts";
 import { notificationText } from "../slack-text/to-slack.ts";
-import { actionIds, type DecisionTarget, decisionTargetValue } from "./action-ids.ts";
+import { actionIds, type DecisionTarget, decisionTargetValue, throughValue } from "./action-ids.ts";
 import { type Block, contextLine, oursSection, outsideSection, plain } from "./block-kit.ts";
 import { type ActionDescription, describeAction } from "./describe-action.ts";
 import { outcomeBlocks, outcomeText } from "./describe-outcome.ts";
 import { fitText, slackLimits } from "./fit-to-slack.ts";
+import { planOnCard, planStepBlocks, riskPieces } from "./plan-steps.ts";
 
 export type { Block } from "./block-kit.ts";
 
@@ -58,10 +59,24 @@ export function approvalCard(
   const { request } = state;
   const version = currentVersion(state);
   const description = describeAction(version.action, request.input);
-  const blocks: Block[] = [oursSection(`*Step ${request.step} · ${description.title}*`)];
-  blocks.push(...typedTextBlocks(state, version, description));
-  if (description.notes.length > 0)
-    blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+  const plan = planOnCard(state);
+  const blocks: Block[] = [];
+  if (plan) {
+    const last = plan.at(-1)!.step;
+    blocks.push(
+      oursSection(
+        `*Plan · ${plan.length} steps (${request.step}–${last}), approved together.* Each step is checked again right before it runs; if the screen no longer matches, the plan stops and that step is asked about on its own.`,
+      ),
+      ...planStepBlocks(plan),
+    );
+  } else {
+    blocks.push(oursSection(`*Step ${request.step} · ${description.title}*`));
+    blocks.push(...typedTextBlocks(state, version, description));
+    if (description.notes.length > 0)
+      blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+  }
+  const risk = riskPieces(request.risk, request.ruleId, request.riskOpinion);
+  if (risk.length > 0) blocks.push(contextLine(risk));
   if (version.number > 1) blocks.push(...editBlocks(state, version));
   if (request.rationale) {
     const why = fitText(request.rationale, rationaleBudget);
@@ -77,11 +92,17 @@ export function approvalCard(
   const facts = [
     `Run \`${request.runId}\` on \`${request.desktop}\``,
     request.ruleId ? `rule \`${request.ruleId}\`` : undefined,
-    request.screenshotKey ? "screenshot with the target marked is just above" : undefined,
+    request.screenshotKey
+      ? plan
+        ? "screenshot with each step's target numbered is just above"
+        : "screenshot with the target marked is just above"
+      : undefined,
     options.desktopViewUrl ? `<${options.desktopViewUrl}|watch the desktop>` : undefined,
   ].filter(Boolean);
   blocks.push(contextLine([{ ours: facts.join(" · ") }]));
-  const headline = `Step ${request.step}: ${description.title}`;
+  const headline = plan
+    ? `Plan of ${plan.length} steps from step ${request.step}`
+    : `Step ${request.step}: ${description.title}`;
   if (state.status === "decided" && state.outcome) {
     blocks.push(...outcomeBlocks(state));
     return {
@@ -95,7 +116,10 @@ export function approvalCard(
   blocks.push({
     type: "actions",
     block_id: "decision",
-    elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId),
+    elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId, {
+      planSteps: plan?.length,
+      grantable: request.grantable === true && !plan,
+    }),
   });
   return {
     text: notificationText(fitText(`Approval needed · ${headline}`, slackLimits.messageText).text),
@@ -163,7 +187,16 @@ function decisionLine(state: ApprovalState, version: ActionVersion): string {
   return `${waiting}${needs}`;
 }
 
-function buttons(target: DecisionTarget, runId: string): Block[] {
+/**
+ * The card's buttons. A plan: Approve all, Approve through step k (a menu), Deny, Edit
+ * step 1 (an edit replaces the plan with that one step). One action: Approve, and
+ * "Approve & allow similar…" where a grant may cover what it does.
+ */
+function buttons(
+  target: DecisionTarget,
+  runId: string,
+  offer: { planSteps: number | undefined; grantable: boolean },
+): Block[] {
   const value = decisionTargetValue(target);
   const button = (
     text: string,
@@ -177,12 +210,34 @@ function buttons(target: DecisionTarget, runId: string): Block[] {
     value: buttonValue,
     ...(style ? { style } : {}),
   });
+  const steps = offer.planSteps;
+  const approving: Block[] = steps
+    ? [
+        button(`Approve all ${steps} steps`, actionIds.approve, value, "primary"),
+        {
+          type: "static_select",
+          action_id: actionIds.approveThrough,
+          placeholder: plain("Approve only through step…", slackLimits.buttonText),
+          options: Array.from({ length: steps - 1 }, (_, index) => ({
+            text: plain(
+              index === 0 ? "Step 1 only" : `Steps 1–${index + 1} only`,
+              slackLimits.buttonText,
+            ),
+            value: throughValue(target, index + 1),
+          })),
+        },
+      ]
+    : [
+        button("Approve", actionIds.approve, value, "primary"),
+        ...(offer.grantable
+          ? [button("Approve & allow similar…", actionIds.allowSimilar, value)]
+          : []),
+      ];
   return [
-    button("Approve", actionIds.approve, value, "primary"),
+    ...approving,
     button("Deny", actionIds.deny, value, "danger"),
     button("Deny with reason…", actionIds.denyWithReason, value),
-    button("Edit…", actionIds.edit, value),
-    button("Approve for 10 min", actionIds.approveForWindow, value),
+    button(steps ? "Edit step 1…" : "Edit…", actionIds.edit, value),
     {
       ...button("Stop run", actionIds.stopRun, runId, "danger"),
       confirm: {

@@ -26,11 +26,20 @@ function outcomeLine(state: ApprovalState): string {
         outcome.version > 1
           ? ` · version ${outcome.version} approved: ${describeAction(outcome.action, request.input).title}`
           : "";
+      const plan = outcome.plan
+        ? outcome.through !== undefined && outcome.through < outcome.plan.length
+          ? ` · steps 1–${outcome.through} of the plan's ${outcome.plan.length} (the rest will be asked about)`
+          : ` · all ${outcome.plan.length} steps of the plan`
+        : "";
+      const granting = outcome.approvals.find((vote) => vote.grant);
+      const grant = granting
+        ? ` · <@${granting.by.userId}> allowed similar actions (see the grant in this thread)`
+        : "";
       const trusting = outcome.approvals.find((vote) => vote.trustWindowMs);
       const window = trusting?.trustWindowMs
         ? ` · <@${trusting.by.userId}> trusts the next ${Math.round(trusting.trustWindowMs / 60_000)} min of single-approver steps`
         : "";
-      return `:white_check_mark: Approved by ${who} · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${edit}${window}`;
+      return `:white_check_mark: Approved by ${who} · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${plan}${edit}${window}${grant}`;
     }
     case "denied":
       return `:no_entry: Denied by <@${outcome.by.userId}> · ${time(outcome.at)} · ${after(request.requestedAt, outcome.at)}${outcome.reason ? " · reason:" : ""}`;

@@ -1,6 +1,7 @@
-import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
+import { isApprovalCardEvent, type Review, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import type { Piece } from "../blocks/block-kit.ts";
+import { activeGrantMessage, endedGrantMessage } from "../blocks/grant-message.ts";
 import {
   runRootMessage,
   runSummaryMessage,
@@ -10,6 +11,7 @@ import {
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
+import { postEscalation } from "./escalation-notices.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
@@ -75,10 +77,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
             return updateRoot(ctx, event.runId);
           }
           case "auto_approved": {
-            const why =
-              event.review.basis === "trust_window"
-                ? "auto-approved (trust window)"
-                : `auto-approved by rule \`${event.review.ruleId ?? "policy"}\``;
+            const why = autoApprovedWhy(event.review);
             return postOnce(
               ctx,
               event.runId,
@@ -142,6 +141,22 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           { inChannel: true },
         );
       }
+      case "grant.created":
+        return postOnce(
+          ctx,
+          event.runId,
+          `grant:${event.grant.grantId}`,
+          activeGrantMessage(event.grant),
+        );
+      case "grant.ended":
+        return postOnce(
+          ctx,
+          event.runId,
+          `grant:${event.grantId}`,
+          endedGrantMessage(event.grant, event.revokedBy),
+        );
+      case "approval.escalated":
+        return postEscalation(ctx, thread, event);
       case "run.finished":
       case "run.failed":
       case "run.cancelled": {
@@ -167,6 +182,20 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
       }
     }
   };
+}
+
+/** Why a step ran without a card of its own, for its thread line. */
+function autoApprovedWhy(review: Extract<Review, { kind: "auto_approved" }>): string {
+  switch (review.basis) {
+    case "trust_window":
+      return "auto-approved (trust window)";
+    case "grant":
+      return "covered by a grant (see the grant in this thread)";
+    case "plan":
+      return "part of the approved plan; checked again before it ran";
+    case "policy":
+      return `auto-approved by rule \`${review.ruleId ?? "policy"}\``;
+  }
 }
 
 async function updateRoot(ctx: BotContext, runId: string): Promise<void> {

@@ -136,6 +136,20 @@ function checkElement(element: Json, at: string): string[] {
         problems.push(...plainTextRule(confirm.deny, 30, `${at}/confirm/deny`, true));
       }
       return problems;
+    case "static_select":
+      problems.push(...plainTextRule(element.placeholder, 150, `${at}/placeholder`, false));
+      problems.push(...optionsRule(element.options, 100, `${at}/options`, false));
+      if (element.initial_option !== undefined)
+        problems.push(...optionsRule([element.initial_option], 1, `${at}/initial_option`, false));
+      return problems;
+    case "checkboxes":
+    case "radio_buttons":
+      problems.push(...optionsRule(element.options, 10, `${at}/options`, true));
+      if (element.initial_options !== undefined)
+        problems.push(...optionsRule(element.initial_options, 10, `${at}/initial_options`, true));
+      if (element.initial_option !== undefined)
+        problems.push(...optionsRule([element.initial_option], 1, `${at}/initial_option`, true));
+      return problems;
     case "plain_text_input": {
       const max = typeof element.max_length === "number" ? element.max_length : 3_000;
       if (max > 3_000)
@@ -148,6 +162,28 @@ function checkElement(element: Json, at: string): string[] {
     default:
       return problems;
   }
+}
+
+/**
+ * Option objects: text up to 75 characters (plain_text; checkboxes and radio buttons also
+ * take mrkdwn), value up to 150, at most `max` of them.
+ * https://docs.slack.dev/reference/block-kit/composition-objects/option-object
+ */
+function optionsRule(options: unknown, max: number, at: string, mrkdwnAllowed: boolean): string[] {
+  if (!Array.isArray(options) || options.length === 0 || options.length > max)
+    return [`must have 1 to ${max} options [json-pointer:${at}]`];
+  return options.flatMap((option, i) => {
+    const here = `${at}/${i}`;
+    if (!isObject(option)) return [`must be an option object [json-pointer:${here}]`];
+    const text = mrkdwnAllowed
+      ? textRule(option.text, 75, `${here}/text`)
+      : plainTextRule(option.text, 75, `${here}/text`, true);
+    const value =
+      typeof option.value === "string" && option.value.length > 0 && option.value.length <= 150
+        ? []
+        : [`value must be 1 to 150 characters [json-pointer:${here}/value]`];
+    return [...text, ...value];
+  });
 }
 
 function textRule(text: unknown, max: number, at: string): string[] {

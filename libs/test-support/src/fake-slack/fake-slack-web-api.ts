@@ -188,6 +188,19 @@ export class FakeSlackWebApi {
         }
         return { files: entries.map((e) => ({ id: e.id, title: e.title })) };
       }
+      case "conversations.open": {
+        // https://docs.slack.dev/reference/methods/conversations.open: `users` (comma
+        // separated) or `channel`; a bot token needs im:write. One user: that user's DM.
+        const users = String(args.users ?? "")
+          .split(",")
+          .filter(Boolean);
+        if (users.length === 0 && !args.channel)
+          return { ok: false, error: "users_list_not_supplied" };
+        if (users.some((user) => !/^[UW][A-Z0-9]{2,}$/.test(user)))
+          return { ok: false, error: "user_not_found" };
+        const id = args.channel ? String(args.channel) : `D${users.join("").slice(1, 11)}`;
+        return { channel: { id } };
+      }
       case "usergroups.users.list":
         return { users: this.userGroups.get(String(args.usergroup)) ?? [] };
       case "users.info":

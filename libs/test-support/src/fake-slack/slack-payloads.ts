@@ -41,6 +41,8 @@ export function blockAction(options: {
   channelId?: string;
   messageTs: string;
   threadTs?: string;
+  /** A menu (static_select) choice instead of a button: `value` is the chosen option's. */
+  select?: { text: string };
 }) {
   const channel = options.channelId ?? "C0RUNS";
   return {
@@ -70,14 +72,52 @@ export function blockAction(options: {
     },
     response_url: "https://hooks.fake.slack.test/actions/1",
     actions: [
-      {
-        action_id: options.actionId,
-        block_id: "decision",
-        value: options.value,
-        type: "button",
-        action_ts: String(Date.now() / 1000),
-      },
+      options.select
+        ? {
+            action_id: options.actionId,
+            block_id: "decision",
+            type: "static_select",
+            selected_option: {
+              text: { type: "plain_text", text: options.select.text },
+              value: options.value,
+            },
+            action_ts: String(Date.now() / 1000),
+          }
+        : {
+            action_id: options.actionId,
+            block_id: "decision",
+            value: options.value,
+            type: "button",
+            action_ts: String(Date.now() / 1000),
+          },
     ],
+  };
+}
+
+/**
+ * What one input element holds in a submitted view: text typed (a string), options
+ * ticked in checkboxes (`{ checked: [...] }`), or one option picked from radio buttons or
+ * a menu (`{ picked: value, kind }`), as Slack puts each in `view.state.values`.
+ * https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
+ */
+export type SubmittedValue =
+  | string
+  | { checked: string[] }
+  | { picked: string; kind: "radio_buttons" | "static_select" };
+
+function submittedState(value: SubmittedValue) {
+  if (typeof value === "string") return { type: "plain_text_input", value };
+  if ("checked" in value)
+    return {
+      type: "checkboxes",
+      selected_options: value.checked.map((v) => ({
+        text: { type: "plain_text", text: v },
+        value: v,
+      })),
+    };
+  return {
+    type: value.kind,
+    selected_option: { text: { type: "plain_text", text: value.picked }, value: value.picked },
   };
 }
 
@@ -86,16 +126,13 @@ export function viewSubmission(options: {
   callbackId: string;
   userId: string;
   privateMetadata: string;
-  values: Record<string, Record<string, string>>;
+  values: Record<string, Record<string, SubmittedValue>>;
 }) {
   const values = Object.fromEntries(
     Object.entries(options.values).map(([blockId, actions]) => [
       blockId,
       Object.fromEntries(
-        Object.entries(actions).map(([actionId, value]) => [
-          actionId,
-          { type: "plain_text_input", value },
-        ]),
+        Object.entries(actions).map(([actionId, value]) => [actionId, submittedState(value)]),
       ),
     ]),
   );

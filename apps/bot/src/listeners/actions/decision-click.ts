@@ -52,6 +52,7 @@ export async function openRequestFor(
   const verdict = await ctx.approvers.mayApprove(
     body.user.id,
     await ctx.runDesk.getRun(state.request.runId),
+    state.request,
   );
   if (!verdict.ok) {
     await ephemeral(ctx, body, verdict.reason);

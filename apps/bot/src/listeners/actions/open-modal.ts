@@ -1,15 +1,16 @@
 import { parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
+import { grantModal } from "../../blocks/grant-modal.ts";
 import { denyReasonModal, editModal } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
 import { type ButtonArgs, ephemeral } from "./decision-click.ts";
 
 /**
- * "Deny with reason…" and "Edit…": open the modal at once — Slack's trigger id lasts 3 s,
+ * "Deny with reason…", "Edit…" and "Approve & allow similar…": open the modal at once — Slack's trigger id lasts 3 s,
  * and the approver check can wait on a slow user-group lookup — and check who may decide
  * when the form comes back. If the modal cannot open, the clicker is told why.
  */
-export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit") {
+export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit" | "grant") {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
     const target = parseDecisionTarget(action.value);
@@ -22,7 +23,20 @@ export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit") 
       await ephemeral(ctx, body, `Already decided — ${describeOutcome(state)}`);
       return;
     }
-    const view = kind === "deny_reason" ? denyReasonModal(state, target) : editModal(state, target);
+    if (kind === "grant" && !state.request.grantable) {
+      await ephemeral(
+        ctx,
+        body,
+        "This step cannot be covered by a grant (high risk, a deny rule, or more than one approver): approve or deny it on its own.",
+      );
+      return;
+    }
+    const view =
+      kind === "deny_reason"
+        ? denyReasonModal(state, target)
+        : kind === "grant"
+          ? grantModal(state, target)
+          : editModal(state, target);
     if (!view) {
       await ephemeral(ctx, body, "This action has nothing to edit; approve or deny it.");
       return;
@@ -33,7 +47,7 @@ export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit") 
       // person fills the form, so the submission is answered within Slack's 3 s.
       void ctx.runDesk
         .getRun(state.request.runId)
-        .then((run) => ctx.approvers.mayApprove(body.user.id, run))
+        .then((run) => ctx.approvers.mayApprove(body.user.id, run, state.request))
         .catch(() => undefined);
     } catch (err) {
       ctx.logger.warn({ err, approvalId: target.approvalId }, "could not open a modal");

@@ -2,6 +2,7 @@ import type { ApprovalState } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { type DecisionTarget, parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
+import { grantTermsFrom, type ViewStateValues } from "../../blocks/grant-modal.ts";
 import { editedActionFrom } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
 import { judgeEdit } from "../../judge-edit.ts";
@@ -31,6 +32,7 @@ async function stillOpen(
   const verdict = await ctx.approvers.mayApprove(
     userId,
     await ctx.runDesk.getRun(state.request.runId),
+    state.request,
   );
   return verdict.ok ? { state, target } : { problem: verdict.reason };
 }
@@ -80,5 +82,27 @@ export function editSubmitted(ctx: BotContext) {
         await ack();
         return applyDecision(ctx, body.user, target.approvalId, judgement.decision);
     }
+  };
+}
+
+/**
+ * "Approve & allow similar…" submitted: the approval and the grant it carries, recorded
+ * together; the grant starts once the request is approved (`GrantDecisions`).
+ */
+export function grantSubmitted(ctx: BotContext) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const refuse = (errors: Record<string, string>) => ack({ response_action: "errors", errors });
+    const open = await stillOpen(ctx, parseDecisionTarget(view.private_metadata), body.user.id);
+    if ("problem" in open) return void (await refuse({ kinds: open.problem }));
+    if (!open.state.request.grantable)
+      return void (await refuse({ kinds: "This step cannot be covered by a grant." }));
+    const form = grantTermsFrom(open.state, view.state.values as ViewStateValues);
+    if (!form.ok) return void (await refuse(form.errors));
+    await ack();
+    await applyDecision(ctx, body.user, open.target.approvalId, {
+      verdict: "approve",
+      version: open.target.version,
+      grant: form.terms,
+    });
   };
 }

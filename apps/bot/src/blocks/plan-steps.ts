@@ -1,0 +1,63 @@
+import type { ApprovalState, PlanStep, RiskOpinion } from "@deskgate/contracts";
+import { currentVersion } from "@deskgate/contracts";
+import { nonAsciiCharacters, showText } from "../slack-text/show-text.ts";
+import { type Block, contextLine, oursSection, outsideSection, type Piece } from "./block-kit.ts";
+import { describeAction } from "./describe-action.ts";
+import { fitText, slackLimits } from "./fit-to-slack.ts";
+
+/**
+ * The plan on the card, when the version shown is one: version 1 of a plan request (an
+ * edit replaces a plan with one action).
+ */
+export function planOnCard(state: ApprovalState): PlanStep[] | undefined {
+  return currentVersion(state).plan && state.request.plan ? state.request.plan : undefined;
+}
+
+/**
+ * Every step of a plan, numbered as on the screenshot: what it does, the exact text it
+ * types (plain text, shown in full — the gate keeps a plan's typed text short), and its
+ * notes. Pure.
+ */
+export function planStepBlocks(plan: readonly PlanStep[]): Block[] {
+  return plan.flatMap((step, index) => {
+    const description = describeAction(step.action, step.input);
+    const risk = step.risk === "low" ? " · runs by policy" : "";
+    const blocks: Block[] = [
+      oursSection(`*${index + 1}.* Step ${step.step} · ${description.title}${risk}`),
+    ];
+    if (description.typed !== undefined) {
+      const shown = showText(description.typed);
+      blocks.push(outsideSection(fitText(shown, slackLimits.sectionText).text));
+      const unusual = nonAsciiCharacters(description.typed);
+      if (unusual.length > 0)
+        blocks.push(contextLine([{ ours: "Beyond ASCII:" }, { outside: unusual.join(" · ") }]));
+    }
+    if (description.notes.length > 0)
+      blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+    return blocks;
+  });
+}
+
+const riskLabels = {
+  low: ":large_green_circle: low",
+  medium: ":large_yellow_circle: medium",
+  high: ":red_circle: high — always asked on its own",
+} as const;
+
+/** "Risk: high (rule x) · risk judge: high — <its reason>", the reason as plain text. */
+export function riskPieces(
+  risk: ApprovalState["request"]["risk"],
+  ruleId: string | undefined,
+  opinion: RiskOpinion | undefined,
+): Piece[] {
+  if (!risk) return [];
+  const pieces: Piece[] = [
+    { ours: `*Risk:* ${riskLabels[risk]}${ruleId ? ` (rule \`${ruleId}\`)` : ""}` },
+  ];
+  if (opinion)
+    pieces.push(
+      { ours: `· risk judge \`${opinion.model}\` says *${opinion.risk}*:` },
+      { outside: opinion.reason },
+    );
+  return pieces;
+}
