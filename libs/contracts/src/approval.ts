@@ -23,6 +23,11 @@ export const fingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** Most actions one plan card covers: a model turn rarely batches more. */
 export const maxPlanSteps = 12;
+/**
+ * Most characters one step of a plan may type: a plan card shows every step's text in
+ * full, so longer text gets a card (and, if need be, a file) of its own.
+ */
+export const maxPlanTypedCharacters = 300;
 
 /** One action of a plan, with the desktop's input state it was judged with. */
 export const planStepSchema = z.object({

@@ -10,7 +10,12 @@ import { screenDifference } from "./screen-difference.ts";
 const size = { width: 1280, height: 720 };
 
 /** A desktop with a small dialog: its question and its one button, the click target. */
-async function dialog(question: string, button: string, caret = false): Promise<Buffer> {
+async function dialog(
+  question: string,
+  button: string,
+  caret = false,
+  typed = "",
+): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}">
     <rect width="100%" height="100%" fill="#2b5d8a"/>
     <rect x="20" y="20" width="500" height="300" fill="#f0f0f0"/>
@@ -20,6 +25,7 @@ async function dialog(question: string, button: string, caret = false): Promise<
     <rect x="690" y="335" width="80" height="28" fill="#dcdcdc" stroke="#666"/>
     <text x="705" y="354" font-family="DejaVu Sans" font-size="14">${button}</text>
     ${caret ? '<rect x="300" y="100" width="2" height="16" fill="#000"/>' : ""}
+    <text x="660" y="322" font-family="DejaVu Sans" font-size="14">${typed}</text>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -75,5 +81,46 @@ describe("the screen an approver saw", () => {
     expect(baseline.crops).toHaveLength(2);
     expect(baseline.crops[1]).toMatchObject({ left: 1120, top: 620, width: 160, height: 100 });
     expect(JSON.stringify(baseline).length).toBeLessThan(50_000);
+  });
+});
+
+describe("a later step of an approved plan", () => {
+  const spots = { spotsOnly: true } as const;
+
+  it("compares only the spot it acts on: typing nearby, as planned, does not stop it", async () => {
+    const seen = await dialog("Keep the selected files?", "Keep");
+    // Step 1 typed into a field 27 px above the button step 2 clicks.
+    const typedNearby = await dialog("Keep the selected files?", "Keep", false, "yes, keep them");
+    const baseline = await captureScreenBaseline(seen, [target]);
+    expect((await compareScreenBaseline(baseline, typedNearby, undefined, [target])).changed).toBe(
+      true,
+    );
+    expect(
+      await compareScreenBaseline(baseline, typedNearby, undefined, [target], spots),
+    ).toMatchObject({ changed: false });
+  });
+
+  it("stops when the button it clicks is another one now", async () => {
+    const baseline = await captureScreenBaseline(await dialog("Keep the selected files?", "Keep"), [
+      target,
+    ]);
+    const swapped = await dialog("Keep the selected files?", "Delete");
+    expect(
+      await compareScreenBaseline(baseline, swapped, undefined, [target], spots),
+    ).toMatchObject({
+      changed: true,
+      where: "around the target at (730, 349)",
+    });
+  });
+
+  it("fails closed on a target nothing was kept around", async () => {
+    const seen = await dialog("Keep the selected files?", "Keep");
+    const baseline = await captureScreenBaseline(seen, [target]);
+    expect(
+      await compareScreenBaseline(baseline, seen, undefined, [[100, 600]], spots),
+    ).toMatchObject({
+      changed: true,
+      difference: 1,
+    });
   });
 });

@@ -16,7 +16,10 @@ export interface ScreenWindow {
   height: number;
 }
 
-/** More windows than this on one desktop: the rest (the bottom ones) are not listed. */
+/**
+ * More windows than this on one desktop: the list is not given (a click's window would be
+ * a guess), so rules and grants bound to a window treat every window as unknown.
+ */
 const maxWindows = 60;
 
 // One shell for the whole listing (a process per window per question would cost ~3 ms
@@ -26,10 +29,12 @@ const maxWindows = 60;
 // to top (https://specifications.freedesktop.org/wm-spec/latest/ar01s03.html); without
 // one, the root's children are the windows, and xwininfo prints them top to bottom.
 const listing = String.raw`
+# No display, no answer: an empty list would say "no window anywhere".
+root=$(xwininfo -root -children 2>/dev/null) || exit 1
 ids=$(xprop -root _NET_CLIENT_LIST_STACKING 2>/dev/null | sed -n 's/.*# //p' | tr -d ,)
 if [ -n "$ids" ]; then echo "order bottom"; else
   echo "order top"
-  ids=$(xwininfo -root -children 2>/dev/null | sed -n 's/^ *\(0x[0-9a-fA-F]*\) .*/\1/p')
+  ids=$(printf '%s\n' "$root" | sed -n 's/^ *\(0x[0-9a-fA-F]*\) .*/\1/p')
 fi
 for id in $ids; do
   info=$(xwininfo -id "$id" 2>/dev/null) || continue
@@ -62,7 +67,7 @@ export async function windowsOn(display: string): Promise<ScreenWindow[] | undef
     return parsed ? [parsed] : [];
   });
   const topFirst = order === "order bottom" ? windows.reverse() : windows;
-  return topFirst.slice(0, maxWindows);
+  return topFirst.length > maxWindows ? undefined : topFirst;
 }
 
 function parseWindowLine(line: string): ScreenWindow | undefined {

@@ -2,6 +2,7 @@ import {
   type ComputerAction,
   type DesktopInputState,
   maxPlanSteps,
+  maxPlanTypedCharacters,
   type PlanStep,
 } from "@deskgate/contracts";
 import { planEffects, windowAt } from "@deskgate/effects";
@@ -39,6 +40,13 @@ export function expectedInputAfter(
     : rest;
 }
 
+function typedLength(action: ComputerAction, input: DesktopInputState): number {
+  return planEffects(action, input).effects.reduce(
+    (total, effect) => total + Array.from(effect.text ?? "").length,
+    0,
+  );
+}
+
 export interface PlannedStep extends PlanStep {
   authorization: Authorization;
 }
@@ -57,12 +65,14 @@ export function buildPlan(
   authorize: (action: ComputerAction, input: DesktopInputState) => Authorization,
 ): PlannedStep[] | undefined {
   if (!coverableByOnePerson(first.authorization)) return undefined;
+  if (typedLength(first.action, first.input) > maxPlanTypedCharacters) return undefined;
   const steps: PlannedStep[] = [first];
   let input = first.input;
   let previous = first.action;
   for (const next of following) {
     if (steps.length >= maxPlanSteps || next.step !== steps.at(-1)!.step + 1) break;
     input = expectedInputAfter(previous, input);
+    if (typedLength(next.action, input) > maxPlanTypedCharacters) break;
     const authorization = authorize(next.action, input);
     const fits = authorization.kind === "allow" || coverableByOnePerson(authorization);
     if (!fits || authorization.kind === "deny") break;
