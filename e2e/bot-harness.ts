@@ -83,13 +83,16 @@ export function slackDriver(harness: GateHarness, slack: FakeSlack) {
     async startRun(
       actions: ComputerAction[],
       policy: unknown,
-      options: { requester?: string; rationale?: string } = {},
+      options: {
+        requester?: string;
+        rationale?: string;
+        turnSizes?: readonly number[];
+        screenshotPng?: Buffer;
+        onApproved?: (step: number, action: ComputerAction) => Promise<void> | void;
+      } = {},
     ): Promise<string> {
-      await harness.startDesktop({
-        actions,
-        policy,
-        ...(options.rationale ? { rationale: options.rationale } : {}),
-      });
+      const { requester: _requester, ...desktop } = options;
+      await harness.startDesktop({ actions, policy, ...desktop });
       await slack.send({
         type: "slash_commands",
         payload: slashCommand("start type a command", { userId: options.requester ?? "U0REQ" }),

@@ -102,6 +102,6 @@ for _, vote in ipairs(approvals) do
 end
 table.insert(approvals, {
   by = decision.by, at = decision.at, version = current.number,
-  trustWindowMs = decision.trustWindowMs,
+  trustWindowMs = decision.trustWindowMs, through = decision.through, grant = decision.grant,
 })
 return decideIfQuorum('recorded')

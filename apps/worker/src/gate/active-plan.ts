@@ -92,7 +92,11 @@ export function checkPlanStep(
   const atPointer =
     effects.some((effect) => effect.points !== undefined) &&
     !("coordinate" in action && action.coordinate !== undefined);
-  if (atPointer && JSON.stringify(now.pointer) !== JSON.stringify(entry.input.pointer))
+  if (
+    atPointer &&
+    (now.pointer === undefined ||
+      JSON.stringify(now.pointer) !== JSON.stringify(entry.input.pointer))
+  )
     return { kind: "stop", reason: "the pointer is not where the plan expected it" };
   const keys = effects.some((effect) => effect.combo !== undefined || effect.text !== undefined);
   if (keys && (now.window?.id === undefined || now.window.id !== entry.input.window?.id))

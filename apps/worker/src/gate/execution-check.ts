@@ -61,9 +61,16 @@ export function checkApprovedExecution(
 
 /** Where an action acts: every pointer target, or the pointer for keyboard-only actions. */
 export function targetsOf(action: ComputerAction, input: DesktopInputState): Coordinate[] {
-  const points = planEffects(action, input).effects.flatMap((effect) => effect.points ?? []);
-  if (points.length > 0) return points.map((p) => [p[0], p[1]]);
+  const points = pointerTargetsOf(action, input);
+  if (points.length > 0) return points;
   return input.pointer ? [input.pointer] : [];
+}
+
+/** Where the action's pointer effects act (none for keyboard-only actions). */
+export function pointerTargetsOf(action: ComputerAction, input: DesktopInputState): Coordinate[] {
+  return planEffects(action, input)
+    .effects.flatMap((effect) => effect.points ?? [])
+    .map((p) => [p[0], p[1]]);
 }
 
 /**

@@ -26,6 +26,7 @@ import { DesktopInputStore } from "./desktop-input-store.ts";
 import {
   checkApprovedExecution,
   desktopChangedSince,
+  pointerTargetsOf,
   pressesKeys,
   targetsOf,
 } from "./execution-check.ts";
@@ -147,11 +148,12 @@ export class RedisApprovalGate implements ApprovalGate {
       await this.plans.clear(proposal.runId);
       return undefined;
     }
+    // Where the step clicks must look as the approver saw it; its keys are bound to the
+    // expected window already (`checkPlanStep`).
+    const points = pointerTargetsOf(proposal.action, input);
     const spot =
-      check.kind === "covered"
-        ? await this.screenChange(plan.approvalId, computer, proposal.action, input, {
-            spotsOnly: true,
-          })
+      check.kind === "covered" && points.length > 0
+        ? await this.spotChange(plan.approvalId, computer, points)
         : undefined;
     if (check.kind === "stop" || spot?.changed) {
       const reason =
@@ -171,6 +173,18 @@ export class RedisApprovalGate implements ApprovalGate {
     }
     await this.plans.save(proposal.runId, { ...plan, nextStep: proposal.step + 1 });
     return { basis: "plan", approvalId: plan.approvalId, approvers: plan.approvers };
+  }
+
+  /** The spots a plan's later step acts on, against the plan's kept screen. */
+  private async spotChange(
+    approvalId: string,
+    computer: Computer,
+    points: Coordinate[],
+  ): Promise<ScreenComparison> {
+    const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
+    if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
+    const shot = await computer.screenshot({ purpose: "check" });
+    return this.deps.screenBinding.compare(baseline, shot, points, { spotsOnly: true });
   }
 
   /** A grant that covers the action, else the run's open trust window. */
@@ -475,14 +489,12 @@ export class RedisApprovalGate implements ApprovalGate {
     computer: Computer,
     action: ComputerAction,
     input: DesktopInputState,
-    options: ScreenCompareOptions = {},
   ): Promise<ScreenComparison> {
     const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
     if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
     const shot = await computer.screenshot({ purpose: "check" });
     return this.deps.screenBinding.compare(baseline, shot, targetsOf(action, input), {
       keys: pressesKeys(action, input),
-      ...options,
     });
   }
 

@@ -79,6 +79,9 @@ export class GateHarness {
     /** The PNG every screenshot returns (default: a white 4×4 image). */
     screenshotPng?: Buffer;
     rationale?: string;
+    /** How many actions each model turn holds (plans): see `createScriptedRunAgent`. */
+    turnSizes?: readonly number[];
+    onApproved?: (step: number, action: ComputerAction) => Promise<void> | void;
   }): Promise<DesktopWorker> {
     const connection = this.connect();
     const computer = new RecordingComputer(
@@ -99,6 +102,8 @@ export class GateHarness {
         computer,
         ...(options.actionMs ? { actionMs: options.actionMs } : {}),
         ...(options.rationale ? { rationale: options.rationale } : {}),
+        ...(options.turnSizes ? { turnSizes: options.turnSizes } : {}),
+        ...(options.onApproved ? { onApproved: options.onApproved } : {}),
       }),
       renderApprovalImage: async (shot, marks) => {
         for (const mark of marks) this.rendered.push({ action: mark.action, pointer: mark.cursor });

@@ -22,7 +22,15 @@ export function createScriptedRunAgent(options: {
   actionMs?: number;
   /** The "why" sent with every proposal. */
   rationale?: string;
+  /**
+   * How many of `actions` each model turn holds, in order (default: one each): each
+   * proposal names the rest of its turn (`nextInTurn`), as the real loop does.
+   */
+  turnSizes?: readonly number[];
+  /** Called after each approved action is recorded (a test changes the screen here). */
+  onApproved?: (step: number, action: ComputerAction) => Promise<void> | void;
 }): RunAgent {
+  const turnEnd = turnEnds(options.actions.length, options.turnSizes);
   return async ({ request, gate, checkpoints, isCancelled }) => {
     const runId = request.runId;
     const saved = (await checkpoints.load(runId)) as
@@ -47,6 +55,7 @@ export function createScriptedRunAgent(options: {
           toolUseId: `toolu_${step}`,
           action: options.actions[index]!,
           ...(options.rationale ? { rationale: options.rationale } : {}),
+          ...nextInTurnOf(options.actions, index, turnEnd[index]!),
         },
         { computer: options.computer },
       );
@@ -66,6 +75,7 @@ export function createScriptedRunAgent(options: {
             executedKey(runId),
             JSON.stringify({ step, action: verdict.action, note: verdict.note ?? null }),
           );
+          await options.onApproved?.(step, verdict.action);
           break;
       }
       index += 1;
@@ -73,4 +83,23 @@ export function createScriptedRunAgent(options: {
     }
     return { status: "finished", summary: emptySummary("the script finished") };
   };
+}
+
+/** For each action, the index one past the last action of its turn. */
+function turnEnds(count: number, sizes: readonly number[] | undefined): number[] {
+  const ends: number[] = [];
+  let start = 0;
+  for (const size of sizes ?? []) {
+    for (let i = 0; i < size && start + i < count; i += 1) ends.push(Math.min(start + size, count));
+    start += size;
+  }
+  while (ends.length < count) ends.push(ends.length + 1);
+  return ends;
+}
+
+function nextInTurnOf(actions: readonly ComputerAction[], index: number, end: number) {
+  const next = actions
+    .slice(index + 1, end)
+    .map((action, offset) => ({ step: index + 2 + offset, action }));
+  return next.length > 0 ? { nextInTurn: next } : {};
 }
