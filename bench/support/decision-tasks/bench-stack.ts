@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { RedisStreamAuditLog } from "@deskgate/audit";
 import { createLogger, ShutdownSequence } from "@deskgate/core";
 import { connectRedis } from "@deskgate/redis";
@@ -50,7 +50,7 @@ export async function startBenchStack(options: {
     const model = await startFakeAnthropic({ apiKey, script: options.script });
     shutdown.add("fake anthropic", () => model.close());
     const policy = options.configuration.policyFile
-      ? { POLICY_FILE: join(repoRoot, options.configuration.policyFile) }
+      ? { POLICY_FILE: resolve(repoRoot, options.configuration.policyFile) }
       : {};
     const bot = botProcess({
       redisUrl: redis.url,
