@@ -7,8 +7,15 @@ import { connectRedis } from "@deskgate/redis";
 import { startPrivateRedis } from "@deskgate/redis/testing";
 import { type ScriptStep, startFakeAnthropic } from "@deskgate/test-support/fake-anthropic";
 import { FakeSlack } from "@deskgate/test-support/fake-slack";
+import { z } from "zod";
 import { botProcess, repoRoot, workerProcess } from "../../../e2e/app-processes.ts";
 import type { BenchConfiguration } from "./bench-configurations.ts";
+
+/** What the worker's "worker ready" log line says of its desktop. */
+const workerReadySchema = z.object({
+  desktop: z.string(),
+  screen: z.object({ width: z.number(), height: z.number() }),
+});
 
 /** A model whose row in the tool table uses the GA toolset (several calls per reply). */
 export const benchModel = "claude-haiku-5-5";
@@ -75,10 +82,7 @@ export async function startBenchStack(options: {
     await bot.waitForLine(/"msg":"bot ready"/, 30_000);
     const ready = await worker.waitForLine(/"msg":"worker ready"/, 30_000);
     await slack.waitForSocket();
-    const reported = JSON.parse(ready) as {
-      desktop: string;
-      screen: { width: number; height: number };
-    };
+    const reported = workerReadySchema.parse(JSON.parse(ready));
     return {
       slack,
       audit: new RedisStreamAuditLog({ redis: client }),

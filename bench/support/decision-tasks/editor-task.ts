@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { windowGeometry } from "@deskgate/test-support/x-probe";
-import { startXtermShell } from "../../../e2e/support/xterm-shell.ts";
 import { consequential, type DecisionTask, routine } from "./decision-task.ts";
+import { openTerminal } from "./open-terminal.ts";
 import { readTextFile } from "./read-text-file.ts";
 import { bandOf, centreOf, zoomRegionOf } from "./screen-box.ts";
 
@@ -20,13 +19,8 @@ export const editorTask: DecisionTask = {
   prompt:
     "Add three errands to notes.md with vim in the open terminal: water the plants, call the bank, book the train",
   async open(display) {
-    const shell = await startXtermShell(display, {
-      geometry: "100x30+0+0",
-      title,
-      transcript: true,
-    });
+    const { shell, window } = await openTerminal(display, title);
     writeFileSync(join(shell.dir, "notes.md"), before);
-    const window = await windowGeometry(display, title);
     const top = zoomRegionOf(bandOf(window, 0, 0.4));
     const bottom = zoomRegionOf(bandOf(window, 0.8, 1));
     const lines = items.flatMap((item, index) => [

@@ -1,6 +1,6 @@
-import { startSignupForm } from "@deskgate/test-support/tk-signup-form";
+import { type SignupFormWidget, startSignupForm } from "@deskgate/test-support/tk-signup-form";
 import { consequential, type DecisionTask, routine } from "./decision-task.ts";
-import { centreOf, zoomRegionOf } from "./screen-box.ts";
+import { centreOf, spanOf, zoomRegionOf } from "./screen-box.ts";
 
 const expected = {
   name: "Ada Lovelace",
@@ -21,26 +21,11 @@ export const formTask: DecisionTask = {
     "Sign Ada Lovelace up in the open form: ada@example.com, password correct-horse-battery, accept the terms, Team plan",
   async open(display) {
     const form = await startSignupForm(display, "+40+40");
-    const at = (widget: keyof typeof form.layout) => centreOf(form.layout[widget]);
-    const fields = zoomRegionOf(
-      {
-        x: form.layout.name.x,
-        y: form.layout.name.y,
-        width: form.layout.name.width,
-        height: form.layout.password.y + form.layout.password.height - form.layout.name.y,
-      },
-      12,
-    );
-    const choices = zoomRegionOf(
-      {
-        x: form.layout.terms.x,
-        y: form.layout.terms.y,
-        width: form.layout.team.x + form.layout.team.width - form.layout.terms.x,
-        height: form.layout.team.y + form.layout.team.height - form.layout.terms.y,
-      },
-      12,
-    );
-    const status = zoomRegionOf({ ...form.layout.status, width: 400 }, 12);
+    const at = (widget: SignupFormWidget) => centreOf(form.layout[widget]);
+    const { layout } = form;
+    const fields = zoomRegionOf(spanOf(layout.name, layout.password), 12);
+    const choices = zoomRegionOf(spanOf(layout.terms, layout.team), 12);
+    const status = zoomRegionOf({ ...layout.status, width: 400 }, 12);
     return {
       turns: [
         { text: "Let me look at the screen.", actions: [routine({ action: "screenshot" })] },

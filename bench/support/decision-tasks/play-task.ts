@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AuditEvent } from "@deskgate/audit";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { type PostedMessage, slashCommand } from "@deskgate/test-support/fake-slack";
+import { slashCommand } from "@deskgate/test-support/fake-slack";
 import { type BenchConfiguration, benchApprovers } from "./bench-configurations.ts";
 import type { BenchStack } from "./bench-stack.ts";
 import { decisionAuditEvents } from "./decision-audit-event.ts";
@@ -14,21 +14,24 @@ import { SimulatedApprover } from "./simulated-approver.ts";
 const requester = "U0ALICE";
 const endTypes = new Set(["run.finished", "run.failed", "run.cancelled"]);
 
-/**
- * Plays one task under one configuration: opens its programs on `display`, starts the run
- * with `/agent start` as the requester would, answers every card with the configuration's
- * strategy until the run ends, then measures from the Slack thread and the audit trail and
- * checks the real outcome. `playing` is the list the model's script reads its tasks from.
- */
-export async function playTask(options: {
+export interface PlayTaskOptions {
   task: DecisionTask;
   configuration: BenchConfiguration;
   stack: BenchStack;
   display: string;
+  /** The tasks the model's script plays (see taskModelScript): this one joins while it runs. */
   playing: Array<{ prompt: string } & OpenedTask>;
   msPerDecision: number;
   timeoutMs?: number;
-}): Promise<TaskMeasurement> {
+}
+
+/**
+ * Plays one task under one configuration: opens its programs on the display, starts the
+ * run with `/agent start` as the requester would, answers every card with the
+ * configuration's strategy until the run ends, then measures from the approver's tally
+ * and the audit trail and checks the real outcome. The programs are closed in any case.
+ */
+export async function playTask(options: PlayTaskOptions): Promise<TaskMeasurement> {
   const { task, stack } = options;
   const opened = await task.open(options.display);
   const played = { prompt: task.prompt, ...opened };
@@ -36,16 +39,7 @@ export async function playTask(options: {
   let stopped = false;
   try {
     const startedAt = Date.now();
-    await stack.slack.send({
-      type: "slash_commands",
-      payload: slashCommand(`start ${task.prompt}`, { userId: requester }),
-    });
-    const root = await waitFor(() => rootMessageOf(stack, task.prompt), {
-      timeoutMs: 15_000,
-      what: `the run's root message for the ${task.name} task`,
-    });
-    const runId = /run `(run_[A-Za-z0-9_]+)`/.exec(JSON.stringify(root.blocks))?.[1];
-    if (!runId) throw new Error(`no run id in the root message ${JSON.stringify(root.blocks)}`);
+    const { rootTs, runId } = await startRun(stack, task);
     const approver = new SimulatedApprover(
       { slack: stack.slack, approvers: benchApprovers },
       options.configuration.strategy,
@@ -54,38 +48,16 @@ export async function playTask(options: {
     let end: AuditEvent | undefined;
     const over = () => end !== undefined || stopped;
     const [tally] = await Promise.all([
-      approver.serve(root.ts, over),
-      (async () => {
-        const deadline = Date.now() + (options.timeoutMs ?? 180_000);
-        while (!over()) {
-          end = (await stack.audit.read(runId))
-            .map((r) => r.event)
-            .find((e) => endTypes.has(e.type));
-          if (end) return;
-          if (Date.now() > deadline)
-            throw new Error(
-              `the ${task.name} run ${runId} did not end in time:\n${stack.logTail()}`,
-            );
-          await sleep(100);
-        }
-      })(),
+      approver.serve(rootTs, over),
+      runEnd(stack, runId, over, options.timeoutMs ?? 180_000).then((event) => {
+        end = event;
+      }),
     ]);
-    const trail = (await stack.audit.read(runId)).map((record) => record.event);
-    const events = decisionAuditEvents(trail);
+    const events = decisionAuditEvents((await stack.audit.read(runId)).map((r) => r.event));
     const actions = scriptedActions(opened.turns);
-    const consequential = actions.flatMap((action, index) =>
-      action.consequential ? [index + 1] : [],
+    const consequential = actions.flatMap((action, step) =>
+      action.consequential ? [step + 1] : [],
     );
-    const problems = [
-      ...(end?.type === "run.finished"
-        ? []
-        : [`the run ended with ${end?.type}: ${JSON.stringify(end)}`]),
-      ...executedVersusScript(
-        events,
-        actions.map(({ action }) => action),
-      ),
-      ...(await opened.verify()),
-    ];
     return {
       task: task.name,
       configuration: options.configuration.name,
@@ -96,7 +68,14 @@ export async function playTask(options: {
       machineMs: new Date(end!.at).getTime() - startedAt,
       simulatedHumanMs: tally.simulatedHumanMs,
       withoutOwnDecision: consequentialWithoutOwnDecision(events, consequential),
-      problems,
+      problems: [
+        ...(end?.type === "run.finished" ? [] : [`the run ended with ${JSON.stringify(end)}`]),
+        ...executedVersusScript(
+          events,
+          actions.map(({ action }) => action),
+        ),
+        ...(await opened.verify()),
+      ],
     };
   } finally {
     stopped = true;
@@ -105,8 +84,40 @@ export async function playTask(options: {
   }
 }
 
-function rootMessageOf(stack: BenchStack, prompt: string): PostedMessage | undefined {
-  return [...stack.slack.webApi.messages.values()].find(
-    (message) => !message.threadTs && JSON.stringify(message.blocks ?? []).includes(prompt),
+/** `/agent start <prompt>` from the requester; the run's root message and id. */
+async function startRun(stack: BenchStack, task: DecisionTask) {
+  await stack.slack.send({
+    type: "slash_commands",
+    payload: slashCommand(`start ${task.prompt}`, { userId: requester }),
+  });
+  const root = await waitFor(
+    () =>
+      [...stack.slack.webApi.messages.values()].find(
+        (message) =>
+          !message.threadTs && JSON.stringify(message.blocks ?? []).includes(task.prompt),
+      ),
+    { timeoutMs: 15_000, what: `the run's root message for the ${task.name} task` },
   );
+  const runId = /run `(run_[A-Za-z0-9_]+)`/.exec(JSON.stringify(root.blocks))?.[1];
+  if (!runId) throw new Error(`no run id in the root message ${JSON.stringify(root.blocks)}`);
+  return { rootTs: root.ts, runId };
+}
+
+/** The run's end as the audit trail records it (finished, failed or cancelled). */
+async function runEnd(
+  stack: BenchStack,
+  runId: string,
+  over: () => boolean,
+  timeoutMs: number,
+): Promise<AuditEvent | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (!over()) {
+    const records = await stack.audit.read(runId);
+    const end = records.map((record) => record.event).find((event) => endTypes.has(event.type));
+    if (end) return end;
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} did not end within ${timeoutMs} ms:\n${stack.logTail()}`);
+    await sleep(100);
+  }
+  return undefined;
 }

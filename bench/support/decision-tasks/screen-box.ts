@@ -31,3 +31,12 @@ export function bandOf(box: ScreenBox, from: number, to: number): ScreenBox {
   const top = Math.round(box.y + box.height * from);
   return { x: box.x, y: top, width: box.width, height: Math.round(box.height * (to - from)) };
 }
+
+/** The smallest box holding both `from` and `to`: a group of widgets. */
+export function spanOf(from: ScreenBox, to: ScreenBox): ScreenBox {
+  const x = Math.min(from.x, to.x);
+  const y = Math.min(from.y, to.y);
+  const right = Math.max(from.x + from.width, to.x + to.width);
+  const bottom = Math.max(from.y + from.height, to.y + to.height);
+  return { x, y, width: right - x, height: bottom - y };
+}

@@ -1,6 +1,5 @@
-import { windowGeometry } from "@deskgate/test-support/x-probe";
-import { startXtermShell } from "../../../e2e/support/xterm-shell.ts";
 import { consequential, type DecisionTask, routine } from "./decision-task.ts";
+import { openTerminal } from "./open-terminal.ts";
 import { readTextFile } from "./read-text-file.ts";
 import { bandOf, centreOf, zoomRegionOf } from "./screen-box.ts";
 
@@ -17,12 +16,7 @@ export const terminalTask: DecisionTask = {
   prompt:
     "In the open terminal make a reports folder, write the backup status into reports/status.txt and tell me its size in bytes",
   async open(display) {
-    const shell = await startXtermShell(display, {
-      geometry: "100x30+0+0",
-      title,
-      transcript: true,
-    });
-    const window = await windowGeometry(display, title);
+    const { shell, window } = await openTerminal(display, title);
     const terminal = centreOf(window);
     const whole = zoomRegionOf(window);
     const top = zoomRegionOf(bandOf(window, 0, 0.35));
