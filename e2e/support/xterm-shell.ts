@@ -40,7 +40,8 @@ export async function startXtermShell(
   const dir = mkdtempSync(join(tmpdir(), "deskgate-xterm-"));
   const rc = join(dir, "rc");
   const transcript = join(dir, ".transcript");
-  writeFileSync(rc, `PS1='$ '\nHISTFILE=${dir}/.history\ncd ${dir}\ntouch ${dir}/.ready\n`);
+  // No history file: a shell killed with its xterm would write it while `close` removes dir.
+  writeFileSync(rc, `PS1='$ '\nunset HISTFILE\ncd ${dir}\ntouch ${dir}/.ready\n`);
   const bash = ["bash", "--noprofile", "--rcfile", rc];
   const shell = options.transcript ? ["script", "-qfc", bash.join(" "), transcript] : bash;
   const child: ChildProcess = spawn(
@@ -73,8 +74,13 @@ export async function startXtermShell(
             .replace(/\r/g, "")
         : "",
     async close() {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
+      // `script` may still flush the transcript as the terminal goes away.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
