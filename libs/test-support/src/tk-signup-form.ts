@@ -107,18 +107,24 @@ export async function startSignupForm(display: string, position = "+0+0"): Promi
     env: { ...process.env, DISPLAY: display, LC_ALL: "C.UTF-8" },
     stdio: "ignore",
   });
-  await waitFor(() => readText(join(dir, "ready")) !== undefined, {
-    timeoutMs: 10_000,
-    what: "the Tk sign-up form to open (is the tk package installed?)",
-  });
-  return {
-    layout: parseLayout(readText(join(dir, "layout")) ?? ""),
-    submitted: () => parseFields(readText(join(dir, "submitted"))),
-    async close() {
-      child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    await waitFor(() => readText(join(dir, "ready")) !== undefined, {
+      timeoutMs: 10_000,
+      what: "the Tk sign-up form to open (is the tk package installed?)",
+    });
+    return {
+      layout: parseLayout(readText(join(dir, "layout")) ?? ""),
+      submitted: () => parseFields(readText(join(dir, "submitted"))),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 function parseLayout(text: string): Record<SignupFormWidget, WidgetBox> {
