@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages deskgate needs and the machine lacks: Redis and Redis
 # Sentinel, an X server (Xvfb) with the libraries nut-js links, xdotool/xterm for the
-# desktop and its tests (and tk for a form that reacts to Return), x11vnc + noVNC for the
-# live view, Chromium for the demo's browser test, and docker-compose to validate the
-# compose file. Run it as root, or as a user who may sudo: it calls sudo itself only when it
+# desktop and its tests (and tk for a form that reacts to Return, vim for the benchmark's
+# editor), x11vnc + noVNC for the live view, Chromium for the demo's browser test, and
+# docker-compose to validate the compose file. Run it as root, or as a user who may sudo: it calls sudo itself only when it
 # is not root (a root machine often has no sudo).
 set -euo pipefail
 
@@ -23,6 +23,8 @@ command -v xdotool >/dev/null || need+=(xdotool)
 command -v xterm >/dev/null || need+=(xterm)
 # A Tk form: the tests' application that reacts to Return (a terminal takes any newline).
 command -v wish >/dev/null || need+=(tk)
+# vim: the editor the decisions-per-task benchmark edits a file with.
+command -v vim >/dev/null || need+=(vim)
 command -v xdpyinfo >/dev/null || need+=(x11-utils)
 command -v openbox >/dev/null || need+=(openbox)
 command -v scrot >/dev/null || need+=(scrot)

@@ -48,7 +48,7 @@ describe("install-system-packages.sh", () => {
     const calls = machine.calls();
     expect(calls[0]).toBe("apt-get update -qq");
     expect(calls[1]).toMatch(/^apt-get install -y -qq --no-install-recommends .*redis-server/);
-    for (const name of ["xvfb", "xdotool", "xterm", "openbox", "chromium", "libxtst6"])
+    for (const name of ["xvfb", "xdotool", "xterm", "vim", "openbox", "chromium", "libxtst6"])
       expect(calls[1]).toContain(` ${name}`);
   });
 

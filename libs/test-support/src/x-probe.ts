@@ -17,6 +17,23 @@ export async function pointerLocation(display: string): Promise<{ x: number; y: 
   return { x, y };
 }
 
+/** Where the visible window titled exactly `title` is: root-window pixels, read with xdotool. */
+export async function windowGeometry(
+  display: string,
+  title: string,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  const env = { ...process.env, DISPLAY: display };
+  const pattern = `^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+  const { stdout: ids } = await run("xdotool", ["search", "--onlyvisible", "--name", pattern], {
+    env,
+  });
+  const id = ids.trim().split("\n")[0];
+  if (!id) throw new Error(`no visible window titled ${JSON.stringify(title)} on ${display}`);
+  const { stdout } = await run("xdotool", ["getwindowgeometry", "--shell", id], { env });
+  const field = (name: string) => Number(new RegExp(`${name}=(-?\\d+)`).exec(stdout)?.[1]);
+  return { x: field("X"), y: field("Y"), width: field("WIDTH"), height: field("HEIGHT") };
+}
+
 export interface TypingTarget {
   /** Everything the terminal received on its standard input so far. */
   received(): string;

@@ -1,0 +1,36 @@
+import { approveEach } from "./approve-each.ts";
+import type { ApproverStrategy } from "./approver-strategy.ts";
+
+/**
+ * How people answer cards. `approveEach` is today's one tap per card. The strategy for a
+ * careful team — plan cards answered with "Approve all" / "Approve through step k",
+ * "Approve & allow similar…" grants through their form — is added here as `careful`.
+ */
+export const approverStrategies = { approveEach } as const satisfies Record<
+  string,
+  ApproverStrategy
+>;
+
+/** A policy (the worker's and the bot's POLICY_FILE) and how its approvers answer. */
+export interface BenchConfiguration {
+  name: string;
+  /** From the repository root; undefined runs the default policy (a card per non-look action). */
+  policyFile: string | undefined;
+  strategy: ApproverStrategy;
+}
+
+/** The configuration every other one is compared with. */
+export const baselineConfiguration = "baseline";
+
+/** Run side by side, in this order; a new policy with its strategy is one more row. */
+export const benchConfigurations: readonly BenchConfiguration[] = [
+  { name: baselineConfiguration, policyFile: undefined, strategy: approverStrategies.approveEach },
+  {
+    name: "example-policy",
+    policyFile: "infra/policy/example-policy.yaml",
+    strategy: approverStrategies.approveEach,
+  },
+];
+
+/** The people allowed to approve (SLACK_APPROVERS), in the order a strategy asks them. */
+export const benchApprovers = ["U0BOB", "U0CAROL"] as const;
