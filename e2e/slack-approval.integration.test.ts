@@ -70,10 +70,10 @@ describe("approving from Slack", () => {
     ).elements;
     expect(buttons.map((b) => b.action_id)).toEqual([
       "approval.approve",
+      "approval.allow_similar",
       "approval.deny",
       "approval.deny_with_reason",
       "approval.edit",
-      "approval.approve_window",
       "run.stop",
     ]);
     expect(
