@@ -1,6 +1,13 @@
 import { type ComputerAction, higherRisk, type Risk } from "@deskgate/contracts";
 import { type Effect, planEffects } from "@deskgate/effects";
-import type { AskSettings, Authorization, EffectVerdict, Policy, PolicyContext } from "./policy.ts";
+import type {
+  AskSettings,
+  Authorization,
+  EffectVerdict,
+  Policy,
+  PolicyContext,
+  PolicyRule,
+} from "./policy.ts";
 import { defaultRuleId } from "./policy.ts";
 import { ruleMatches } from "./rule-matches.ts";
 
@@ -52,23 +59,51 @@ export function authorizeAction(
 }
 
 /**
- * Deny wins: any deny rule that matches the effect decides it, wherever it stands in the
- * file; otherwise the first matching allow or ask rule does.
+ * Deny wins: any deny rule that may match the effect decides it, wherever it stands in the
+ * file. Otherwise the first rule that surely matches decides — made stricter by every ask
+ * rule before it that may match (an unknown window or place, an extra modifier, the Enter
+ * inside a `type`): when it cannot be told whether a rule applies, the stricter of the two
+ * possibilities holds. So a rule placed first to ask less in some window never asks less
+ * for a window the desktop cannot name.
  */
 function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): EffectVerdict {
   const denial = policy.rules.find(
     (candidate) => candidate.decision === "deny" && ruleMatches(candidate, effect, context),
   );
-  const rule = denial ?? policy.rules.find((candidate) => ruleMatches(candidate, effect, context));
-  if (!rule) return { kind: "ask", ruleId: defaultRuleId, effect, ...policy.defaults };
-  switch (rule.decision) {
-    case "allow":
-      return { kind: "allow", ruleId: rule.id, effect, risk: rule.risk };
-    case "deny":
-      return { kind: "deny", ruleId: rule.id, reason: rule.reason, effect };
-    case "ask":
-      return { kind: "ask", ruleId: rule.id, effect, ...settingsOf(rule) };
+  if (denial) return { kind: "deny", ruleId: denial.id, reason: denial.reason, effect };
+  let doubt: AskVerdict | undefined;
+  for (const rule of policy.rules) {
+    if (rule.decision === "deny") continue;
+    if (ruleMatches(rule, effect, context, "narrow"))
+      return stricter(verdictOf(rule, effect), doubt);
+    if (rule.decision === "ask" && ruleMatches(rule, effect, context, "broad"))
+      doubt = stricter(askOf(rule.id, effect, rule), doubt) as AskVerdict;
   }
+  return stricter(askOf(defaultRuleId, effect, policy.defaults), doubt);
+}
+
+type AskVerdict = Extract<EffectVerdict, { kind: "ask" }>;
+
+function askOf(ruleId: string, effect: Effect, settings: AskSettings): AskVerdict {
+  return { kind: "ask", ruleId, effect, ...settingsOf(settings) };
+}
+
+function verdictOf(rule: PolicyRule, effect: Effect): EffectVerdict {
+  return rule.decision === "allow"
+    ? { kind: "allow", ruleId: rule.id, effect, risk: rule.risk }
+    : askOf(rule.id, effect, rule);
+}
+
+/**
+ * The stricter of a verdict and an ask that may apply: an ask beats an allow; of two asks,
+ * the one needing more approvers sets how to ask (the surer one when equal), with the
+ * higher risk of the two.
+ */
+function stricter(verdict: EffectVerdict, doubt: AskVerdict | undefined): EffectVerdict {
+  if (!doubt || verdict.kind === "deny") return verdict;
+  if (verdict.kind === "allow") return doubt;
+  const base = doubt.requiredApprovals > verdict.requiredApprovals ? doubt : verdict;
+  return { ...base, risk: higherRisk(verdict.risk, doubt.risk) };
 }
 
 function settingsOf(settings: AskSettings): AskSettings {

@@ -207,3 +207,54 @@ describe("escalation", () => {
     ).not.toThrow();
   });
 });
+
+describe("a rule that asks less, placed first for some window", () => {
+  const policy = policyOf({
+    rules: [
+      {
+        id: "newline-in-editors",
+        match: { actions: ["key"], keys: ["Return"], window: { class: "Notes" } },
+        decision: "ask",
+        risk: "medium",
+      },
+      {
+        id: "enter-after-typing",
+        match: { actions: ["key"], keys: ["Return"], afterAction: "type" },
+        decision: "ask",
+        risk: "high",
+      },
+      { id: "rest", match: {}, decision: "ask" },
+    ],
+  });
+  const editor: DesktopWindow = {
+    id: "33",
+    title: "notes.md",
+    className: "Notes",
+    rect: [0, 0, 1280, 800],
+  };
+  const typed = { line: "first line", lineUnknown: false, lastChange: "type" as const };
+
+  it("applies in that window, and only there", () => {
+    const inEditor = desk({
+      ...typed,
+      windows: [editor],
+      window: { id: "33", title: "notes.md", className: "Notes" },
+    });
+    expect(authorizeAction({ action: "key", text: "Return" }, inEditor, policy)).toMatchObject({
+      ruleId: "newline-in-editors",
+      risk: "medium",
+    });
+    expect(authorizeAction({ action: "key", text: "Return" }, desk(typed), policy)).toMatchObject({
+      ruleId: "enter-after-typing",
+      risk: "high",
+    });
+  });
+
+  it("does not lower the risk where the window cannot be told: the stricter possibility holds", () => {
+    const unknown = desk({ ...typed, windows: undefined, window: undefined });
+    expect(authorizeAction({ action: "key", text: "Return" }, unknown, policy)).toMatchObject({
+      kind: "ask",
+      risk: "high",
+    });
+  });
+});

@@ -3,7 +3,8 @@ import { comboMatches, type Effect, type KeyCombo, windowAt } from "@deskgate/ef
 import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts";
 
 /**
- * True when every condition the rule sets holds for this effect.
+ * True when every condition the rule sets holds for this effect, read narrowly (surely
+ * holds) or broadly (may hold; the default for rules that ask or deny).
  *
  * A rule that allows matches narrowly; a rule that asks or denies matches broadly, so a
  * spelling, an extra modifier or a different route to the same input can widen what is
@@ -20,9 +21,14 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  *   focused one for keys and typing. Allow needs every such window known and matching;
  *   ask and deny need any, and a window the desktop cannot tell counts as matching.
  */
-export function ruleMatches(rule: PolicyRule, effect: Effect, context: PolicyContext): boolean {
+export function ruleMatches(
+  rule: PolicyRule,
+  effect: Effect,
+  context: PolicyContext,
+  reading: "narrow" | "broad" = rule.decision === "allow" ? "narrow" : "broad",
+): boolean {
   const { match } = rule;
-  const broad = rule.decision !== "allow";
+  const broad = reading === "broad";
   if (
     match.actions &&
     !(match.actions.has(effect.kind) || (broad && match.actions.has(effect.source)))
