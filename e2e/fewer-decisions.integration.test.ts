@@ -142,6 +142,84 @@ describe("a plan card", () => {
     expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("holds back the steps picked: each gets a card of its own, the rest run as approved", async () => {
+    const runId = await drive.startRun(formTurn, careful, {
+      turnSizes: [5],
+      screenshotPng: await formScreen(),
+    });
+    const { approvalId, card } = await drive.openRequest(runId);
+    await drive.click(`${approvalId}@1`, "U0BOB", card.ts, "approval.hold_back");
+    const form = await waitFor(() => slack.webApi.callsOf("views.open")[0], {
+      what: "the hold-back form",
+    });
+    expect(JSON.stringify(form.args.view)).toContain("4. Step 4");
+    // Hold back the email typed (step 4) and the Save click (step 5).
+    await slack.send({
+      type: "interactive",
+      payload: viewSubmission({
+        callbackId: "approval.hold_back_submit",
+        userId: "U0BOB",
+        privateMetadata: `${approvalId}@1`,
+        values: { steps: { value: { chosen: ["4", "5"] } } },
+      }),
+    });
+    const email = await drive.openRequest(runId, approvalId);
+    expect(textOf(email.card)).toContain("Step 4 · Type 15 characters");
+    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3]);
+    await drive.click(`${email.approvalId}@1`, "U0CAROL", email.card.ts);
+    const save = await drive.openRequest(runId, email.approvalId);
+    expect(textOf(save.card)).toContain("Step 5 · Left click");
+    await drive.click(`${save.approvalId}@1`, "U0CAROL", save.card.ts);
+    await harness.waitForStatus(runId, "finished");
+    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
+    const events = await trail(runId);
+    expect(
+      events.find((e) => e.type === "approval.granted" && e.approvalId === approvalId),
+    ).toMatchObject({
+      holdBack: [4, 5],
+    });
+    expect(events.filter((e) => e.type === "action.auto_approved").map((e) => e.step)).toEqual([
+      2, 3,
+    ]);
+  });
+
+  it("a plan's grant covers similar actions after it, in the same window", async () => {
+    const runId = await drive.startRun(
+      [...formTurn.slice(0, 4), { action: "type", text: "more" }],
+      careful,
+      {
+        turnSizes: [4, 1],
+        screenshotPng: await formScreen(),
+      },
+    );
+    const { approvalId, card } = await drive.openRequest(runId);
+    expect(textOf(card)).toContain("Approve all & allow similar…");
+    await slack.send({
+      type: "interactive",
+      payload: viewSubmission({
+        callbackId: "approval.grant_submit",
+        userId: "U0BOB",
+        privateMetadata: `${approvalId}@1`,
+        values: {
+          kinds: { value: { checked: ["typing"] } },
+          where: { value: { picked: "class", kind: "radio_buttons" } },
+          scope: { value: { picked: "run", kind: "radio_buttons" } },
+          duration: { value: { picked: "900000", kind: "static_select" } },
+        },
+      }),
+    });
+    await harness.waitForStatus(runId, "finished");
+    const events = await trail(runId);
+    expect(
+      events.filter((e) => e.type === "action.auto_approved").map((e) => [e.step, e.basis]),
+    ).toEqual([
+      [2, "plan"],
+      [3, "plan"],
+      [4, "plan"],
+      [5, "grant"],
+    ]);
+  });
+
   it("stops where the screen no longer matches: that step gets a card of its own", async () => {
     const changed = await formScreen("Delete all");
     const runId = await drive.startRun(formTurn, careful, {

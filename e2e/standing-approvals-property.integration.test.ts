@@ -87,6 +87,7 @@ const turnsArb = fc.array(fc.array(actionArb, { minLength: 1, maxLength: 4 }), {
 type Answer =
   | { kind: "approve"; user: string }
   | { kind: "through"; user: string; through: number }
+  | { kind: "holdBack"; user: string; holdBack: number[] }
   | { kind: "grant"; user: string; terms: GrantTerms }
   | { kind: "deny"; user: string }
   | { kind: "silence" };
@@ -114,6 +115,14 @@ const answerArb: fc.Arbitrary<Answer> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({ kind: fc.constant("grant" as const), user, terms: termsArb }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("holdBack" as const),
+      user,
+      holdBack: fc.uniqueArray(fc.integer({ min: 2, max: 4 }), { minLength: 1, maxLength: 2 }),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("deny" as const), user }) },
   { weight: 1, arbitrary: fc.constant({ kind: "silence" as const }) },
@@ -276,6 +285,14 @@ async function answer(approvalId: string, queue: Answer[], silence: boolean): Pr
         await backend.runDesk.decide(approvalId, { verdict: "deny", by, at });
       if (next.kind === "approve")
         await backend.runDesk.decide(approvalId, { verdict: "approve", by, at, version });
+      if (next.kind === "holdBack")
+        await backend.runDesk.decide(approvalId, {
+          verdict: "approve",
+          by,
+          at,
+          version,
+          ...(state.request.plan ? { holdBack: next.holdBack } : {}),
+        });
       if (next.kind === "through")
         await backend.runDesk.decide(approvalId, {
           verdict: "approve",
@@ -407,12 +424,13 @@ function checkPlanStep(
   expect(index, `${context} is past the approved steps`).toBeLessThan(
     granted.through ?? granted.plan!.length,
   );
+  expect(granted.holdBack ?? [], `${context} was held back`).not.toContain(index + 1);
   for (const voter of granted.approvers) expect(permitted).toContain(voter.userId);
 }
 
 describe("the oversight invariant with plans, grants and risk", () => {
   it("holds for random turns, answers, grants, revocations, focus and screen changes", async () => {
-    const seen = { plan: 0, grant: 0, stopped: 0 };
+    const seen = { plan: 0, grant: 0, stopped: 0, heldBack: 0 };
     await fc.assert(
       fc.asyncProperty(
         turnsArb,
@@ -426,6 +444,7 @@ describe("the oversight invariant with plans, grants and risk", () => {
             if (e.type === "action.auto_approved" && e.basis === "plan") seen.plan += 1;
             if (e.type === "action.auto_approved" && e.basis === "grant") seen.grant += 1;
             if (e.type === "plan.stopped") seen.stopped += 1;
+            if (e.type === "approval.granted" && e.holdBack) seen.heldBack += 1;
           }
         },
       ),
@@ -435,5 +454,6 @@ describe("the oversight invariant with plans, grants and risk", () => {
     expect(seen.plan).toBeGreaterThan(30);
     expect(seen.grant).toBeGreaterThan(40);
     expect(seen.stopped).toBeGreaterThan(5);
+    expect(seen.heldBack).toBeGreaterThan(5);
   }, 600_000);
 });

@@ -271,6 +271,7 @@ export class ApprovalDecisions {
             action: outcome.action,
             fingerprint: outcome.fingerprint,
             ...(outcome.plan ? { plan: outcome.plan, through: outcome.through } : {}),
+            ...(outcome.holdBack ? { holdBack: outcome.holdBack } : {}),
           },
           once,
         );

@@ -68,6 +68,22 @@ local function throughOf(votes)
   return through
 end
 
+-- Steps any voter held back are asked about on their own, whoever else approved them.
+local function holdBackOf(votes)
+  if current.plan == nil then return nil end
+  local held, list = {}, {}
+  for _, vote in ipairs(votes) do
+    if type(vote.holdBack) == 'table' then
+      for _, position in ipairs(vote.holdBack) do
+        if not held[position] then held[position] = true; table.insert(list, position) end
+      end
+    end
+  end
+  table.sort(list)
+  if #list == 0 then return nil end
+  return list
+end
+
 local function decideIfQuorum(result)
   local votes = votesFor(current.number)
   if #votes >= current.requiredApprovals then
@@ -75,7 +91,7 @@ local function decideIfQuorum(result)
     state.outcome = {
       status = 'approved', version = current.number, action = current.action,
       fingerprint = current.fingerprint, approvals = votes, at = decision.at,
-      plan = current.plan, through = throughOf(votes),
+      plan = current.plan, through = throughOf(votes), holdBack = holdBackOf(votes),
     }
     return save('decided')
   end
@@ -103,5 +119,6 @@ end
 table.insert(approvals, {
   by = decision.by, at = decision.at, version = current.number,
   trustWindowMs = decision.trustWindowMs, through = decision.through, grant = decision.grant,
+  holdBack = decision.holdBack,
 })
 return decideIfQuorum('recorded')

@@ -34,7 +34,7 @@ export class GrantDecisions {
    */
   async fromApproval(state: ApprovalState): Promise<Grant | undefined> {
     const { request, outcome } = state;
-    if (outcome?.status !== "approved" || !request.grantable || outcome.plan) return undefined;
+    if (outcome?.status !== "approved" || !request.grantable) return undefined;
     const vote = outcome.approvals.find((candidate) => candidate.grant !== undefined);
     if (!vote?.grant) return undefined;
     const until = new Date(outcome.at).getTime() + vote.grant.durationMs;

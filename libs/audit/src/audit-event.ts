@@ -85,6 +85,8 @@ export const auditEventSchema = z.discriminatedUnion("type", [
     /** A plan: its actions (the fingerprint covers them all), and how many of them may run. */
     plan: z.array(computerActionSchema).min(2).optional(),
     through: z.number().int().min(1).optional(),
+    /** Plan positions held back: each asked about on its own. */
+    holdBack: z.array(z.number().int().min(2)).optional(),
   }),
   /**
    * "Approve & allow similar…": effects of these kinds, in this window, on this run or

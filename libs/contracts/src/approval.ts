@@ -22,7 +22,7 @@ const wellFormed = (schema: z.ZodString) => schema.transform((text) => text.toWe
 export const fingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** Most actions one plan card covers: a model turn rarely batches more. */
-export const maxPlanSteps = 12;
+export const maxPlanSteps = 16;
 /**
  * Most characters one step of a plan may type: a plan card shows every step's text in
  * full, so longer text gets a card (and, if need be, a file) of its own.
@@ -127,6 +127,8 @@ export const voteSchema = z.object({
   trustWindowMs: trustWindowMsSchema.optional(),
   /** A plan approved only up to this many of its steps (absent: all). */
   through: z.number().int().min(1).max(maxPlanSteps).optional(),
+  /** A plan's steps (1-based positions, never 1) this person wants asked about on their own. */
+  holdBack: z.array(z.number().int().min(2).max(maxPlanSteps)).min(1).max(maxPlanSteps).optional(),
   /** "Approve & allow similar…": the grant this person made with the vote. */
   grant: grantTermsSchema.optional(),
 });
@@ -143,6 +145,12 @@ export const decisionSchema = z.discriminatedUnion("verdict", [
     trustWindowMs: trustWindowMsSchema.optional(),
     /** A plan: approve its first `through` steps only. */
     through: z.number().int().min(1).max(maxPlanSteps).optional(),
+    /** A plan: these steps (positions, never 1) are asked about on their own when they come. */
+    holdBack: z
+      .array(z.number().int().min(2).max(maxPlanSteps))
+      .min(1)
+      .max(maxPlanSteps)
+      .optional(),
     grant: grantTermsSchema.optional(),
   }),
   z.object({
@@ -179,8 +187,10 @@ export const approvalOutcomeSchema = z.discriminatedUnion("status", [
     at: isoTimeSchema,
     /** A plan version's actions (the fingerprint covers them all)… */
     plan: z.array(computerActionSchema).min(2).max(maxPlanSteps).optional(),
-    /** …of which the first `through` may run. */
+    /** …of which the first `through` may run… */
     through: z.number().int().min(1).max(maxPlanSteps).optional(),
+    /** …except these positions, each asked about on its own. */
+    holdBack: z.array(z.number().int().min(2).max(maxPlanSteps)).min(1).optional(),
   }),
   z.object({
     status: z.literal("denied"),

@@ -8,6 +8,8 @@ export const actionIds = {
   approveForWindow: "approval.approve_window",
   /** A plan card's menu: approve its first k steps only. */
   approveThrough: "approval.approve_through",
+  /** A plan card's "Approve, holding back steps…": opens the form to pick them. */
+  holdBack: "approval.hold_back",
   /** "Approve & allow similar…": opens the grant form. */
   allowSimilar: "approval.allow_similar",
   /** On a grant's thread message. Value: the grant id. */
@@ -19,6 +21,7 @@ export const viewIds = {
   denyReason: "approval.deny_reason",
   edit: "approval.edit_submit",
   grant: "approval.grant_submit",
+  holdBack: "approval.hold_back_submit",
 } as const;
 
 /**

@@ -118,7 +118,7 @@ export function approvalCard(
     block_id: "decision",
     elements: buttons({ approvalId: request.approvalId, version: version.number }, request.runId, {
       planSteps: plan?.length,
-      grantable: request.grantable === true && !plan,
+      grantable: request.grantable === true,
     }),
   });
   return {
@@ -188,9 +188,10 @@ function decisionLine(state: ApprovalState, version: ActionVersion): string {
 }
 
 /**
- * The card's buttons. A plan: Approve all, Approve through step k (a menu), Deny, Edit
- * step 1 (an edit replaces the plan with that one step). One action: Approve, and
- * "Approve & allow similar…" where a grant may cover what it does.
+ * The card's buttons. A plan: Approve all, Approve holding back some steps (each then
+ * asked about on its own), Approve only through step k (a menu), Deny, Edit step 1 (an
+ * edit replaces the plan with that one step). One action: Approve. Both: "Approve & allow
+ * similar…" where a grant may cover what they do.
  */
 function buttons(
   target: DecisionTarget,
@@ -214,6 +215,10 @@ function buttons(
   const approving: Block[] = steps
     ? [
         button(`Approve all ${steps} steps`, actionIds.approve, value, "primary"),
+        button("Approve, holding back steps…", actionIds.holdBack, value),
+        ...(offer.grantable
+          ? [button("Approve all & allow similar…", actionIds.allowSimilar, value)]
+          : []),
         {
           type: "static_select",
           action_id: actionIds.approveThrough,

@@ -26,10 +26,13 @@ function outcomeLine(state: ApprovalState): string {
         outcome.version > 1
           ? ` · version ${outcome.version} approved: ${describeAction(outcome.action, request.input).title}`
           : "";
+      const held = outcome.holdBack?.length
+        ? `, except ${outcome.holdBack.join(", ")} (each asked about on its own)`
+        : "";
       const plan = outcome.plan
         ? outcome.through !== undefined && outcome.through < outcome.plan.length
-          ? ` · steps 1–${outcome.through} of the plan's ${outcome.plan.length} (the rest will be asked about)`
-          : ` · all ${outcome.plan.length} steps of the plan`
+          ? ` · steps 1–${outcome.through} of the plan's ${outcome.plan.length}${held} (the rest will be asked about)`
+          : ` · all ${outcome.plan.length} steps of the plan${held}`
         : "";
       const granting = outcome.approvals.find((vote) => vote.grant);
       const grant = granting

@@ -1,5 +1,6 @@
 import {
   type ApprovalState,
+  type ComputerAction,
   type DesktopInputState,
   type GrantTerms,
   grantTermsSchema,
@@ -41,15 +42,39 @@ const durations = [
   { value: "28800000", label: "8 hours" },
 ] as const;
 
-/** The window the card's action reaches: under its click, else the focused one. */
+/** The window one step reaches: under its click, else the focused one. */
+function windowOfStep(
+  action: ComputerAction,
+  input: DesktopInputState | undefined,
+): { className: string; title: string } | undefined {
+  if (!input) return undefined;
+  const point = planEffects(action, input).effects.find((e) => e.points)?.points?.[0];
+  if (point) return windowAt(input, point) ?? undefined;
+  return input.window;
+}
+
+/**
+ * The window the card's action (or every step of its plan) reaches; undefined when the
+ * desktop cannot tell, or a plan's steps reach windows of different programs.
+ */
 export function windowOfRequest(
   state: ApprovalState,
 ): { className: string; title: string } | undefined {
-  const input: DesktopInputState | undefined = state.request.input;
-  if (!input) return undefined;
-  const point = planEffects(state.request.action, input).effects.find((e) => e.points)?.points?.[0];
-  if (point) return windowAt(input, point) ?? undefined;
-  return input.window;
+  const { request } = state;
+  const steps = request.plan ?? [{ action: request.action, input: request.input }];
+  const windows = steps.map((step) => windowOfStep(step.action, step.input));
+  const first = windows[0];
+  if (!first || windows.some((w) => w?.className !== first.className)) return undefined;
+  return windows.every((w) => w?.title === first.title) ? first : { ...first, title: "" };
+}
+
+/** The effect kinds of the card's action, or of every step of its plan. */
+function kindsOnCard(state: ApprovalState): string[] {
+  const { request } = state;
+  const steps = request.plan ?? [{ action: request.action, input: request.input }];
+  return steps.flatMap((step) =>
+    step.input ? planEffects(step.action, step.input).effects.map((effect) => effect.kind) : [],
+  );
 }
 
 const option = (value: string, text: string) => ({
@@ -65,10 +90,10 @@ const option = (value: string, text: string) => ({
 export function grantModal(state: ApprovalState, target: DecisionTarget): Block {
   const { request } = state;
   const description = describeAction(request.action, request.input);
-  const effects = request.input ? planEffects(request.action, request.input).effects : [];
+  const kinds = kindsOnCard(state);
   const groups = kindGroups.map((group) => option(group.value, group.label));
   const initial = kindGroups
-    .filter((group) => effects.some((effect) => group.kinds.some((kind) => kind === effect.kind)))
+    .filter((group) => kinds.some((kind) => group.kinds.some((granted) => granted === kind)))
     .map((group) => option(group.value, group.label));
   const window = windowOfRequest(state);
   const places = window?.className
@@ -81,7 +106,11 @@ export function grantModal(state: ApprovalState, target: DecisionTarget): Block 
       ]
     : [option("any", "In any window (the desktop cannot tell its windows apart)")];
   const blocks: Block[] = [
-    oursSection(`*Approve step ${request.step}:* ${description.title}`),
+    oursSection(
+      request.plan
+        ? `*Approve the plan of ${request.plan.length} steps from step ${request.step}*`
+        : `*Approve step ${request.step}:* ${description.title}`,
+    ),
     contextLine([
       {
         ours: "…and let similar actions run without asking while the grant lasts. Never covered: anything a deny rule refuses, high-risk actions, and rules that need more than one approver. The grant is shown in the run's thread with a Revoke button.",

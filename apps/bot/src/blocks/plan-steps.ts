@@ -1,7 +1,7 @@
 import type { ApprovalState, PlanStep, RiskOpinion } from "@deskgate/contracts";
 import { currentVersion } from "@deskgate/contracts";
 import { nonAsciiCharacters, showText } from "../slack-text/show-text.ts";
-import { type Block, contextLine, oursSection, outsideSection, type Piece } from "./block-kit.ts";
+import { type Block, contextLine, type Piece } from "./block-kit.ts";
 import { describeAction } from "./describe-action.ts";
 import { fitText, slackLimits } from "./fit-to-slack.ts";
 
@@ -14,27 +14,26 @@ export function planOnCard(state: ApprovalState): PlanStep[] | undefined {
 }
 
 /**
- * Every step of a plan, numbered as on the screenshot: what it does, the exact text it
- * types (plain text, shown in full — the gate keeps a plan's typed text short), and its
- * notes. Pure.
+ * Every step of a plan, numbered as on the screenshot, one block each (a plan of 16 steps
+ * stays well inside Slack's 50 blocks): what it does, the exact text it types (plain text,
+ * in full — the gate keeps a plan's typed text short), any character beyond ASCII by code
+ * point, and its notes. Pure.
  */
 export function planStepBlocks(plan: readonly PlanStep[]): Block[] {
-  return plan.flatMap((step, index) => {
+  return plan.map((step, index) => {
     const description = describeAction(step.action, step.input);
-    const risk = step.risk === "low" ? " · runs by policy" : "";
-    const blocks: Block[] = [
-      oursSection(`*${index + 1}.* Step ${step.step} · ${description.title}${risk}`),
+    const runsFreely = step.risk === "low" ? " · runs by policy" : "";
+    const pieces: Piece[] = [
+      { ours: `*${index + 1}.* Step ${step.step} · ${description.title}${runsFreely}` },
     ];
     if (description.typed !== undefined) {
-      const shown = showText(description.typed);
-      blocks.push(outsideSection(fitText(shown, slackLimits.sectionText).text));
+      pieces.push({ outside: fitText(showText(description.typed), slackLimits.contextText).text });
       const unusual = nonAsciiCharacters(description.typed);
       if (unusual.length > 0)
-        blocks.push(contextLine([{ ours: "Beyond ASCII:" }, { outside: unusual.join(" · ") }]));
+        pieces.push({ ours: "Beyond ASCII:" }, { outside: unusual.join(" · ") });
     }
-    if (description.notes.length > 0)
-      blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
-    return blocks;
+    if (description.notes.length > 0) pieces.push({ ours: description.notes.join(" ") });
+    return contextLine(pieces);
   });
 }
 

@@ -25,14 +25,19 @@ export const activePlanSchema = z.object({
       step: z.number().int().min(1),
       fingerprint: fingerprintSchema,
       input: desktopInputStateSchema,
+      /** The approver held it back: it is asked about on its own, and the plan goes on. */
+      heldBack: z.boolean().optional(),
     }),
   ),
   approvers: z.array(actorSchema).min(1),
 });
 export type ActivePlan = z.infer<typeof activePlanSchema>;
 
-/** A plan's steps follow each other within one model turn: past this, it is stale. */
-const activePlanTtlMs = 15 * 60_000;
+/**
+ * A plan's steps follow each other within one model turn, but a held-back step in the
+ * middle waits for its own decision (up to a day); past this the plan is stale.
+ */
+const activePlanTtlMs = 24 * 3600_000;
 
 /** The run's active plan in Redis; one writer: the worker running the run. */
 export class ActivePlanStore {
@@ -60,6 +65,8 @@ export class ActivePlanStore {
 
 export type PlanStepCheck =
   | { kind: "not_in_plan" }
+  /** Held back by the approver: asked about on its own; the plan goes on after it. */
+  | { kind: "held_back" }
   | { kind: "stop"; reason: string }
   | { kind: "covered"; input: DesktopInputState };
 
@@ -82,6 +89,7 @@ export function checkPlanStep(
   if (!entry || step !== plan.nextStep) return { kind: "not_in_plan" };
   if (actionFingerprint(action) !== entry.fingerprint)
     return { kind: "stop", reason: "the action is not the one the plan approved" };
+  if (entry.heldBack) return { kind: "held_back" };
   if (authorization.kind === "deny") return { kind: "stop", reason: authorization.reason };
   if (authorization.kind === "ask" && !coverableByOnePerson(authorization))
     return {

@@ -105,6 +105,8 @@ export class RedisApprovalGate implements ApprovalGate {
     }
     const planned = await this.planCovers(proposal, computer, authorization, input);
     if (authorization.kind === "allow") return this.autoApprove(proposal, input, authorization);
+    if (planned === "held_back")
+      return this.ask(proposal, computer, { ...authorization, action: proposal.action, input }, 1);
     if (planned) return this.autoApprove(proposal, input, authorization, planned);
     const standing = coverableByOnePerson(authorization)
       ? await this.standingApproval(proposal.runId, authorization, input)
@@ -124,7 +126,7 @@ export class RedisApprovalGate implements ApprovalGate {
         action: proposal.action,
         input,
         plan,
-        grantable: !plan && coverableByOnePerson(authorization),
+        grantable: coverableByOnePerson(authorization),
       },
       1,
     );
@@ -140,13 +142,18 @@ export class RedisApprovalGate implements ApprovalGate {
     computer: Computer,
     authorization: Authorization,
     input: DesktopInputState,
-  ): Promise<StandingApproval | undefined> {
+  ): Promise<StandingApproval | "held_back" | undefined> {
     const plan = await this.plans.read(proposal.runId);
     if (!plan) return undefined;
     const check = checkPlanStep(plan, proposal.step, proposal.action, authorization, input);
     if (check.kind === "not_in_plan") {
       await this.plans.clear(proposal.runId);
       return undefined;
+    }
+    if (check.kind === "held_back") {
+      // Its own card, no grant or trust window; the plan's later steps stay approved.
+      await this.plans.save(proposal.runId, { ...plan, nextStep: proposal.step + 1 });
+      return "held_back";
     }
     // Where the step clicks must look as the approver saw it; its keys are bound to the
     // expected window already (`checkPlanStep`).
@@ -398,12 +405,16 @@ export class RedisApprovalGate implements ApprovalGate {
   ): Promise<void> {
     const { request } = state;
     const through = outcome.through ?? outcome.plan?.length ?? 0;
-    if (!outcome.plan || !request.plan || through < 2) return this.plans.clear(request.runId);
+    // A single step's approval (a held-back step among them) leaves the run's plan as it is.
+    if (!outcome.plan || !request.plan) return;
+    if (through < 2) return this.plans.clear(request.runId);
+    const held = new Set(outcome.holdBack ?? []);
     const steps = request.plan.slice(1, through).map((step, index) => ({
       step: step.step,
       // The request's plan and the approved version's are the same actions (version 1).
       fingerprint: actionFingerprint(outcome.plan![index + 1]!),
       input: step.input,
+      ...(held.has(index + 2) ? { heldBack: true } : {}),
     }));
     await this.plans.save(request.runId, {
       approvalId: request.approvalId,

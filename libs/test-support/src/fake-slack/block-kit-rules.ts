@@ -142,6 +142,10 @@ function checkElement(element: Json, at: string): string[] {
       if (element.initial_option !== undefined)
         problems.push(...optionsRule([element.initial_option], 1, `${at}/initial_option`, false));
       return problems;
+    case "multi_static_select":
+      problems.push(...plainTextRule(element.placeholder, 150, `${at}/placeholder`, false));
+      problems.push(...optionsRule(element.options, 100, `${at}/options`, false));
+      return problems;
     case "checkboxes":
     case "radio_buttons":
       problems.push(...optionsRule(element.options, 10, `${at}/options`, true));

@@ -103,10 +103,19 @@ export function blockAction(options: {
 export type SubmittedValue =
   | string
   | { checked: string[] }
+  | { chosen: string[] }
   | { picked: string; kind: "radio_buttons" | "static_select" };
 
 function submittedState(value: SubmittedValue) {
   if (typeof value === "string") return { type: "plain_text_input", value };
+  if ("chosen" in value)
+    return {
+      type: "multi_static_select",
+      selected_options: value.chosen.map((v) => ({
+        text: { type: "plain_text", text: v },
+        value: v,
+      })),
+    };
   if ("checked" in value)
     return {
       type: "checkboxes",

@@ -16,6 +16,7 @@ export function registerActions(app: App, ctx: BotContext): void {
   app.action(actionIds.edit, openModalHandler(ctx, "edit") as never);
   app.action(actionIds.approveThrough, approveThroughHandler(ctx) as never);
   app.action(actionIds.allowSimilar, openModalHandler(ctx, "grant") as never);
+  app.action(actionIds.holdBack, openModalHandler(ctx, "hold_back") as never);
   app.action(actionIds.revokeGrant, revokeGrantHandler(ctx) as never);
   app.action(actionIds.stopRun, stopRunHandler(ctx) as never);
 }

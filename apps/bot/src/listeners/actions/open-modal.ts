@@ -1,6 +1,7 @@
 import { parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
 import { grantModal } from "../../blocks/grant-modal.ts";
+import { holdBackModal } from "../../blocks/hold-back-modal.ts";
 import { denyReasonModal, editModal } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
 import { type ButtonArgs, ephemeral } from "./decision-click.ts";
@@ -10,7 +11,10 @@ import { type ButtonArgs, ephemeral } from "./decision-click.ts";
  * and the approver check can wait on a slow user-group lookup — and check who may decide
  * when the form comes back. If the modal cannot open, the clicker is told why.
  */
-export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit" | "grant") {
+export function openModalHandler(
+  ctx: BotContext,
+  kind: "deny_reason" | "edit" | "grant" | "hold_back",
+) {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
     const target = parseDecisionTarget(action.value);
@@ -36,7 +40,9 @@ export function openModalHandler(ctx: BotContext, kind: "deny_reason" | "edit" |
         ? denyReasonModal(state, target)
         : kind === "grant"
           ? grantModal(state, target)
-          : editModal(state, target);
+          : kind === "hold_back"
+            ? holdBackModal(state, target)
+            : editModal(state, target);
     if (!view) {
       await ephemeral(ctx, body, "This action has nothing to edit; approve or deny it.");
       return;

@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { type DecisionTarget, parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
 import { grantTermsFrom, type ViewStateValues } from "../../blocks/grant-modal.ts";
+import { heldBackFrom } from "../../blocks/hold-back-modal.ts";
 import { editedActionFrom } from "../../blocks/modals.ts";
 import type { BotContext } from "../../bot-context.ts";
 import { judgeEdit } from "../../judge-edit.ts";
@@ -103,6 +104,23 @@ export function grantSubmitted(ctx: BotContext) {
       verdict: "approve",
       version: open.target.version,
       grant: form.terms,
+    });
+  };
+}
+
+/** "Approve, holding back steps…" submitted: the plan approved except the steps picked. */
+export function holdBackSubmitted(ctx: BotContext) {
+  return async ({ ack, body, view }: ViewArgs): Promise<void> => {
+    const refuse = (errors: Record<string, string>) => ack({ response_action: "errors", errors });
+    const open = await stillOpen(ctx, parseDecisionTarget(view.private_metadata), body.user.id);
+    if ("problem" in open) return void (await refuse({ steps: open.problem }));
+    const form = heldBackFrom(open.state, view.state.values as ViewStateValues);
+    if (!form.ok) return void (await refuse(form.errors));
+    await ack();
+    await applyDecision(ctx, body.user, open.target.approvalId, {
+      verdict: "approve",
+      version: open.target.version,
+      holdBack: form.holdBack,
     });
   };
 }
