@@ -5,7 +5,7 @@ import { blockAction, FakeSlack } from "@deskgate/test-support/fake-slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { slackDriver, startBot, textOf } from "./bot-harness.ts";
-import { examplePolicy, typingNeedsTwo } from "./support/policies.ts";
+import { commandsNeedTwo, typingNeedsTwo } from "./support/policies.ts";
 
 /**
  * What runs is exactly what was approved, through Slack: each attack tried on the
@@ -105,7 +105,7 @@ describe("a quorum with an edit", () => {
 
 describe("an edit is checked like a proposal", () => {
   it("refuses in the form an edit the policy denies, or that is not valid input", async () => {
-    const runId = await startRun([{ action: "type", text: "ls" }], examplePolicy);
+    const runId = await startRun([{ action: "type", text: "ls" }], commandsNeedTwo);
     const { approvalId } = await openRequest(runId);
     const refusals: Array<[string, RegExp]> = [
       ["sudo rm -rf /\n", /Policy rule "no-sudo" refuses this: sudo is not allowed/],
@@ -127,7 +127,7 @@ describe("an edit is checked like a proposal", () => {
   });
 
   it("refuses an unknown key name in the form, not at actuation", async () => {
-    const runId = await startRun([{ action: "key", text: "ctrl+s" }], examplePolicy);
+    const runId = await startRun([{ action: "key", text: "ctrl+s" }], commandsNeedTwo);
     const { approvalId } = await openRequest(runId);
     const answer = (await submitEdit(approvalId, 1, "U0BOB", "ctrl+Shft+s")) as {
       errors: { text: string };
@@ -141,7 +141,7 @@ describe("an edit is checked like a proposal", () => {
         { action: "type", text: "rm -rf ~/x" },
         { action: "key", text: "Tab" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     const first = await openRequest(runId);
     await approve(`${first.approvalId}@1`, "U0ANNA", first.card.ts);
@@ -167,7 +167,7 @@ describe("a trust window", () => {
         { action: "type", text: "rm -rf ~/x" },
         { action: "key", text: "Return" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     const first = await openRequest(runId);
     await slack.send({

@@ -10,7 +10,7 @@ import { waitFor } from "@deskgate/test-support/app-process";
 import { startXvfb, type XvfbDisplay } from "@deskgate/test-support/xvfb-display";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
-import { examplePolicy } from "./support/policies.ts";
+import { commandsNeedTwo } from "./support/policies.ts";
 import { startXtermShell, type XtermShell } from "./support/xterm-shell.ts";
 
 /**
@@ -117,7 +117,7 @@ describe("held: the control", () => {
         { action: "type", text: `touch ${shell.dir}/ran-with-return` },
         { action: "key", text: "Return" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     expect(played.needsMore).toEqual({ step: 2, requiredApprovals: 2 });
     expect(await ranSoon("ran-with-return")).toBe(false);
@@ -131,7 +131,7 @@ describe("held: bash runs a command one approver submitted", () => {
         { action: "type", text: `touch ${shell.dir}/ran-with-ctrl-o` },
         { action: "key", text: "ctrl+o" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     await expectHeldForTwo(played, 2, "ran-with-ctrl-o");
   });
@@ -143,7 +143,7 @@ describe("held: bash runs a command one approver submitted", () => {
         { action: "left_click", coordinate: terminal },
         { action: "key", text: "Return" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     await expectHeldForTwo(played, 3, "ran-after-click");
   });
@@ -174,7 +174,7 @@ describe("held: text that reaches the line without being typed", () => {
         { action: "middle_click", coordinate: terminal },
         { action: "key", text: "Return" },
       ],
-      examplePolicy,
+      commandsNeedTwo,
     );
     await expectHeldForTwo(played, 3, "ran-from-paste");
   });

@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { approveAlone, authorityByStep } from "./support/attack-runs.ts";
-import { examplePolicy } from "./support/policies.ts";
+import { commandsNeedTwo } from "./support/policies.ts";
 
 /**
  * Attacks on the gate itself (real gate, Lua votes and policy over a real Redis), as the
@@ -78,7 +78,7 @@ describe("held: a pointer press is taken to clear the typed line", () => {
     // attacks-desktop): Enter still runs `rm -rf ~/x`.
     await harness.startDesktop({
       actions: [typeCommand, { action: "left_click", coordinate: terminal }, enter],
-      policy: examplePolicy,
+      policy: commandsNeedTwo,
     });
     const run = await harness.startRun();
     const outcome = await approveAlone(harness, run.runId, "U_BOB");
@@ -97,7 +97,7 @@ describe("held: a pointer press is taken to clear the typed line", () => {
         { action: "type", text: "do ls" },
         enter,
       ],
-      policy: examplePolicy,
+      policy: commandsNeedTwo,
     });
     const run = await harness.startRun();
     await approveAlone(harness, run.runId, "U_BOB");
@@ -132,7 +132,7 @@ describe("held: the typed line ignores where the cursor is", () => {
       ],
     ],
   ])("denies a line that reads `sudo ls`, written with %s", async (_, keys) => {
-    await harness.startDesktop({ actions: [...keys, enter], policy: examplePolicy });
+    await harness.startDesktop({ actions: [...keys, enter], policy: commandsNeedTwo });
     const run = await harness.startRun();
     await approveAlone(harness, run.runId, "U_BOB");
     expect(await sudoDenials(run.runId), "no-sudo never matched").not.toEqual([]);
@@ -143,7 +143,7 @@ describe("held: Enter-like keys the effect model does not know", () => {
   it("asks two people for ctrl+o after typing (bash runs the line: operate-and-get-next)", async () => {
     await harness.startDesktop({
       actions: [typeCommand, { action: "key", text: "ctrl+o" }],
-      policy: examplePolicy,
+      policy: commandsNeedTwo,
     });
     const run = await harness.startRun();
     const outcome = await approveAlone(harness, run.runId, "U_BOB");

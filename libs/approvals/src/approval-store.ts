@@ -10,6 +10,7 @@ import {
 } from "@deskgate/contracts";
 import { versionFingerprint } from "@deskgate/effects";
 import type { Redis } from "@deskgate/redis";
+import { parseLuaJson } from "./lua-json.ts";
 import { redisKeys } from "./redis-keys.ts";
 
 const transitionScript = readFileSync(
@@ -122,11 +123,11 @@ export class ApprovalStore {
   }
 }
 
-/** Lua's cjson writes an empty array as {}; put it back before validating. */
+/** A state the transition script wrote back (see `parseLuaJson` for its empty arrays). */
 function parseState(raw: string): ApprovalState {
-  const data = JSON.parse(raw) as { approvals?: unknown };
-  if (!Array.isArray(data.approvals)) data.approvals = [];
-  return parseOrThrow(approvalStateSchema, data, "stored approval");
+  const parsed = parseLuaJson(approvalStateSchema, raw);
+  if (parsed.success) return parsed.data;
+  return parseOrThrow(approvalStateSchema, JSON.parse(raw), "stored approval");
 }
 
 /**

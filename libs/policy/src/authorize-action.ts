@@ -84,6 +84,8 @@ function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): Ef
 
 type AskVerdict = Extract<EffectVerdict, { kind: "ask" }>;
 
+const riskRank: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
+
 function askOf(ruleId: string, effect: Effect, settings: AskSettings): AskVerdict {
   return { kind: "ask", ruleId, effect, ...settingsOf(settings) };
 }
@@ -122,14 +124,15 @@ function riskOf(verdict: EffectVerdict): Risk {
 }
 
 /**
- * The ask with the most approvers (the first of equals) sets how to ask; the risk is the
- * highest of every effect's.
+ * The ask with the most approvers, then the highest risk (the first of equals), sets how
+ * to ask and names the rule; the risk is the highest of every effect's.
  */
 function strictest(
   asks: ReadonlyArray<Extract<EffectVerdict, { kind: "ask" }>>,
 ): { kind: "ask"; ruleId: string } & AskSettings {
+  const weight = (ask: AskVerdict) => ask.requiredApprovals * 10 + riskRank[ask.risk];
   let best = asks[0]!;
-  for (const ask of asks) if (ask.requiredApprovals > best.requiredApprovals) best = ask;
+  for (const ask of asks) if (weight(ask) > weight(best)) best = ask;
   const risk = asks.reduce<Risk>((highest, ask) => higherRisk(highest, ask.risk), "low");
   return { kind: "ask", ruleId: best.ruleId, ...settingsOf(best), risk };
 }

@@ -115,27 +115,38 @@ describe("loadPolicyFile", () => {
         policy,
       );
     expect(decide({ action: "screenshot" }).kind).toBe("allow");
+    expect(
+      decide({ action: "scroll", coordinate: [5, 5], scroll_direction: "down", scroll_amount: 3 })
+        .kind,
+    ).toBe("allow");
     expect(decide({ action: "type", text: "sudo apt update" })).toMatchObject({
       kind: "deny",
       ruleId: "no-sudo",
     });
     expect(decide({ action: "key", text: "Return" }, "desktop-1", "type")).toMatchObject({
       kind: "ask",
-      ruleId: "terminal-commands-need-two",
-      requiredApprovals: 2,
-      timeoutMs: 15 * 60_000,
+      ruleId: "submit-after-typing",
+      requiredApprovals: 1,
+      risk: "high",
     });
-    expect(decide({ action: "key", text: "Alt+F4" }).kind).toBe("deny");
+    expect(decide({ action: "key", text: "Alt+F4" })).toMatchObject({
+      ruleId: "closing",
+      risk: "high",
+    });
+    expect(decide({ action: "key", text: "ctrl+q" })).toMatchObject({ risk: "high" });
     for (const lock of ["meta+l", "windows+l", "super_l+l"])
       expect(decide({ action: "key", text: lock }).kind).toBe("deny");
     expect(decide({ action: "key", text: "control_l+alt+Delete" }).kind).toBe("deny");
     expect(decide({ action: "type", text: "rm -rf ~/x\n" })).toMatchObject({
       kind: "ask",
-      ruleId: "terminal-commands-need-two",
-      requiredApprovals: 2,
+      ruleId: "submit-after-typing",
+      risk: "high",
     });
     expect(decide({ action: "type", text: "sudo rm -rf /\n" }).kind).toBe("deny");
     expect(decide({ action: "left_click", coordinate: [1200, 10] }, "prod").kind).toBe("deny");
+    expect(decide({ action: "left_click", coordinate: [600, 400] }, "prod")).toMatchObject({
+      requiredApprovals: 2,
+    });
     expect(decide({ action: "left_click", coordinate: [1200, 10] }, "staging")).toMatchObject({
       expiryMode: "park",
     });
@@ -144,6 +155,8 @@ describe("loadPolicyFile", () => {
       ruleId: "everything-else",
       timeoutMs: 30 * 60_000,
       expiryMode: "deny",
+      risk: "medium",
+      escalation: { remindAfterMs: 10 * 60_000 },
     });
   });
 });

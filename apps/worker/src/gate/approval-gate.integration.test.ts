@@ -394,16 +394,18 @@ describe("the gate judges what will run", () => {
     return (await harness.backend.store.get(await harness.waitForPending(runId, notId)))!.request;
   }
 
-  it("asks two people for Enter typed inside `type`, and after a look-only step", async () => {
+  it("asks about Enter typed inside `type`, and after a look-only step, on its own: high risk", async () => {
     await harness.startDesktop({
       actions: [{ action: "type", text: "rm -rf ~/x\n" }],
       policy: example,
     });
     const inside = await harness.startRun();
     expect(await requestFor(inside.runId)).toMatchObject({
-      requiredApprovals: 2,
-      ruleId: "terminal-commands-need-two",
+      requiredApprovals: 1,
+      ruleId: "submit-after-typing",
+      risk: "high",
     });
+    expect((await requestFor(inside.runId)).grantable).toBeUndefined();
     await harness.startDesktop({
       desktop: "desk-b",
       actions: [typeDate, { action: "wait", duration: 0.1 }, { action: "screenshot" }, enter],
@@ -413,7 +415,7 @@ describe("the gate judges what will run", () => {
     const typing = await harness.waitForPending(run.runId);
     await harness.approve(typing);
     const enterRequest = await requestFor(run.runId, typing);
-    expect(enterRequest).toMatchObject({ step: 4, requiredApprovals: 2 });
+    expect(enterRequest).toMatchObject({ step: 4, risk: "high", ruleId: "submit-after-typing" });
   });
 
   it("denies every spelling of a denied key, and a click at the pointer inside a denied region", async () => {
@@ -423,7 +425,6 @@ describe("the gate judges what will run", () => {
         { action: "key", text: "meta+l" },
         { action: "key", text: "windows+l" },
         { action: "key", text: "super_l+l" },
-        { action: "key", text: "alt_l+F4" },
         { action: "key", text: "control_l+alt+Delete" },
         { action: "left_click" },
         { action: "left_click" },
@@ -436,13 +437,12 @@ describe("the gate judges what will run", () => {
     await harness.waitForStatus(run.runId, "finished");
     expect(await harness.executed(run.runId)).toEqual([]);
     expect((await harness.denied(run.runId)).map((d) => [d.step, d.reason])).toEqual([
-      [1, expect.stringMatching(/closing windows and logging out/)],
-      [2, expect.stringMatching(/closing windows/)],
-      [3, expect.stringMatching(/closing windows/)],
-      [4, expect.stringMatching(/closing windows/)],
-      [5, expect.stringMatching(/closing windows/)],
+      [1, expect.stringMatching(/locking the screen and logging out/)],
+      [2, expect.stringMatching(/locking the screen/)],
+      [3, expect.stringMatching(/locking the screen/)],
+      [4, expect.stringMatching(/logging out/)],
+      [5, expect.stringMatching(/top panel is off limits/)],
       [6, expect.stringMatching(/top panel is off limits/)],
-      [7, expect.stringMatching(/top panel is off limits/)],
     ]);
   });
 
