@@ -1,4 +1,4 @@
-import { startXvfb } from "@deskgate/test-support/xvfb-display";
+import { startWindowManager, startXvfb } from "@deskgate/test-support/xvfb-display";
 import {
   baselineConfiguration,
   benchApprovers,
@@ -31,9 +31,12 @@ const tasks = [terminalTask, formTask, editorTask];
 const screen = { width: 1280, height: 800 };
 
 const xvfb = await startXvfb(screen);
+// A window manager, as on a real desktop: the gate reads which window has the keys from it.
+const windowManager = await startWindowManager(xvfb.display);
 let stack: BenchStack | undefined;
 const stop = async () => {
   await stack?.close();
+  await windowManager.stop();
   await xvfb.stop();
 };
 for (const signal of ["SIGINT", "SIGTERM"] as const)

@@ -1,10 +1,16 @@
 import type { FakeSlack, PostedMessage } from "@deskgate/test-support/fake-slack";
+import type { ScriptedAction } from "./decision-task.ts";
 
 /** Who answers the cards, and where: the fake Slack and the people allowed to approve. */
 export interface ApproverDesk {
   slack: FakeSlack;
   /** Slack user ids of the approvers (the bot's SLACK_APPROVERS), in the order they act. */
   approvers: readonly string[];
+  /**
+   * The task's script, step 1 first: which steps have consequences, as a person who
+   * knows what the task is for sees them on the cards.
+   */
+  script: readonly ScriptedAction[];
 }
 
 /**

@@ -1,15 +1,15 @@
 import { approveEach } from "./approve-each.ts";
 import type { ApproverStrategy } from "./approver-strategy.ts";
+import { carefulApprover } from "./careful-approver.ts";
 
 /**
- * How people answer cards. `approveEach` is today's one tap per card. The strategy for a
- * careful team — plan cards answered with "Approve all" / "Approve through step k",
- * "Approve & allow similar…" grants through their form — is added here as `careful`.
+ * How people answer cards. `approveEach`: one tap on Approve per card. `careful`: plan
+ * cards, hold-backs and grants, as a careful person uses them (see carefulApprover).
  */
-export const approverStrategies = { approveEach } as const satisfies Record<
-  string,
-  ApproverStrategy
->;
+export const approverStrategies = {
+  approveEach,
+  careful: carefulApprover,
+} as const satisfies Record<string, ApproverStrategy>;
 
 /** A policy (the worker's and the bot's POLICY_FILE) and how its approvers answer. */
 export interface BenchConfiguration {
@@ -26,9 +26,9 @@ export const baselineConfiguration = "baseline";
 export const benchConfigurations: readonly BenchConfiguration[] = [
   { name: baselineConfiguration, policyFile: undefined, strategy: approverStrategies.approveEach },
   {
-    name: "example-policy",
+    name: "careful",
     policyFile: "infra/policy/example-policy.yaml",
-    strategy: approverStrategies.approveEach,
+    strategy: approverStrategies.careful,
   },
 ];
 

@@ -21,6 +21,8 @@ export const decisionAuditEventSchema = z.discriminatedUnion("type", [
     approvalId: z.string(),
     step,
     approvers: z.array(z.object({ userId: z.string() })),
+    /** A plan approved only through this many steps ("Step 1 only" is a decision of its own). */
+    through: z.number().int().min(1).optional(),
   }),
   z.object({ type: z.literal("action.auto_approved"), step, basis: z.string() }),
   z.object({

@@ -1,98 +1,89 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startNotesEditor } from "@deskgate/test-support/tk-notes-editor";
 import { consequential, type DecisionTask, routine } from "./decision-task.ts";
-import { openTerminal } from "./open-terminal.ts";
 import { readTextFile } from "./read-text-file.ts";
 import { bandOf, centreOf, zoomRegionOf } from "./screen-box.ts";
 
-const title = "bench-editor";
-const before = "# Errands\n";
+const before = "# Errands\n- post the letters";
 const items = ["- water the plants", "- call the bank", "- book the train"];
+const later = " at 9am";
 
 /**
- * A text editor in a terminal: open notes.md in vim, add three lines at its end, save and
- * close with `:wq`, then show the file. Checked on disk: the file holds the new lines and
- * vim left no swap file (it closed cleanly).
+ * A text editor (a real Tk program, "Notes"): add three lines at the end of notes.md, add a
+ * time to one of them, save with ctrl+s, close with ctrl+q. Checked on disk (the file holds
+ * the new lines) and by the editor (it was closed with nothing left unsaved).
  */
 export const editorTask: DecisionTask = {
   name: "editor",
   prompt:
-    "Add three errands to notes.md with vim in the open terminal: water the plants, call the bank, book the train",
+    "Add three errands to notes.md in the open editor — water the plants, call the bank at 9am, book the train — then save and close it",
   async open(display) {
-    const { shell, window } = await openTerminal(display, title);
-    writeFileSync(join(shell.dir, "notes.md"), before);
-    const top = zoomRegionOf(bandOf(window, 0, 0.4));
-    const bottom = zoomRegionOf(bandOf(window, 0.8, 1));
-    const lines = items.flatMap((item, index) => [
-      ...(index > 0 ? [routine({ action: "key", text: "Return" })] : []),
+    const dir = mkdtempSync(join(tmpdir(), "deskgate-bench-notes-"));
+    const file = join(dir, "notes.md");
+    writeFileSync(file, `${before}\n`);
+    const editor = await startNotesEditor(display, file, "+40+40").catch((err: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    });
+    const text = zoomRegionOf(editor.text);
+    const top = zoomRegionOf(bandOf(editor.text, 0, 0.5));
+    const lines = items.flatMap((item) => [
+      routine({ action: "key", text: "Return" }),
       routine({ action: "type", text: item }),
     ]);
     return {
       turns: [
         { text: "Let me look at the screen.", actions: [routine({ action: "screenshot" })] },
         {
-          text: "I'll click into the terminal and open notes.md in vim.",
+          text: "The editor shows notes.md; reading it.",
+          actions: [routine({ action: "zoom", region: top })],
+        },
+        {
+          text: "I'll go to the end of the file and add the three errands, one per line.",
           actions: [
-            routine({ action: "left_click", coordinate: centreOf(window) }),
-            routine({ action: "type", text: "vim notes.md" }),
-            consequential({ action: "key", text: "Return" }),
+            routine({ action: "left_click", coordinate: centreOf(editor.text) }),
+            routine({ action: "key", text: "ctrl+End" }),
+            ...lines,
           ],
         },
+        { text: "Checking the new lines.", actions: [routine({ action: "zoom", region: top })] },
         {
-          text: "Waiting for vim to draw.",
-          actions: [routine({ action: "wait", duration: 0.5 }), routine({ action: "screenshot" })],
-        },
-        { text: "Reading the file as it is.", actions: [routine({ action: "zoom", region: top })] },
-        {
-          text: "Going to the last line and opening a new line below it.",
-          actions: [routine({ action: "type", text: "Go" })],
-        },
-        {
-          text: "Vim should say INSERT now.",
-          actions: [routine({ action: "zoom", region: bottom })],
-        },
-        { text: "Typing the three errands.", actions: lines },
-        {
-          text: "Leaving insert mode and checking the text.",
+          text: "The bank errand needs its time: up one line, to its end, and add it.",
           actions: [
-            routine({ action: "key", text: "Escape" }),
-            routine({ action: "zoom", region: top }),
+            routine({ action: "key", text: "Up" }),
+            routine({ action: "key", text: "End" }),
+            routine({ action: "type", text: later }),
           ],
         },
+        { text: "Reading it once more.", actions: [routine({ action: "zoom", region: text })] },
+        { text: "Saving.", actions: [routine({ action: "key", text: "ctrl+s" })] },
         {
-          text: "All three are there: saving and closing.",
+          text: "The title no longer shows a star: saved. Closing the editor.",
           actions: [
-            routine({ action: "type", text: ":wq" }),
-            consequential({ action: "key", text: "Return" }),
+            routine({ action: "screenshot" }),
+            consequential({ action: "key", text: "ctrl+q" }),
           ],
         },
-        {
-          text: "Checking that vim closed.",
-          actions: [routine({ action: "wait", duration: 0.5 }), routine({ action: "screenshot" })],
-        },
-        {
-          text: "Showing the saved file.",
-          actions: [
-            routine({ action: "type", text: "cat notes.md" }),
-            consequential({ action: "key", text: "Return" }),
-          ],
-        },
-        { text: "Reading it.", actions: [routine({ action: "zoom", region: top })] },
+        { text: "Checking it closed.", actions: [routine({ action: "screenshot" })] },
       ],
-      finalText: "notes.md now lists the three errands under its heading.",
+      finalText:
+        "notes.md lists the three new errands (the bank at 9am); it is saved and the editor closed.",
       async verify() {
         const problems: string[] = [];
-        const saved = readTextFile(join(shell.dir, "notes.md"));
-        const wanted = `${before}${items.join("\n")}\n`;
+        const saved = readTextFile(file);
+        const wanted = `${before}\n${items[0]}\n${items[1]}${later}\n${items[2]}\n`;
         if (saved !== wanted) problems.push(`notes.md holds ${JSON.stringify(saved)}`);
-        if (existsSync(join(shell.dir, ".notes.md.swp")))
-          problems.push("vim's swap file is still there: vim did not close");
-        const shown = `$ cat notes.md\n${wanted}`;
-        if (!shell.transcript().includes(shown))
-          problems.push("`cat notes.md` never showed the file");
+        const closed = editor.closed();
+        if (!closed) problems.push("the editor was never closed with ctrl+q");
+        else if (closed.unsaved) problems.push("the editor was closed with unsaved changes");
         return problems;
       },
-      close: () => shell.close(),
+      close: async () => {
+        await editor.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   },
 };

@@ -141,3 +141,24 @@ describe("decisionAuditEvents", () => {
     expect(() => decisionAuditEvents([{ type: "approval.granted", step: 0 }])).toThrow();
   });
 });
+
+describe("a plan approved through its first step only", () => {
+  it("is that step's own decision, and no other step's", () => {
+    const events = trail(
+      requested("apr_a_3", 3, [3, 4, 5]),
+      { ...granted("apr_a_3", 3), through: 1 },
+      executed(3),
+      requested("apr_a_4", 4, [4, 5]),
+      granted("apr_a_4", 4),
+      executed(4),
+      autoApproved(5, "plan"),
+      executed(5),
+    );
+    expect(authorityOf(events, 3)).toMatchObject({ kind: "own_decision", approvalId: "apr_a_3" });
+    expect(authorityOf(events, 4)).toMatchObject({ kind: "not_its_own" });
+    expect(authorityOf(events, 5)).toMatchObject({
+      kind: "not_its_own",
+      why: "auto-approved (plan)",
+    });
+  });
+});

@@ -30,7 +30,14 @@ export function authorityOf(
       case "approval.granted": {
         const request = requests.get(event.approvalId);
         const covers = request && (request.step === step || request.planSteps?.includes(step));
-        if (covers) authority = judgeGrant(request, step, event.approvalId, event.approvers.length);
+        if (covers)
+          authority = judgeGrant(
+            request,
+            step,
+            event.approvalId,
+            event.approvers.length,
+            event.through,
+          );
         break;
       }
       case "action.auto_approved":
@@ -49,8 +56,11 @@ function judgeGrant(
   step: number,
   approvalId: string,
   approvers: number,
+  through: number | undefined,
 ): StepAuthority {
-  if (request.step !== step || (request.planSteps?.length ?? 1) > 1)
+  // A plan approved "Step 1 only" is a decision about its first step alone.
+  const alone = (request.planSteps?.length ?? 1) === 1 || through === 1;
+  if (request.step !== step || !alone)
     return { kind: "not_its_own", why: `approved as part of a plan (${approvalId})` };
   if (approvers < 1)
     return { kind: "not_its_own", why: `granted with no human vote (${approvalId})` };

@@ -41,7 +41,7 @@ export async function playTask(options: PlayTaskOptions): Promise<TaskMeasuremen
     const startedAt = Date.now();
     const { rootTs, runId } = await startRun(stack, task);
     const approver = new SimulatedApprover(
-      { slack: stack.slack, approvers: benchApprovers },
+      { slack: stack.slack, approvers: benchApprovers, script: scriptedActions(opened.turns) },
       options.configuration.strategy,
       options.msPerDecision,
     );

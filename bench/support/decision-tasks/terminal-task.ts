@@ -20,12 +20,31 @@ export const terminalTask: DecisionTask = {
     const terminal = centreOf(window);
     const whole = zoomRegionOf(window);
     const top = zoomRegionOf(bandOf(window, 0, 0.35));
-    const command = (text: string) => [
-      routine({ action: "type", text }),
+    const run = (...parts: Array<{ type: string } | { key: string }>) => [
+      ...parts.map((part) =>
+        routine(
+          "type" in part ? { action: "type", text: part.type } : { action: "key", text: part.key },
+        ),
+      ),
       consequential({ action: "key", text: "Return" }),
       routine({ action: "wait", duration: 0.5 }),
     ];
     const look = [routine({ action: "screenshot" }), routine({ action: "zoom", region: top })];
+    const scrollBack = (amount: number) => [
+      routine({
+        action: "scroll",
+        coordinate: terminal,
+        scroll_direction: "up",
+        scroll_amount: amount,
+      }),
+      routine({ action: "zoom", region: whole }),
+      routine({
+        action: "scroll",
+        coordinate: terminal,
+        scroll_direction: "down",
+        scroll_amount: amount,
+      }),
+    ];
     return {
       turns: [
         { text: "Let me look at the screen first.", actions: [routine({ action: "screenshot" })] },
@@ -37,38 +56,28 @@ export const terminalTask: DecisionTask = {
           ],
         },
         {
-          text: "I'll clear the screen, create the folder and list the directory.",
-          actions: [
-            routine({ action: "key", text: "ctrl+l" }),
-            ...command("mkdir -p reports && ls"),
-          ],
+          text: "I'll create the folder and list the directory.",
+          actions: run({ type: "mkdir -p reports && ls" }),
         },
         { text: "Checking that the folder is listed.", actions: look },
+        { text: "Scrolling back over the listing to read all of it.", actions: scrollBack(5) },
         {
-          text: "Now I'll write the status line into the file.",
-          actions: command(`echo '${status}' > reports/status.txt`),
-        },
-        { text: "Checking that the command ran cleanly.", actions: look },
-        { text: "Now I'll count the file's bytes.", actions: command("wc -c reports/status.txt") },
-        { text: "Reading the count.", actions: look },
-        {
-          text: "Scrolling back to read the earlier output once more, then back down.",
+          text: "Now I'll clear the screen and write the status line into the file, completing the folder's name with Tab.",
           actions: [
-            routine({
-              action: "scroll",
-              coordinate: terminal,
-              scroll_direction: "up",
-              scroll_amount: 3,
-            }),
-            routine({ action: "zoom", region: whole }),
-            routine({
-              action: "scroll",
-              coordinate: terminal,
-              scroll_direction: "down",
-              scroll_amount: 3,
-            }),
+            routine({ action: "key", text: "ctrl+l" }),
+            ...run({ type: `echo '${status}' > rep` }, { key: "Tab" }, { type: "status.txt" }),
           ],
         },
+        { text: "Checking that the command ran cleanly.", actions: look },
+        {
+          text: "Now I'll count the file's bytes, completing both names with Tab.",
+          actions: [
+            routine({ action: "key", text: "ctrl+l" }),
+            ...run({ type: "wc -c rep" }, { key: "Tab" }, { type: "st" }, { key: "Tab" }),
+          ],
+        },
+        { text: "Reading the count.", actions: look },
+        { text: "Scrolling back to read the earlier output once more.", actions: scrollBack(3) },
       ],
       finalText: `reports/status.txt holds "${status}" and is ${status.length + 1} bytes long.`,
       async verify() {

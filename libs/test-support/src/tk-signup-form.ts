@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { waitFor } from "./app-process.ts";
 
 /**
- * A sign-up form in Tk (Debian's `tk` package, `wish`): Name, Email, a Password entry that
- * shows `*`, an "accept the terms" checkbox, a Free/Team plan choice and a Submit button.
+ * A sign-up form in Tk (Debian's `tk` package, `wish`): Name, Email, Company, City, Phone,
+ * a Password entry that shows `*`, an "accept the terms" checkbox, a Free/Team plan choice
+ * and a Submit button.
  * Submit writes what the form received, one `field<TAB>value` line each, to a file and
  * shows "Thanks, <name>". Once drawn, it writes where each widget is on the screen (root
  * pixels, from `winfo`), so whoever drives it clicks the real widgets. The insertion caret
@@ -17,7 +18,7 @@ set dir [lindex $argv 0]
 set position [lindex $argv 1]
 option add *insertOffTime 0
 option add *Font {DejaVuSans 11}
-wm geometry . 440x280$position
+wm geometry . 440x400$position
 wm title . deskgate-signup
 set terms 0
 set plan free
@@ -25,6 +26,12 @@ label .nameLabel -text Name
 entry .name -width 28
 label .emailLabel -text Email
 entry .email -width 28
+label .companyLabel -text Company
+entry .company -width 28
+label .cityLabel -text City
+entry .city -width 28
+label .phoneLabel -text Phone
+entry .phone -width 28
 label .passwordLabel -text Password
 entry .password -width 28 -show *
 checkbutton .terms -text "I accept the terms" -variable terms
@@ -34,6 +41,9 @@ button .submit -text Submit -command submit
 label .status -text ""
 grid .nameLabel .name -sticky w -padx 8 -pady 6
 grid .emailLabel .email -sticky w -padx 8 -pady 6
+grid .companyLabel .company -sticky w -padx 8 -pady 6
+grid .cityLabel .city -sticky w -padx 8 -pady 6
+grid .phoneLabel .phone -sticky w -padx 8 -pady 6
 grid .passwordLabel .password -sticky w -padx 8 -pady 6
 grid .terms - -sticky w -padx 8 -pady 4
 grid .free .team -sticky w -padx 8 -pady 4
@@ -47,14 +57,14 @@ proc write_file {file text} {
 }
 proc submit {} {
   set lines {}
-  foreach field {name email password} { lappend lines "$field\t[.$field get]" }
+  foreach field {name email company city phone password} { lappend lines "$field\t[.$field get]" }
   lappend lines "terms\t$::terms" "plan\t$::plan"
   write_file submitted "[join $lines \n]\n"
   .status configure -text "Thanks, [.name get]"
 }
 proc write_layout {} {
   set lines {}
-  foreach w {name email password terms free team submit status} {
+  foreach w {name email company city phone password terms free team submit status} {
     lappend lines "$w [winfo rootx .$w] [winfo rooty .$w] [winfo width .$w] [winfo height .$w]"
   }
   write_file layout "[join $lines \n]\n"
@@ -71,6 +81,9 @@ after idle when_mapped
 export const signupFormWidgets = [
   "name",
   "email",
+  "company",
+  "city",
+  "phone",
   "password",
   "terms",
   "free",

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -76,4 +76,36 @@ function socketAccepts(path: string): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/**
+ * openbox on `display`, as on a real desktop (infra/desktop/start-desktop.sh): it keeps
+ * the EWMH stacking list and the active window, which is how the gate tells which window
+ * a click reaches and which window has the keys. `stop()` ends it.
+ */
+export async function startWindowManager(display: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn("openbox", [], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: "ignore",
+  });
+  running.add(child);
+  // An EWMH window manager announces itself with _NET_SUPPORTING_WM_CHECK on the root.
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const check = spawnSync("xprop", ["-root", "_NET_SUPPORTING_WM_CHECK"], {
+      env: { ...process.env, DISPLAY: display },
+      encoding: "utf8",
+    });
+    if (/window id #/.test(check.stdout ?? "")) break;
+    await sleep(50);
+  }
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGTERM");
+      await exited;
+      running.delete(child);
+    },
+  };
 }
