@@ -112,6 +112,32 @@ describe("a plan card", () => {
     });
   });
 
+  it("is off with `plans: false`: each step of the turn gets a card of its own", async () => {
+    const runId = await drive.startRun(
+      formTurn.slice(0, 2),
+      { ...careful, plans: false },
+      {
+        turnSizes: [2],
+        screenshotPng: await formScreen(),
+      },
+    );
+    let previous: string | undefined;
+    for (const step of [1, 2]) {
+      const { approvalId, card } = await drive.openRequest(runId, previous);
+      expect(textOf(card)).not.toContain("Plan ·");
+      expect(textOf(card)).not.toContain("approval.approve_through");
+      await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+      await waitFor(async () => (await harness.executed(runId)).length === step);
+      previous = approvalId;
+    }
+    await harness.waitForStatus(runId, "finished");
+    const events = await trail(runId);
+    expect(events.filter((e) => e.type === "approval.requested").map((e) => e.step)).toEqual([
+      1, 2,
+    ]);
+    expect(events.some((e) => e.type === "action.auto_approved")).toBe(false);
+  });
+
   it("Approve through step 2 runs steps 1–2; the rest of the turn is asked about again", async () => {
     const runId = await drive.startRun(formTurn, careful, {
       turnSizes: [5],

@@ -14,7 +14,7 @@ export const approverStrategies = {
 /** A policy (the worker's and the bot's POLICY_FILE) and how its approvers answer. */
 export interface BenchConfiguration {
   name: string;
-  /** From the repository root; undefined runs the default policy (a card per non-look action). */
+  /** From the repository root; undefined runs the default policy (plan cards on). */
   policyFile: string | undefined;
   strategy: ApproverStrategy;
 }
@@ -24,7 +24,11 @@ export const baselineConfiguration = "baseline";
 
 /** Run side by side, in this order; a new policy with its strategy is one more row. */
 export const benchConfigurations: readonly BenchConfiguration[] = [
-  { name: baselineConfiguration, policyFile: undefined, strategy: approverStrategies.approveEach },
+  {
+    name: baselineConfiguration,
+    policyFile: "bench/support/decision-tasks/one-card-per-action.yaml",
+    strategy: approverStrategies.approveEach,
+  },
   {
     name: "careful",
     policyFile: "infra/policy/example-policy.yaml",

@@ -35,6 +35,7 @@ function compilePolicy(file: PolicyFile, options: PolicyOptions, source: unknown
   if (late.length > 0) throw new AppError("policy_invalid", late.join("; "));
   return Object.freeze({
     mode: file.mode,
+    plans: file.plans,
     defaults: Object.freeze(defaults),
     rules: Object.freeze(rules),
     source: JSON.parse(JSON.stringify(source)) as unknown,

@@ -157,6 +157,11 @@ export const policyDefaultsSchema = z.strictObject({
 export const policyFileSchema = z
   .strictObject({
     mode: z.enum(["enforce", "shadow"]).default("enforce"),
+    /**
+     * Plan approval: when a model turn proposes several actions, one card asks about them
+     * all (each still authorised right before it runs). false: one card per action.
+     */
+    plans: z.boolean().default(true),
     defaults: policyDefaultsSchema.default({}),
     rules: z.array(policyRuleSchema),
   })

@@ -42,6 +42,8 @@ export interface PolicyRule extends AskSettings {
 /** A loaded, validated policy. Build it with `parsePolicy`, `loadPolicyFile` or `defaultPolicy`. */
 export interface Policy {
   readonly mode: PolicyMode;
+  /** Whether a model turn's several actions are asked about on one plan card. */
+  readonly plans: boolean;
   /** Ask settings for rules that set none, and for effects no rule matches. */
   readonly defaults: AskSettings;
   /** First matching rule wins, effect by effect. */

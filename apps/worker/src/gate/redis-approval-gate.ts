@@ -113,11 +113,12 @@ export class RedisApprovalGate implements ApprovalGate {
       : undefined;
     if (standing) return this.autoApprove(proposal, input, authorization, standing);
     const first = { step: proposal.step, action: proposal.action, input, authorization };
-    const plan = proposal.nextInTurn?.length
-      ? buildPlan({ ...first, risk: authorization.risk }, proposal.nextInTurn, (action, at) =>
-          this.authorize(action, at),
-        )
-      : undefined;
+    const plan =
+      this.deps.policy.plans && proposal.nextInTurn?.length
+        ? buildPlan({ ...first, risk: authorization.risk }, proposal.nextInTurn, (action, at) =>
+            this.authorize(action, at),
+          )
+        : undefined;
     return this.ask(
       proposal,
       computer,
