@@ -7,18 +7,18 @@ import { readTextFile } from "./read-text-file.ts";
 import { bandOf, centreOf, zoomRegionOf } from "./screen-box.ts";
 
 const before = "# Errands\n- post the letters";
-const items = ["- water the plants", "- call the bank", "- book the train"];
+const items = ["- water the plants", "- call the bank", "- book the train", "- pay the rent"];
 const later = " at 9am";
 
 /**
- * A text editor (a real Tk program, "Notes"): add three lines at the end of notes.md, add a
+ * A text editor (a real Tk program, "Notes"): add four lines at the end of notes.md, add a
  * time to one of them, save with ctrl+s, close with ctrl+q. Checked on disk (the file holds
  * the new lines) and by the editor (it was closed with nothing left unsaved).
  */
 export const editorTask: DecisionTask = {
   name: "editor",
   prompt:
-    "Add three errands to notes.md in the open editor — water the plants, call the bank at 9am, book the train — then save and close it",
+    "Add four errands to notes.md in the open editor — water the plants, call the bank at 9am, book the train, pay the rent — then save and close it",
   async open(display) {
     const dir = mkdtempSync(join(tmpdir(), "deskgate-bench-notes-"));
     const file = join(dir, "notes.md");
@@ -41,7 +41,7 @@ export const editorTask: DecisionTask = {
           actions: [routine({ action: "zoom", region: top })],
         },
         {
-          text: "I'll go to the end of the file and add the three errands, one per line.",
+          text: "I'll go to the end of the file and add the four errands, one per line.",
           actions: [
             routine({ action: "left_click", coordinate: centreOf(editor.text) }),
             routine({ action: "key", text: "ctrl+End" }),
@@ -50,8 +50,9 @@ export const editorTask: DecisionTask = {
         },
         { text: "Checking the new lines.", actions: [routine({ action: "zoom", region: top })] },
         {
-          text: "The bank errand needs its time: up one line, to its end, and add it.",
+          text: "The bank errand needs its time: up two lines, to its end, and add it.",
           actions: [
+            routine({ action: "key", text: "Up" }),
             routine({ action: "key", text: "Up" }),
             routine({ action: "key", text: "End" }),
             routine({ action: "type", text: later }),
@@ -69,11 +70,11 @@ export const editorTask: DecisionTask = {
         { text: "Checking it closed.", actions: [routine({ action: "screenshot" })] },
       ],
       finalText:
-        "notes.md lists the three new errands (the bank at 9am); it is saved and the editor closed.",
+        "notes.md lists the four new errands (the bank at 9am); it is saved and the editor closed.",
       async verify() {
         const problems: string[] = [];
         const saved = readTextFile(file);
-        const wanted = `${before}\n${items[0]}\n${items[1]}${later}\n${items[2]}\n`;
+        const wanted = `${before}\n${items[0]}\n${items[1]}${later}\n${items[2]}\n${items[3]}\n`;
         if (saved !== wanted) problems.push(`notes.md holds ${JSON.stringify(saved)}`);
         const closed = editor.closed();
         if (!closed) problems.push("the editor was never closed with ctrl+q");

@@ -4,6 +4,14 @@ import type { ScreenSize } from "@deskgate/desktop";
 import type { AgentModel, ModelTurn, ModelTurnRequest } from "./agent-model.ts";
 import { withCacheBreakpoint } from "./conversation.ts";
 import {
+  opinionsFrom,
+  type RiskJudge,
+  riskJudgeMessage,
+  riskJudgeSystemPrompt,
+  riskJudgeTool,
+  riskJudgeToolName,
+} from "./risk-judge.ts";
+import {
   type ComputerToolName,
   type ComputerToolVersion,
   computerToolFor,
@@ -88,6 +96,56 @@ export function createAnthropicModel(options: AnthropicModelOptions): AgentModel
         };
       } catch (err) {
         throw toAppError(err);
+      }
+    },
+  };
+}
+
+export interface AnthropicRiskJudgeOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  /** RISK_JUDGE_MODEL: a small, fast model (a Haiku) is enough. */
+  model: string;
+  /** A person is waiting for the card: the judge gets this long, retries included. */
+  timeoutMs?: number;
+}
+
+/**
+ * The optional risk judge over the same SDK: one `messages.create` per card, no thinking,
+ * `tool_choice` forcing `rate_risk` (a forced tool choice is refused with thinking on).
+ * The image is the card's, already within every model's image limits (long edge ≤ 1280,
+ * ≤ 1.15 MP: `preferredModelImage` in libs/desktop). Rejects with an AppError on failure.
+ */
+export function createAnthropicRiskJudge(options: AnthropicRiskJudgeOptions): RiskJudge {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    maxRetries: 1,
+    timeout: options.timeoutMs ?? 15_000,
+  });
+  return {
+    model: options.model,
+    async judge(request) {
+      try {
+        const response = await client.messages.create({
+          model: options.model,
+          max_tokens: 1_024,
+          system: riskJudgeSystemPrompt,
+          tools: [riskJudgeTool],
+          tool_choice: { type: "tool", name: riskJudgeToolName },
+          messages: [riskJudgeMessage(request)],
+        });
+        const call = response.content.find(
+          (block) => block.type === "tool_use" && block.name === riskJudgeToolName,
+        );
+        if (!call || call.type !== "tool_use")
+          throw new AppError(
+            "risk_judge_no_rating",
+            `the risk judge did not call ${riskJudgeToolName}`,
+          );
+        return opinionsFrom(call.input, request, options.model);
+      } catch (err) {
+        throw err instanceof AppError ? err : toAppError(err);
       }
     },
   };

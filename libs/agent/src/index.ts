@@ -3,6 +3,7 @@ export * from "./agent-model.ts";
 export * from "./anthropic-model.ts";
 export * from "./approval-gate.ts";
 export * from "./conversation.ts";
+export * from "./risk-judge.ts";
 export * from "./run-limits.ts";
 export * from "./run-outcome.ts";
 export * from "./run-state.ts";

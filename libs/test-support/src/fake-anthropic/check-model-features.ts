@@ -29,6 +29,7 @@ export function checkModelFeatures(
 ): RequestProblem | undefined {
   return (
     checkThinking(body) ??
+    checkTools(body) ??
     checkToolChoice(body) ??
     checkContextManagement(body, headers) ??
     checkImageSizes(body) ??
@@ -52,6 +53,45 @@ function checkThinking(body: Body): RequestProblem | undefined {
   const budget = Number(thinking.budget_tokens);
   if (!(budget >= 1024 && budget < body.max_tokens))
     return { message: "thinking.budget_tokens: must be ≥ 1024 and less than max_tokens" };
+  return undefined;
+}
+
+/** A custom tool's name (`Tool.name` in `src/resources/messages/messages.ts`). */
+const customToolName = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * Custom tools (no `type`, or `type: "custom"`) need a name and an object `input_schema`;
+ * names are unique; `tool_choice` is auto, any, tool or none, and `tool` must name an
+ * offered tool (`ToolChoiceTool`, same file).
+ */
+function checkTools(body: Body): RequestProblem | undefined {
+  const tools = body.tools ?? [];
+  const names = new Set<string>();
+  for (const [index, tool] of tools.entries()) {
+    const custom = tool.type === undefined || tool.type === "custom";
+    const name = tool.name;
+    if (custom) {
+      if (typeof name !== "string" || !customToolName.test(name))
+        return {
+          message: `tools.${index}.custom.name: String should match pattern '${customToolName.source}'`,
+        };
+      const schema = tool.input_schema as Block | undefined;
+      if (!schema || schema.type !== "object")
+        return { message: `tools.${index}.custom.input_schema.type: Input should be 'object'` };
+    }
+    if (typeof name === "string") {
+      if (names.has(name)) return { message: `tools: Tool names must be unique. Found '${name}'` };
+      names.add(name);
+    }
+  }
+  const choice = body.tool_choice as Block | undefined;
+  if (choice === undefined) return undefined;
+  if (!["auto", "any", "tool", "none"].includes(String(choice.type)))
+    return { message: "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'" };
+  if ((choice.type === "any" || choice.type === "tool") && tools.length === 0)
+    return { message: "tool_choice: may only be specified while providing tools." };
+  if (choice.type === "tool" && !names.has(String(choice.name)))
+    return { message: `tool_choice.name: Tool '${String(choice.name)}' not found in tools` };
   return undefined;
 }
 

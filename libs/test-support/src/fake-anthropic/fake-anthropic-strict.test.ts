@@ -111,7 +111,8 @@ describe("the fake Messages API is as strict as the API", () => {
 
   it("refuses a forced tool_choice with thinking on, and always on Fable", async () => {
     const f = await fake([turns.done()]);
-    const forced = { tool_choice: { type: "any" } };
+    const tool = { name: "rate", input_schema: { type: "object", properties: {} } };
+    const forced = { tools: [tool], tool_choice: { type: "any" } };
     const adaptive = await post(
       f,
       ask("claude-sonnet-4-6", { ...forced, thinking: { type: "adaptive" } }),
@@ -121,6 +122,26 @@ describe("the fake Messages API is as strict as the API", () => {
     );
     expect((await post(f, ask("claude-fable-5-1", forced))).status).toBe(400);
     expect((await post(f, ask("claude-sonnet-4-6", forced))).status).toBe(200);
+  });
+
+  it("refuses a custom tool without a valid name or object schema, and a tool_choice naming no offered tool", async () => {
+    const f = await fake([turns.done()]);
+    const rate = { name: "rate_risk", input_schema: { type: "object", properties: {} } };
+    const cases: Array<[Json, string]> = [
+      [{ tools: [{ ...rate, name: "rate risk" }] }, "tools.0.custom.name"],
+      [{ tools: [{ name: "rate_risk" }] }, "tools.0.custom.input_schema.type"],
+      [{ tools: [rate, rate] }, "Tool names must be unique"],
+      [{ tool_choice: { type: "tool", name: "rate_risk" } }, "while providing tools"],
+      [{ tools: [rate], tool_choice: { type: "tool", name: "judge" } }, "Tool 'judge' not found"],
+      [{ tools: [rate], tool_choice: { type: "required" } }, "tool_choice.type"],
+    ];
+    for (const [extra, message] of cases) {
+      const reply = await post(f, ask("claude-haiku-4-5", extra));
+      expect(reply.status).toBe(400);
+      expect(errorOf(reply).message).toContain(message);
+    }
+    const fine = { tools: [rate], tool_choice: { type: "tool", name: "rate_risk" } };
+    expect((await post(f, ask("claude-haiku-4-5", fine))).status).toBe(200);
   });
 
   it("takes context_management only with its beta and a valid edit", async () => {
