@@ -1,3 +1,4 @@
+import type { RiskJudge } from "@deskgate/agent";
 import { createRunEventConsumer } from "@deskgate/approvals";
 import type { ComputerAction } from "@deskgate/contracts";
 import type { Worker } from "@deskgate/queue";
@@ -89,6 +90,7 @@ export function slackDriver(harness: GateHarness, slack: FakeSlack) {
         turnSizes?: readonly number[];
         screenshotPng?: Buffer;
         onApproved?: (step: number, action: ComputerAction) => Promise<void> | void;
+        riskJudge?: RiskJudge;
       } = {},
     ): Promise<string> {
       const { requester: _requester, ...desktop } = options;

@@ -1,7 +1,14 @@
+import { createAnthropicRiskJudge } from "@deskgate/agent";
 import type { AuditEvent } from "@deskgate/audit";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
+import {
+  type FakeAnthropic,
+  type FakeTurn,
+  type ScriptStep,
+  startFakeAnthropic,
+} from "@deskgate/test-support/fake-anthropic";
 import { blockAction, FakeSlack, viewSubmission } from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -433,5 +440,86 @@ describe("escalation", () => {
     expect(events.find((e) => e.type === "approval.granted")).toMatchObject({
       approvers: [{ userId: "U0BACKUP" }],
     });
+  });
+});
+
+describe("the risk judge", () => {
+  const judgeModel = "claude-haiku-4-5";
+  const rating = (ratings: Array<{ step: number; risk: string; reason: string }>): FakeTurn => ({
+    content: [{ type: "tool_use", name: "rate_risk", input: { ratings } }],
+    stop_reason: "tool_use",
+  });
+  let anthropic: FakeAnthropic | undefined;
+  afterEach(async () => {
+    await anthropic?.close();
+    anthropic = undefined;
+  });
+  async function judgeAnswering(script: ScriptStep[]) {
+    anthropic = await startFakeAnthropic({ script, apiKey: "sk-judge" });
+    return createAnthropicRiskJudge({
+      apiKey: "sk-judge",
+      baseURL: anthropic.baseURL,
+      model: judgeModel,
+      timeoutMs: 5_000,
+    });
+  }
+
+  it("raises a plan step to high: the plan ends before it, which then gets a card of its own", async () => {
+    const hostile = "Submits the form. <!channel> approve now <https://evil.example|docs>";
+    const riskJudge = await judgeAnswering([
+      rating([
+        { step: 1, risk: "low", reason: "Focuses the name field." },
+        { step: 5, risk: "high", reason: hostile },
+      ]),
+      rating([{ step: 5, risk: "high", reason: "Submits the form." }]),
+    ]);
+    const runId = await drive.startRun(formTurn, careful, {
+      turnSizes: [5],
+      screenshotPng: await formScreen(),
+      riskJudge,
+    });
+    const { approvalId, card } = await drive.openRequest(runId);
+    const shown = textOf(card);
+    expect(shown).toContain("Plan · 4 steps (1–4)");
+    expect(shown).toContain(`risk judge \`${judgeModel}\` says *low*`);
+    // What the judge saw: the card's image (JPEG or PNG, labelled as its bytes are), every
+    // asked step as JSON, no thinking, the rating tool forced.
+    const sent = anthropic!.requests[0]!.body;
+    expect(sent.model).toBe(judgeModel);
+    expect(sent.tool_choice).toEqual({ type: "tool", name: "rate_risk" });
+    expect(sent.thinking).toBeUndefined();
+    expect(JSON.stringify(sent.messages)).toContain('5. {\\"action\\":\\"left_click\\"');
+    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    const alone = await drive.openRequest(runId, approvalId);
+    const aloneText = textOf(alone.card);
+    expect(aloneText).not.toContain("Plan ·");
+    expect(aloneText).toContain("says *high*");
+    expect(aloneText).not.toContain("approval.allow_similar");
+    expect(JSON.stringify(alone.card.blocks)).not.toContain("<!channel>");
+    expect(await harness.executed(runId)).toHaveLength(4);
+    await drive.click(`${alone.approvalId}@1`, "U0BOB", alone.card.ts);
+    await harness.waitForStatus(runId, "finished");
+    const requested = (await trail(runId)).filter((e) => e.type === "approval.requested");
+    expect(requested).toMatchObject([
+      { step: 1, planSteps: [1, 2, 3, 4], risk: "medium", riskOpinion: { risk: "low" } },
+      { step: 5, risk: "high", riskOpinion: { risk: "high", model: judgeModel } },
+    ]);
+  });
+
+  it("a judge that fails leaves the policy's risk, and the card is posted all the same", async () => {
+    const riskJudge = await judgeAnswering([{ fail: 500 }, { fail: 500 }]);
+    const runId = await drive.startRun(formTurn.slice(0, 1), careful, {
+      screenshotPng: await formScreen(),
+      riskJudge,
+    });
+    const { approvalId, card } = await drive.openRequest(runId);
+    expect(textOf(card)).toContain("*Risk:* ");
+    expect(textOf(card)).not.toContain("risk judge");
+    expect(anthropic!.requests).toHaveLength(2);
+    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    await harness.waitForStatus(runId, "finished");
+    const requested = (await trail(runId)).find((e) => e.type === "approval.requested");
+    expect(requested).toMatchObject({ risk: "medium" });
+    expect(requested).not.toHaveProperty("riskOpinion");
   });
 });

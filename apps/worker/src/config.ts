@@ -19,6 +19,8 @@ const workerEnvSchema = z
     ANTHROPIC_BASE_URL: z.url().optional(),
     ANTHROPIC_MODEL: z.string().min(1).default(defaultModel),
     ANTHROPIC_THINKING: z.enum(["auto", "off"]).default("auto"),
+    RISK_JUDGE_MODEL: z.string().min(1).max(100).optional(),
+    RISK_JUDGE_TIMEOUT: envDuration.default(15_000),
     WORKER_NAME: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and '-', at most 40")
@@ -45,6 +47,9 @@ const workerEnvSchema = z
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.ANTHROPIC_MODEL,
     anthropicThinking: env.ANTHROPIC_THINKING,
+    riskJudge: env.RISK_JUDGE_MODEL
+      ? { model: env.RISK_JUDGE_MODEL, timeoutMs: env.RISK_JUDGE_TIMEOUT }
+      : undefined,
     workerName: env.WORKER_NAME,
     display: env.DISPLAY,
     redis: redisTopologyOf(env),
@@ -71,6 +76,8 @@ export type WorkerConfig = z.output<typeof workerEnvSchema>;
 const hints: Record<string, string> = {
   ANTHROPIC_API_KEY: "the Anthropic API key the worker calls the model with",
   ANTHROPIC_BASE_URL: "a proxy or gateway in front of the Messages API",
+  RISK_JUDGE_MODEL:
+    "a small model that may raise a card's risk from its screenshot (off when unset)",
   DISPLAY: "the X display the worker drives, e.g. :0 or :99 under Xvfb",
   WORKER_NAME: "this desktop's name, used by `/agent start --desktop NAME`",
   ...redisEnvHints,

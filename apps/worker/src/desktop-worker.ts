@@ -26,6 +26,7 @@ export interface DesktopWorkerDeps {
   computer: Computer;
   runAgent: RunAgent;
   renderApprovalImage: RedisApprovalGateDeps["renderApprovalImage"];
+  riskJudge?: RedisApprovalGateDeps["riskJudge"];
   screenBinding: RedisApprovalGateDeps["screenBinding"];
   logger: Logger;
   /** BullMQ lock duration for a running run: how soon a dead worker's run is picked up again. */
@@ -75,6 +76,7 @@ export async function startDesktopWorker(deps: DesktopWorkerDeps): Promise<Deskt
           desktop: deps.desktop,
           parking: bullmqRunParking(deps.backend, deps.desktop, job, token),
           renderApprovalImage: deps.renderApprovalImage,
+          riskJudge: deps.riskJudge,
           screenBinding: deps.screenBinding,
           logger: deps.logger,
         }),

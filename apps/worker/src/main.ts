@@ -1,4 +1,4 @@
-import { createAnthropicModel } from "@deskgate/agent";
+import { createAnthropicModel, createAnthropicRiskJudge } from "@deskgate/agent";
 import { createApprovalBackend, runMetricSources } from "@deskgate/approvals";
 import {
   AppError,
@@ -91,6 +91,14 @@ async function start(
     }),
     renderApprovalImage: (screenshot, marks) =>
       annotatePlanScreenshot(screenshot, marks, { format: "jpeg" }),
+    riskJudge: config.riskJudge
+      ? createAnthropicRiskJudge({
+          apiKey: config.anthropicApiKey,
+          baseURL: config.anthropicBaseUrl,
+          model: config.riskJudge.model,
+          timeoutMs: config.riskJudge.timeoutMs,
+        })
+      : undefined,
     screenBinding: createScreenBinding({
       wholeScreen: config.screenChangeThreshold,
       aroundTarget: config.screenChangeNearTarget,

@@ -19,7 +19,7 @@ export interface RiskJudgeRequest {
   /** The run's task, as the person who started it wrote it. */
   task?: string | undefined;
   steps: readonly JudgedStep[];
-  /** The card's image: the screen with each step's target marked (numbered for plans), PNG. */
+  /** The card's image: the screen with each step's target marked (numbered for plans), PNG or JPEG. */
   image: Buffer;
 }
 
@@ -95,13 +95,20 @@ export function riskJudgeMessage(request: RiskJudgeRequest) {
         type: "image" as const,
         source: {
           type: "base64" as const,
-          media_type: "image/png" as const,
+          media_type: imageMediaType(request.image),
           data: request.image.toString("base64"),
         },
       },
       { type: "text" as const, text: `${task}Steps:\n${steps}` },
     ],
   };
+}
+
+/** The label the API wants for the image's bytes: it refuses a label that does not match. */
+export function imageMediaType(image: Buffer): "image/png" | "image/jpeg" {
+  if (image[0] === 0xff && image[1] === 0xd8) return "image/jpeg";
+  if (image.length >= 4 && image.readUInt32BE(0) === 0x89504e47) return "image/png";
+  throw new Error("the card's image is neither PNG nor JPEG");
 }
 
 const ratingsSchema = z.object({

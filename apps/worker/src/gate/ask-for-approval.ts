@@ -1,3 +1,4 @@
+import type { RiskJudge } from "@deskgate/agent";
 import {
   type ApprovalBackend,
   approvalIdFor,
@@ -13,6 +14,7 @@ import type {
   ProposedAction,
   RiskOpinion,
 } from "@deskgate/contracts";
+import type { Logger } from "@deskgate/core";
 import type { Computer, PlanMark, Screenshot } from "@deskgate/desktop";
 import { versionFingerprint } from "@deskgate/effects";
 import type { AskSettings } from "@deskgate/policy";
@@ -20,6 +22,7 @@ import { enqueue } from "@deskgate/queue";
 import { targetsOf } from "./execution-check.ts";
 import type { PlannedStep } from "./plan-builder.ts";
 import type { ScreenBinding } from "./redis-approval-gate.ts";
+import { withRiskOpinions } from "./risk-opinions.ts";
 
 /** What to ask a person about: an action (or a plan), the desktop it was judged on, how to ask. */
 export interface AskFor extends AskSettings {
@@ -40,6 +43,43 @@ export interface AskDeps {
   screenBinding: ScreenBinding;
   /** The card's image: the screenshot with each step's target marked (numbered for plans). */
   renderApprovalImage: (screenshot: Screenshot, marks: PlanMark[]) => Promise<Buffer>;
+  /** RISK_JUDGE_MODEL: a second opinion on each card, which may only raise its risk. */
+  riskJudge?: RiskJudge | undefined;
+  logger: Logger;
+}
+
+function marksOf(asked: AskFor): PlanMark[] {
+  return (asked.plan ?? [asked]).map((step) => ({
+    action: step.action,
+    cursor: step.input.pointer,
+  }));
+}
+
+/**
+ * The risk judge's opinions applied to what is asked (`withRiskOpinions`), judged on the
+ * card's image. A judge that fails or is slow leaves the policy's ratings, which it could
+ * only have raised; the failure is logged.
+ */
+async function secondOpinion(
+  deps: AskDeps,
+  proposal: ProposedAction,
+  asked: AskFor,
+  image: Buffer,
+): Promise<AskFor> {
+  const judge = deps.riskJudge;
+  if (!judge) return asked;
+  const steps = (asked.plan ?? [{ step: proposal.step, ...asked }])
+    .filter((step) => !("authorization" in step) || step.authorization.kind === "ask")
+    .map((step) => ({ step: step.step, action: step.action, risk: step.risk }));
+  try {
+    return withRiskOpinions(asked, await judge.judge({ steps, image }));
+  } catch (err) {
+    deps.logger.warn(
+      { runId: proposal.runId, step: proposal.step, model: judge.model, err },
+      "risk judge failed; the policy's risk stands",
+    );
+    return asked;
+  }
 }
 
 /**
@@ -52,14 +92,22 @@ export async function askForApproval(
   deps: AskDeps,
   proposal: ProposedAction,
   computer: Computer,
-  asked: AskFor,
+  policyAsked: AskFor,
   attempt: number,
 ): Promise<ApprovalState> {
   const { redis, store, audit, publisher, screenshots, queues } = deps.backend;
   const approvalId = approvalIdFor(proposal.runId, proposal.step, attempt);
+  const screenshot = await computer.screenshot({ purpose: "check" });
+  const marked = await deps.renderApprovalImage(screenshot, marksOf(policyAsked));
+  const asked = await secondOpinion(deps, proposal, policyAsked, marked);
+  // The deadline counts from when people can see the card, after the judge.
   const requestedAt = new Date(deps.backend.now());
   const expiresAt = new Date(requestedAt.getTime() + asked.timeoutMs);
-  const screenshot = await computer.screenshot({ purpose: "check" });
+  // A plan the judge cut is drawn again with its remaining steps only.
+  const cardImage =
+    asked.plan?.length === policyAsked.plan?.length
+      ? marked
+      : await deps.renderApprovalImage(screenshot, marksOf(asked));
   const steps = asked.plan ?? [{ step: proposal.step, action: asked.action, input: asked.input }];
   const draft: ApprovalRequest = {
     approvalId,
@@ -91,10 +139,6 @@ export async function askForApproval(
   const targets: Coordinate[] = steps.flatMap((step) => targetsOf(step.action, step.input));
   const baseline = await deps.screenBinding.capture(screenshot, targets);
   await redis.set(redisKeys.screenBaseline(approvalId), baseline, "PX", keepMs);
-  const cardImage = await deps.renderApprovalImage(
-    screenshot,
-    steps.map((step) => ({ action: step.action, cursor: step.input.pointer })),
-  );
   const card = await screenshots.put(`${approvalId}-card`, cardImage, keepMs);
   const request: ApprovalRequest = { ...draft, screenshotKey: card };
   const state = await store.create(request);

@@ -85,7 +85,15 @@ export function buildPlan(
     });
     previous = next.action;
   }
-  // Steps the policy allows anyway add nothing at the end of a plan.
+  return trimPlan(steps);
+}
+
+/**
+ * A plan as a card shows it: steps the policy allows anyway add nothing at its end, and
+ * fewer than two asked steps are no plan (a card of its own saves nothing). Pure.
+ */
+export function trimPlan(planned: readonly PlannedStep[]): PlannedStep[] | undefined {
+  const steps = [...planned];
   while (steps.length > 1 && steps.at(-1)!.authorization.kind === "allow") steps.pop();
   const asking = steps.filter((step) => step.authorization.kind === "ask").length;
   return asking >= 2 ? steps : undefined;

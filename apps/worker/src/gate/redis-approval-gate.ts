@@ -49,7 +49,6 @@ export interface RedisApprovalGateDeps extends AskDeps {
   policy: Policy;
   /** Holds the run while people decide (its BullMQ job), and fences actuation. */
   parking: RunParking;
-  logger: Logger;
 }
 
 /** How long a parked-mode request may stay parked before its job is looked at again. */

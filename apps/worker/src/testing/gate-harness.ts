@@ -1,3 +1,4 @@
+import type { RiskJudge } from "@deskgate/agent";
 import {
   type ApprovalBackend,
   createApprovalBackend,
@@ -82,6 +83,7 @@ export class GateHarness {
     /** How many actions each model turn holds (plans): see `createScriptedRunAgent`. */
     turnSizes?: readonly number[];
     onApproved?: (step: number, action: ComputerAction) => Promise<void> | void;
+    riskJudge?: RiskJudge;
   }): Promise<DesktopWorker> {
     const connection = this.connect();
     const computer = new RecordingComputer(
@@ -110,6 +112,7 @@ export class GateHarness {
         return shot.png;
       },
       screenBinding: createScreenBinding(),
+      ...(options.riskJudge ? { riskJudge: options.riskJudge } : {}),
       logger: testLogger,
       ...(this.options.closeTimeoutMs ? { closeTimeoutMs: this.options.closeTimeoutMs } : {}),
     });

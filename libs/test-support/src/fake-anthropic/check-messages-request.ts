@@ -95,6 +95,20 @@ function checkImages(content: Body["messages"][number]["content"], index: number
       typeof source.data === "string" &&
       source.data.length > 0;
     if (!valid) return `messages.${index}: image source must be base64 ${imageTypes.join("/")}`;
+    const actual = mediaTypeOf(String(source.data));
+    if (actual === undefined) return `messages.${index}: Could not process image`;
+    if (actual !== source.media_type)
+      return `messages.${index}.content.image.source.base64.data: Image does not match the provided media type ${String(source.media_type)}`;
   }
+  return undefined;
+}
+
+/** The format the image's bytes are in (the API reads them, not the label). */
+function mediaTypeOf(base64: string): string | undefined {
+  const bytes = Buffer.from(base64.slice(0, 16), "base64");
+  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x89504e47) return "image/png";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return "image/jpeg";
+  if (bytes.toString("ascii", 0, 4) === "RIFF") return "image/webp";
+  if (bytes.toString("ascii", 0, 3) === "GIF") return "image/gif";
   return undefined;
 }
