@@ -69,6 +69,7 @@ try {
       process.stdout.write(
         `${task.name} · ${configuration.name}: ${measurement.decisions} decisions in ${(measurement.machineMs / 1000).toFixed(1)} s\n`,
       );
+      for (const answer of measurement.answers) process.stdout.write(`    ${answer}\n`);
     }
     await stack.close();
     stack = undefined;

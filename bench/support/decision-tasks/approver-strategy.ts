@@ -11,6 +11,8 @@ export interface ApproverDesk {
    * knows what the task is for sees them on the cards.
    */
   script: readonly ScriptedAction[];
+  /** What the person answered on a card, in words, for the bench's report. */
+  note?: (answer: string) => void;
 }
 
 /**

@@ -66,14 +66,18 @@ export const carefulApprover: ApproverStrategy = {
           ...(extra ? { select: extra } : {}),
         }),
       });
+    const about = steps.length > 1 ? `plan ${steps[0]}–${steps.at(-1)}` : `step ${steps[0]}`;
     if (steps.length > 1 && consequential[0] === steps[0]) {
+      desk.note?.(`${about}: Step 1 only`);
       await click(actionIds.approveThrough, { text: "Step 1 only" });
     } else if (steps.length > 1 && consequential.length > 0) {
       const positions = consequential.map((step) => String(step - steps[0]! + 1));
+      desk.note?.(`${about}: Approve, holding back ${consequential.join(", ")}`);
       await submitForm(desk, card, value, actionIds.holdBack, viewIds.holdBack, {
         steps: { value: { chosen: positions } },
       });
     } else if (consequential.length === 0 && grantable && kinds.length > 0) {
+      desk.note?.(`${about}: Approve & allow similar (${kinds.join(", ")}; this window; run)`);
       await submitForm(desk, card, value, actionIds.allowSimilar, viewIds.grant, {
         kinds: { value: { checked: kinds } },
         where: { value: { picked: "class", kind: "radio_buttons" } },
@@ -81,6 +85,7 @@ export const carefulApprover: ApproverStrategy = {
         duration: { value: { picked: "3600000", kind: "static_select" } },
       });
     } else {
+      desk.note?.(`${about}: Approve${steps.length > 1 ? " all" : ""}`);
       await click(actionIds.approve);
     }
     await waitFor(() => JSON.stringify(current(desk, card).blocks).includes("Approved by"), {

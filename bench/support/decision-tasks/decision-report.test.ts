@@ -14,6 +14,7 @@ const measured = (
   decisions,
   machineMs: 12_000,
   simulatedHumanMs: decisions * 20_000,
+  answers: [],
   withoutOwnDecision: [],
   problems: [],
   ...extra,

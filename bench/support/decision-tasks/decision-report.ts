@@ -12,6 +12,8 @@ export interface TaskMeasurement {
   machineMs: number;
   /** Decisions × the fixed per-decision delay. */
   simulatedHumanMs: number;
+  /** What the person answered on each card, in words (strategies that say so). */
+  answers: string[];
   /** Consequential steps that ran without a decision of their own (must be none). */
   withoutOwnDecision: Array<{ step: number; why: string }>;
   /** The real outcome's problems, and where what ran differs from the script. */

@@ -40,8 +40,14 @@ export async function playTask(options: PlayTaskOptions): Promise<TaskMeasuremen
   try {
     const startedAt = Date.now();
     const { rootTs, runId } = await startRun(stack, task);
+    const answers: string[] = [];
     const approver = new SimulatedApprover(
-      { slack: stack.slack, approvers: benchApprovers, script: scriptedActions(opened.turns) },
+      {
+        slack: stack.slack,
+        approvers: benchApprovers,
+        script: scriptedActions(opened.turns),
+        note: (answer) => answers.push(answer),
+      },
       options.configuration.strategy,
       options.msPerDecision,
     );
@@ -67,6 +73,7 @@ export async function playTask(options: PlayTaskOptions): Promise<TaskMeasuremen
       decisions: tally.decisions,
       machineMs: new Date(end!.at).getTime() - startedAt,
       simulatedHumanMs: tally.simulatedHumanMs,
+      answers,
       withoutOwnDecision: consequentialWithoutOwnDecision(events, consequential),
       problems: [
         ...(end?.type === "run.finished" ? [] : [`the run ended with ${JSON.stringify(end)}`]),
