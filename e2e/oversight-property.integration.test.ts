@@ -1,22 +1,15 @@
-import { type ApprovalBackend, createApprovalBackend, redisKeys } from "@deskgate/approvals";
+import { redisKeys } from "@deskgate/approvals";
 import type { AuditEvent } from "@deskgate/audit";
-import {
-  type ApprovalState,
-  type ComputerAction,
-  type Coordinate,
-  currentVersion,
-} from "@deskgate/contracts";
+import { type ApprovalState, type ComputerAction, currentVersion } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { RecordingComputer } from "@deskgate/desktop/testing";
 import { actionFingerprint, validateAction } from "@deskgate/effects";
 import { type Policy, parsePolicy } from "@deskgate/policy";
-import { connectRedis } from "@deskgate/redis";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApproverCheck } from "../apps/bot/src/approver-check.ts";
 import { judgeEdit } from "../apps/bot/src/judge-edit.ts";
-import { directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
+import { backendForFile, directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
 import {
   freshDesktop,
   type OraclePolicy,
@@ -265,17 +258,7 @@ const approvers = new ApproverCheck({
   groupMembers: async () => [],
 });
 
-let redis: PrivateRedis;
-let backend: ApprovalBackend;
-beforeAll(async () => {
-  redis = await startPrivateRedis({ appendOnly: false });
-  backend = createApprovalBackend(connectRedis(redis.url), logger);
-});
-afterAll(async () => {
-  await backend.queues.close();
-  backend.redis.disconnect();
-  await redis.dispose();
-});
+const file = backendForFile(logger);
 
 interface Executed {
   step: number;
@@ -294,19 +277,19 @@ async function play(
   counter += 1;
   const runId = `run_prop${String(counter).padStart(6, "0")}`;
   const desktop = `prop-${counter}`;
-  await backend.redis.set(
+  await file.backend.redis.set(
     redisKeys.desktopPolicy(desktop),
     JSON.stringify({ source: policy.source }),
   );
   const computer = new RecordingComputer({ width: 1280, height: 800 });
-  const gate = await directGate(backend, { runId, desktop, task: policyName, policy, logger });
+  const gate = await directGate(file.backend, { runId, desktop, task: policyName, policy, logger });
   const queue = [...humans];
   const executed: Executed[] = [];
   for (const [index, action] of actions.entries()) {
     const step = index + 1;
     const proposal = { runId, step, toolUseId: `toolu_${step}`, action };
     const verdict = await reviewUntilVerdict(
-      backend,
+      file.backend,
       gate,
       proposal,
       computer,
@@ -332,17 +315,17 @@ async function decideAtRandom(
 ) {
   while (!silence && queue.length > 0) {
     const human = queue.shift()!;
-    const state = (await backend.store.get(approvalId))!;
+    const state = (await file.backend.store.get(approvalId))!;
     if (state.status === "decided") break;
-    const run = await backend.registry.get(state.request.runId);
+    const run = await file.backend.registry.get(state.request.runId);
     if (!(await approvers.mayApprove(human.user, run)).ok) continue; // the bot refuses the click
     const at = new Date().toISOString();
     const by = { userId: human.user };
     const current = currentVersion(state).number;
     if (human.kind === "deny")
-      await backend.runDesk.decide(approvalId, { verdict: "deny", by, at });
+      await file.backend.runDesk.decide(approvalId, { verdict: "deny", by, at });
     if (human.kind === "approve")
-      await backend.runDesk.decide(approvalId, {
+      await file.backend.runDesk.decide(approvalId, {
         verdict: "approve",
         by,
         at,
@@ -354,25 +337,25 @@ async function decideAtRandom(
       if (checked.ok) {
         const judged = judgeEdit(state, { approvalId, version: current }, checked.action, policy);
         if (judged.kind === "approve")
-          await backend.runDesk.decide(approvalId, {
+          await file.backend.runDesk.decide(approvalId, {
             verdict: "approve",
             by,
             at,
             version: judged.version,
           });
         if (judged.kind === "edit")
-          await backend.runDesk.decide(approvalId, { ...judged.decision, by, at });
+          await file.backend.runDesk.decide(approvalId, { ...judged.decision, by, at });
       }
     }
     if (human.last) break;
   }
-  const state = (await backend.store.get(approvalId))!;
-  if (state.status !== "decided") await backend.decisions.expire(approvalId, 0);
+  const state = (await file.backend.store.get(approvalId))!;
+  if (state.status !== "decided") await file.backend.decisions.expire(approvalId, 0);
 }
 
 /** Checks every executed action against the audit trail, the votes and the oracle. */
 async function checkInvariant(runId: string, oracle: OraclePolicy, executed: Executed[]) {
-  const audit = (await backend.audit.read(runId)).map((r) => r.event);
+  const audit = (await file.backend.audit.read(runId)).map((r) => r.event);
   let physical: PhysicalState = freshDesktop;
   const trustOpened: Array<Extract<AuditEvent, { type: "trust_window.opened" }>> = [];
   for (const event of audit) if (event.type === "trust_window.opened") trustOpened.push(event);
@@ -411,7 +394,7 @@ async function checkInvariant(runId: string, oracle: OraclePolicy, executed: Exe
       required,
     );
     // Each approver voted for exactly that version.
-    const state = (await backend.store.get(grant.approvalId)) as ApprovalState;
+    const state = (await file.backend.store.get(grant.approvalId)) as ApprovalState;
     for (const voter of voters)
       expect(
         state.approvals.some((v) => v.by.userId === voter && v.version === grant.version),
@@ -438,7 +421,7 @@ describe("the oversight invariant over executed input", () => {
           const { runId, executed } = await play(name, compiled[name]!, actions, humans);
           executedCount += executed.length;
           editedRan += executed.filter(
-            (e, i) => JSON.stringify(e.action) !== JSON.stringify(actions[e.step - 1]),
+            (e, _i) => JSON.stringify(e.action) !== JSON.stringify(actions[e.step - 1]),
           ).length;
           await checkInvariant(runId, policies[name]!.oracle, executed);
         },

@@ -1,4 +1,4 @@
-import { type ApprovalBackend, createApprovalBackend, redisKeys } from "@deskgate/approvals";
+import { redisKeys } from "@deskgate/approvals";
 import type { AuditEvent } from "@deskgate/audit";
 import {
   type ComputerAction,
@@ -11,12 +11,10 @@ import { createLogger } from "@deskgate/core";
 import { blackScreenPng, RecordingComputer, whiteScreenPng } from "@deskgate/desktop/testing";
 import { actionFingerprint, planEffects, windowAt } from "@deskgate/effects";
 import { type Policy, parsePolicy } from "@deskgate/policy";
-import { connectRedis } from "@deskgate/redis";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApproverCheck } from "../apps/bot/src/approver-check.ts";
-import { directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
+import { backendForFile, directGate, reviewUntilVerdict } from "./support/direct-gate.ts";
 import {
   freshDesktop,
   type OraclePolicy,
@@ -176,19 +174,8 @@ const approverCheck = new ApproverCheck({
   groupMembers: async () => [],
 });
 
-let redis: PrivateRedis;
-let backend: ApprovalBackend;
-let policy: Policy;
-beforeAll(async () => {
-  redis = await startPrivateRedis({ appendOnly: false });
-  backend = createApprovalBackend(connectRedis(redis.url), logger);
-  policy = parsePolicy(policyFile, { approvalTimeoutMs: 600_000 });
-});
-afterAll(async () => {
-  await backend.queues.close();
-  backend.redis.disconnect();
-  await redis.dispose();
-});
+const file = backendForFile(logger);
+const policy: Policy = parsePolicy(policyFile, { approvalTimeoutMs: 600_000 });
 
 interface Executed {
   step: number;
@@ -205,13 +192,13 @@ async function play(turns: ComputerAction[][], answers: Answer[], events: string
   counter += 1;
   const runId = `run_stand${String(counter).padStart(6, "0")}`;
   const desktop = `stand-${counter}`;
-  await backend.redis.set(
+  await file.backend.redis.set(
     redisKeys.desktopPolicy(desktop),
     JSON.stringify({ source: policy.source }),
   );
   const computer = new RecordingComputer({ width: 1280, height: 800 });
   computer.windowList = [terminal, browser];
-  const gate = await directGate(backend, { runId, desktop, task: "standing", policy, logger });
+  const gate = await directGate(file.backend, { runId, desktop, task: "standing", policy, logger });
   const queue = [...answers];
   const executed: Executed[] = [];
   let step = 0;
@@ -232,7 +219,7 @@ async function play(turns: ComputerAction[][], answers: Answer[], events: string
         ...(nextInTurn.length > 0 ? { nextInTurn } : {}),
       };
       const verdict = await reviewUntilVerdict(
-        backend,
+        file.backend,
         gate,
         proposal,
         computer,
@@ -263,30 +250,30 @@ async function happen(event: string, computer: RecordingComputer, runId: string)
     computer.window = { id: terminal.id, title: terminal.title, className: terminal.className };
   if (event === "screen") computer.show(Math.random() < 0.5 ? blackScreenPng : whiteScreenPng);
   if (event === "revoke") {
-    const created = (await backend.audit.read(runId))
+    const created = (await file.backend.audit.read(runId))
       .map((r) => r.event)
       .filter((e) => e.type === "grant.created");
     for (const made of created)
-      await backend.decisions.grants.revoke(made.grant.grantId, { userId: "U2" });
+      await file.backend.decisions.grants.revoke(made.grant.grantId, { userId: "U2" });
   }
 }
 
 /** People answer an open request as the bot lets them; silence lets it expire. */
 async function answer(approvalId: string, queue: Answer[], silence: boolean): Promise<void> {
   const next = silence ? undefined : queue.shift();
-  const state = (await backend.store.get(approvalId))!;
+  const state = (await file.backend.store.get(approvalId))!;
   if (next && next.kind !== "silence" && state.status !== "decided") {
-    const run = await backend.registry.get(state.request.runId);
+    const run = await file.backend.registry.get(state.request.runId);
     const by = { userId: next.user };
     const at = new Date().toISOString();
     const version = currentVersion(state).number;
     if ((await approverCheck.mayApprove(next.user, run, state.request)).ok) {
       if (next.kind === "deny")
-        await backend.runDesk.decide(approvalId, { verdict: "deny", by, at });
+        await file.backend.runDesk.decide(approvalId, { verdict: "deny", by, at });
       if (next.kind === "approve")
-        await backend.runDesk.decide(approvalId, { verdict: "approve", by, at, version });
+        await file.backend.runDesk.decide(approvalId, { verdict: "approve", by, at, version });
       if (next.kind === "holdBack")
-        await backend.runDesk.decide(approvalId, {
+        await file.backend.runDesk.decide(approvalId, {
           verdict: "approve",
           by,
           at,
@@ -294,7 +281,7 @@ async function answer(approvalId: string, queue: Answer[], silence: boolean): Pr
           ...(state.request.plan ? { holdBack: next.holdBack } : {}),
         });
       if (next.kind === "through")
-        await backend.runDesk.decide(approvalId, {
+        await file.backend.runDesk.decide(approvalId, {
           verdict: "approve",
           by,
           at,
@@ -303,7 +290,7 @@ async function answer(approvalId: string, queue: Answer[], silence: boolean): Pr
         });
       // The bot offers the grant form only where the gate said a grant may cover the step.
       if (next.kind === "grant")
-        await backend.runDesk.decide(approvalId, {
+        await file.backend.runDesk.decide(approvalId, {
           verdict: "approve",
           by,
           at,
@@ -312,8 +299,8 @@ async function answer(approvalId: string, queue: Answer[], silence: boolean): Pr
         });
     }
   }
-  if ((await backend.store.get(approvalId))!.status !== "decided")
-    await backend.decisions.expire(approvalId, 0);
+  if ((await file.backend.store.get(approvalId))!.status !== "decided")
+    await file.backend.decisions.expire(approvalId, 0);
 }
 
 /** The window an effect of `action` reaches when it ran: under each point, else the focused one. */
@@ -333,7 +320,7 @@ function windowsReachedWhenRun(run: Executed): Array<string | undefined> {
 const freshInput = { leftButtonHeld: false, line: "", lineUnknown: true } as const;
 
 async function checkInvariant(runId: string, executed: Executed[]) {
-  const audit = (await backend.audit.read(runId)).map((r) => r.event);
+  const audit = (await file.backend.audit.read(runId)).map((r) => r.event);
   let physical: PhysicalState = freshDesktop;
   for (const run of executed) {
     const { step, action } = run;
@@ -439,7 +426,7 @@ describe("the oversight invariant with plans, grants and risk", () => {
         async (turns, answers, events) => {
           const { runId, executed } = await play(turns, answers, events);
           await checkInvariant(runId, executed);
-          const audit = (await backend.audit.read(runId)).map((r) => r.event);
+          const audit = (await file.backend.audit.read(runId)).map((r) => r.event);
           for (const e of audit) {
             if (e.type === "action.auto_approved" && e.basis === "plan") seen.plan += 1;
             if (e.type === "action.auto_approved" && e.basis === "grant") seen.grant += 1;

@@ -1,9 +1,12 @@
 import type { GateVerdict } from "@deskgate/agent";
-import type { ApprovalBackend } from "@deskgate/approvals";
+import { type ApprovalBackend, createApprovalBackend } from "@deskgate/approvals";
 import type { ProposedAction } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
 import { type Computer, createScreenBinding } from "@deskgate/desktop";
 import type { Policy } from "@deskgate/policy";
+import { connectRedis } from "@deskgate/redis";
+import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
+import { afterAll, beforeAll } from "vitest";
 import { RedisApprovalGate } from "../../apps/worker/src/gate/redis-approval-gate.ts";
 import type { RunParking } from "../../apps/worker/src/gate/run-parking.ts";
 
@@ -69,4 +72,28 @@ export async function reviewUntilVerdict(
       if (!(await decide(approvalId, round))) return undefined;
     }
   }
+}
+
+/**
+ * A private redis-server (no AOF: property tests write a lot) and an approval backend on it,
+ * started before the file's tests and stopped after them. Read `backend` inside tests.
+ */
+export function backendForFile(logger: Logger): { readonly backend: ApprovalBackend } {
+  let redis: PrivateRedis | undefined;
+  let backend: ApprovalBackend | undefined;
+  beforeAll(async () => {
+    redis = await startPrivateRedis({ appendOnly: false });
+    backend = createApprovalBackend(connectRedis(redis.url), logger);
+  });
+  afterAll(async () => {
+    await backend?.queues.close();
+    backend?.redis.disconnect();
+    await redis?.dispose();
+  });
+  return {
+    get backend() {
+      if (!backend) throw new Error("the backend starts before the file's tests");
+      return backend;
+    },
+  };
 }
