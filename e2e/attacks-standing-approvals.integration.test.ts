@@ -1,0 +1,201 @@
+import type { AuditEvent } from "@deskgate/audit";
+import type { ComputerAction } from "@deskgate/contracts";
+import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
+import { waitFor } from "@deskgate/test-support/app-process";
+import { FakeSlack, slashCommand, viewSubmission } from "@deskgate/test-support/fake-slack";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
+import { slackDriver, startBot, textOf } from "./bot-harness.ts";
+
+/**
+ * Standing decisions attacked: a grant, a trust window or a plan card must never carry
+ * more authority than the one person behind it has — not a backup approver's (who may
+ * decide one escalated request, nothing after it), not a grant maker's own run under the
+ * four-eyes rule — and a plan card must say which steps it approves.
+ */
+let redis: PrivateRedis;
+let harness: GateHarness;
+let slack: FakeSlack;
+let stopBot: (() => Promise<void>) | undefined;
+let drive: ReturnType<typeof slackDriver>;
+beforeEach(async () => {
+  redis = await startPrivateRedis();
+  harness = new GateHarness(redis.url);
+  slack = await new FakeSlack().start();
+  drive = slackDriver(harness, slack);
+});
+afterEach(async () => {
+  await stopBot?.();
+  stopBot = undefined;
+  await harness.close();
+  await slack.close();
+  await redis.dispose();
+});
+
+async function trail(runId: string): Promise<AuditEvent[]> {
+  return (await harness.backend.audit.read(runId)).map((record) => record.event);
+}
+
+const typing: ComputerAction[] = [
+  { action: "type", text: "ls" },
+  { action: "type", text: "pwd" },
+];
+
+/** Everything asks one approver; nobody answering reaches U0BACKUP after 1.5 s. */
+const escalating = {
+  rules: [
+    {
+      id: "rest",
+      match: {},
+      decision: "ask",
+      timeout: "1m",
+      escalation: { backupAfter: "1500ms", backup: ["U0BACKUP"] },
+    },
+  ],
+};
+
+function submitGrant(
+  approvalId: string,
+  userId: string,
+  terms: { kinds: string[]; scope?: "run" | "desktop" },
+) {
+  return slack.send({
+    type: "interactive",
+    payload: viewSubmission({
+      callbackId: "approval.grant_submit",
+      userId,
+      privateMetadata: `${approvalId}@1`,
+      values: {
+        kinds: { value: { checked: terms.kinds } },
+        where: { value: { picked: "class", kind: "radio_buttons" } },
+        scope: { value: { picked: terms.scope ?? "run", kind: "radio_buttons" } },
+        duration: { value: { picked: "900000", kind: "static_select" } },
+      },
+    }),
+  });
+}
+
+/** Until the backup stage of the request's escalation is on record. */
+function waitForBackupStage(runId: string) {
+  return waitFor(
+    async () =>
+      (await trail(runId)).find((e) => e.type === "approval.escalated" && e.stage === "backup"),
+    { timeoutMs: 10_000, what: "the escalation to the backup approver" },
+  );
+}
+
+describe("a backup approver", () => {
+  beforeEach(async () => {
+    stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+  });
+
+  it("may decide the escalated request, but makes no grant that outlives it", async () => {
+    const runId = await drive.startRun(typing, escalating);
+    const first = await drive.openRequest(runId);
+    await waitForBackupStage(runId);
+    const answer = await submitGrant(first.approvalId, "U0BACKUP", { kinds: ["typing"] });
+    // Refused inside the form, with the reason; nothing recorded.
+    expect(JSON.stringify(answer)).toContain("backup approver");
+    expect((await harness.backend.store.get(first.approvalId))?.approvals ?? []).toEqual([]);
+    // The plain approval of this one request stands.
+    await drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
+    const second = await drive.openRequest(runId, first.approvalId);
+    expect(textOf(second.card)).toContain("Step 2");
+    const events = await trail(runId);
+    expect(events.some((e) => e.type === "grant.created")).toBe(false);
+    expect(events.some((e) => e.type === "action.auto_approved")).toBe(false);
+  });
+
+  it("opens no trust window with an old card's “Approve for 10 min”", async () => {
+    const runId = await drive.startRun(typing, escalating);
+    const first = await drive.openRequest(runId);
+    await waitForBackupStage(runId);
+    await drive.click(
+      `${first.approvalId}@1`,
+      "U0BACKUP",
+      first.card.ts,
+      "approval.approve_window",
+    );
+    await drive.ephemeralTo("U0BACKUP", /backup approver/);
+    expect((await harness.backend.store.get(first.approvalId))?.status).toBe("pending");
+    await drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
+    const second = await drive.openRequest(runId, first.approvalId);
+    expect(textOf(second.card)).toContain("Step 2");
+    expect((await trail(runId)).some((e) => e.type === "trust_window.opened")).toBe(false);
+  });
+});
+
+describe("a desktop grant under the four-eyes rule", () => {
+  it("never covers a run started by the person who made it", async () => {
+    stopBot = (
+      await startBot(harness, slack, {
+        approvers: ["U0BOB", "U0CAROL"],
+        requireSecondApprover: true,
+      })
+    ).stop;
+    const policy = { rules: [{ id: "rest", match: {}, decision: "ask" }] };
+    await harness.startDesktop({ actions: [{ action: "type", text: "ls" }], policy });
+    const start = async (requester: string) => {
+      const before = new Set(
+        (await harness.backend.runDesk.listRuns()).map((run) => run.request.runId),
+      );
+      await slack.send({
+        type: "slash_commands",
+        payload: slashCommand("start type a command", { userId: requester }),
+      });
+      return waitFor(
+        async () =>
+          (await harness.backend.runDesk.listRuns()).find((run) => !before.has(run.request.runId))
+            ?.request.runId,
+        { what: `the run ${requester} started` },
+      );
+    };
+    // Carol's run: Bob approves it and lets typing run on the whole desktop.
+    const carols = await start("U0CAROL");
+    const asked = await drive.openRequest(carols);
+    await submitGrant(asked.approvalId, "U0BOB", { kinds: ["typing"], scope: "desktop" });
+    await harness.waitForStatus(carols, "finished");
+    expect((await trail(carols)).some((e) => e.type === "grant.created")).toBe(true);
+    // Bob's own run: he may not approve its actions, so neither may his grant.
+    const bobs = await start("U0BOB");
+    const settled = await waitFor(
+      async () => {
+        const status = (await harness.run(bobs))?.status;
+        return status === "waiting" || status === "finished" ? status : undefined;
+      },
+      { what: "Bob's run to wait or finish" },
+    );
+    expect((await trail(bobs)).filter((e) => e.type === "action.auto_approved")).toEqual([]);
+    expect(settled).toBe("waiting");
+    const own = await drive.openRequest(bobs);
+    expect(textOf(own.card)).toContain("Step 1");
+  });
+});
+
+describe("a plan card", () => {
+  beforeEach(async () => {
+    stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+  });
+
+  it("says “runs by policy” only of steps the policy allows, not of low-risk asks", async () => {
+    const policy = {
+      rules: [
+        { id: "waiting", match: { actions: ["wait"] }, decision: "allow", risk: "medium" },
+        { id: "typing-is-low", match: { actions: ["type"] }, decision: "ask", risk: "low" },
+        { id: "rest", match: {}, decision: "ask" },
+      ],
+    };
+    const turn: ComputerAction[] = [
+      { action: "left_click", coordinate: [100, 100] },
+      { action: "type", text: "hello" },
+      { action: "wait", duration: 1 },
+      { action: "left_click", coordinate: [200, 200] },
+    ];
+    const runId = await drive.startRun(turn, policy, { turnSizes: [4] });
+    const { card } = await drive.openRequest(runId);
+    const shown = textOf(card);
+    expect(shown).toContain("Plan · 4 steps");
+    expect(shown).not.toMatch(/Step 2 · [^"]*runs by policy/);
+    expect(shown).toMatch(/Step 3 · [^"]*runs by policy/);
+  });
+});
