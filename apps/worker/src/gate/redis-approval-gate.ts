@@ -200,11 +200,13 @@ export class RedisApprovalGate implements ApprovalGate {
     authorization: Authorization,
     input: DesktopInputState,
   ): Promise<StandingApproval | undefined> {
-    const { grants, now } = this.deps.backend;
-    const context = { runId, desktop: this.deps.desktop, now: now(), input };
-    const grant = (await grants.activeFor(runId, this.deps.desktop)).find((candidate) =>
-      grantCovers(candidate, authorization, context),
-    );
+    const { grants, now, registry } = this.deps.backend;
+    const active = await grants.activeFor(runId, this.deps.desktop);
+    const requester = active.some((candidate) => candidate.fourEyes)
+      ? (await registry.get(runId))?.request.requester.userId
+      : undefined;
+    const context = { runId, desktop: this.deps.desktop, now: now(), input, requester };
+    const grant = active.find((candidate) => grantCovers(candidate, authorization, context));
     if (grant) return { basis: "grant", by: grant.by, grantId: grant.grantId };
     const trustedBy = await this.trustWindowOwner(runId);
     return trustedBy ? { basis: "trust_window", by: trustedBy } : undefined;
