@@ -3,6 +3,7 @@ import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { FakeSlack, slashCommand, viewSubmission } from "@deskgate/test-support/fake-slack";
+import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { slackDriver, startBot, textOf } from "./bot-harness.ts";
@@ -197,5 +198,60 @@ describe("a plan card", () => {
     expect(shown).toContain("Plan · 4 steps");
     expect(shown).not.toMatch(/Step 2 · [^"]*runs by policy/);
     expect(shown).toMatch(/Step 3 · [^"]*runs by policy/);
+  });
+});
+
+/** A 1280×800 desktop with a dialog: its question 30 px above its one button, "OK". */
+async function dialogScreen(question: string): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="800">
+    <rect width="100%" height="100%" fill="#2b5d8a"/>
+    <rect x="40" y="560" width="200" height="40" fill="#f0f0f0"/>
+    <text x="60" y="586" font-family="DejaVu Sans" font-size="14">Show details</text>
+    <rect x="490" y="270" width="360" height="120" fill="#e8e8e8" stroke="#888"/>
+    <text x="505" y="325" font-family="DejaVu Sans" font-size="14">${question}</text>
+    <rect x="690" y="335" width="80" height="28" fill="#dcdcdc" stroke="#666"/>
+    <text x="718" y="354" font-family="DejaVu Sans" font-size="14">OK</text>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+describe("a plan's later step on a page that changes", () => {
+  it("stops when what its click answers changed, though the button itself did not", async () => {
+    const policy = { rules: [{ id: "rest", match: {}, decision: "ask" }] };
+    const turn: ComputerAction[] = [
+      { action: "left_click", coordinate: [140, 580] },
+      { action: "left_click", coordinate: [730, 349] },
+    ];
+    const changed = await dialogScreen("Delete ALL files permanently?");
+    await harness.startDesktop({
+      actions: turn,
+      policy,
+      turnSizes: [2],
+      screenshotPng: await dialogScreen("Keep the selected files?"),
+      // The page answers step 1 by rewording the dialog that step 2 clicks OK on.
+      onApproved: (step) => {
+        if (step === 1) harness.computers[0]!.show(changed);
+      },
+    });
+    const { runId } = await harness.startRun({ desktop: "desk-a" });
+    const plan = await harness.waitForPending(runId);
+    expect((await harness.backend.store.get(plan))?.request.plan).toHaveLength(2);
+    await harness.approve(plan, "U0BOB");
+    const settled = await waitFor(
+      async () => {
+        const record = await harness.run(runId);
+        if (record?.status === "finished") return "finished";
+        return record?.status === "waiting" && record.pendingApprovalId !== plan
+          ? "asked"
+          : undefined;
+      },
+      { what: "step 2 to be asked about or run" },
+    );
+    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1]);
+    expect(settled).toBe("asked");
+    expect((await trail(runId)).find((e) => e.type === "plan.stopped")).toMatchObject({
+      step: 2,
+      reason: expect.stringMatching(/screen changed around the target at \(730, 349\)/),
+    });
   });
 });
