@@ -160,7 +160,7 @@ export class RedisApprovalGate implements ApprovalGate {
     const points = pointerTargetsOf(proposal.action, input);
     const spot =
       check.kind === "covered" && points.length > 0
-        ? await this.spotChange(plan.approvalId, computer, points)
+        ? await this.spotChange(plan.approvalId, proposal.step, computer, points)
         : undefined;
     if (check.kind === "stop" || spot?.changed) {
       const reason =
@@ -182,16 +182,25 @@ export class RedisApprovalGate implements ApprovalGate {
     return { basis: "plan", approvalId: plan.approvalId, approvers: plan.approvers };
   }
 
-  /** The spots a plan's later step acts on, against the plan's kept screen. */
+  /**
+   * Where a plan's later step acts, against the plan's kept screen: the spot under it, and
+   * around it except where the plan's earlier steps acted (their changes were planned).
+   */
   private async spotChange(
     approvalId: string,
+    step: number,
     computer: Computer,
     points: Coordinate[],
   ): Promise<ScreenComparison> {
-    const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
-    if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
+    const { redis, store } = this.deps.backend;
+    const baseline = await redis.get(redisKeys.screenBaseline(approvalId));
+    const steps = (await store.get(approvalId))?.request.plan;
+    if (!baseline || !steps) return { changed: true, difference: 1, where: "no baseline was kept" };
+    const planned = steps
+      .filter((earlier) => earlier.step < step)
+      .flatMap((earlier) => targetsOf(earlier.action, earlier.input));
     const shot = await computer.screenshot({ purpose: "check" });
-    return this.deps.screenBinding.compare(baseline, shot, points, { spotsOnly: true });
+    return this.deps.screenBinding.compare(baseline, shot, points, { spotsOnly: true, planned });
   }
 
   /** A grant that covers the action, else the run's open trust window. */
