@@ -2,7 +2,12 @@ import type { AuditEvent } from "@deskgate/audit";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { FakeSlack, slashCommand, viewSubmission } from "@deskgate/test-support/fake-slack";
+import {
+  blockAction,
+  FakeSlack,
+  slashCommand,
+  viewSubmission,
+} from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
@@ -176,6 +181,60 @@ describe("a desktop grant under the four-eyes rule", () => {
 describe("a plan card", () => {
   beforeEach(async () => {
     stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+  });
+
+  const plainTurn: ComputerAction[] = [
+    { action: "left_click", coordinate: [100, 100] },
+    { action: "left_click", coordinate: [200, 200] },
+    { action: "left_click", coordinate: [300, 300] },
+  ];
+  const asking = { rules: [{ id: "rest", match: {}, decision: "ask" }] };
+  const through = (value: string, userId: string, messageTs: string) =>
+    slack.send({
+      type: "interactive",
+      payload: blockAction({
+        actionId: "approval.approve_through",
+        value,
+        userId,
+        messageTs,
+        select: { text: "Steps 1–2 only" },
+      }),
+    });
+
+  it("refuses “approve through” beyond the plan, for a version the card no longer shows, or after an edit", async () => {
+    const runId = await drive.startRun(plainTurn, asking, { turnSizes: [3] });
+    const { approvalId, card } = await drive.openRequest(runId);
+    await through(`${approvalId}@1#9`, "U0BOB", card.ts);
+    await drive.ephemeralTo("U0BOB", /no longer shows that plan/);
+    // Carol edits step 1: the plan becomes one action, version 2.
+    await drive.submitEdit(approvalId, 1, "U0CAROL", { x: "110", y: "100" });
+    await waitFor(
+      async () => (await harness.backend.store.get(approvalId))?.versions.length === 2,
+      {
+        what: "the edit",
+      },
+    );
+    await through(`${approvalId}@1#2`, "U0BOB", card.ts);
+    await drive.ephemeralTo("U0BOB", /no longer shows that plan|changed/);
+    await through(`${approvalId}@2#2`, "U0BOB", card.ts);
+    await drive.ephemeralTo("U0BOB", /no longer shows that plan/);
+    const state = await harness.backend.store.get(approvalId);
+    expect(state?.status).toBe("pending");
+    expect(state?.approvals.map((vote) => vote.by.userId)).toEqual(["U0CAROL"]);
+    expect(await harness.executed(runId)).toEqual([]);
+  });
+
+  it("refuses a grant's Revoke from someone who is neither its maker, the requester nor an approver", async () => {
+    const runId = await drive.startRun(typing, asking);
+    const first = await drive.openRequest(runId);
+    await submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] });
+    await harness.waitForStatus(runId, "finished");
+    const grantId = (await trail(runId)).find((e) => e.type === "grant.created");
+    expect(grantId).toBeDefined();
+    const id = grantId?.type === "grant.created" ? grantId.grant.grantId : "";
+    await drive.click(id, "U0MALLORY", first.card.ts, "grant.revoke");
+    await drive.ephemeralTo("U0MALLORY", /Only the person who made this grant/);
+    expect(await harness.backend.grants.get(id)).toBeDefined();
   });
 
   it("says “runs by policy” only of steps the policy allows, not of low-risk asks", async () => {

@@ -103,6 +103,17 @@ describe("a later step of an approved plan", () => {
     ).toMatchObject({ changed: false });
   });
 
+  it("takes typing anywhere in the window an earlier step's keys went to as planned", async () => {
+    const seen = await dialog("Keep the selected files?", "Keep");
+    const typedNearby = await dialog("Keep the selected files?", "Keep", false, "yes, keep them");
+    const baseline = await captureScreenBaseline(seen, [target]);
+    // Step 1 typed into the dialog (a Tab may have taken the text anywhere in it).
+    const dialogWindow = { ...spots, plannedAreas: [[490, 250, 300, 130] as const] };
+    expect(
+      await compareScreenBaseline(baseline, typedNearby, undefined, [target], dialogWindow),
+    ).toMatchObject({ changed: false });
+  });
+
   it("stops when the dialog its click answers is reworded, its button unchanged", async () => {
     const seen = await dialog("Keep the selected files?", "Keep", false, "", 335);
     const baseline = await captureScreenBaseline(seen, [target]);

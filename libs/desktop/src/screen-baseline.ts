@@ -94,7 +94,20 @@ export async function compareScreenBaseline(
   targets: readonly Coordinate[] = [],
   options: ScreenCompareOptions = {},
 ): Promise<ScreenComparison> {
-  if (options.spotsOnly) return compareSpots(baseline, image, limits, targets, options.planned);
+  if (options.spotsOnly) {
+    const masks = [
+      ...(options.planned ?? []).map((point) =>
+        boxAround(point, crop, baseline.width, baseline.height),
+      ),
+      ...(options.plannedAreas ?? []).map(([left, top, width, height]) => ({
+        left,
+        top,
+        width,
+        height,
+      })),
+    ];
+    return compareSpots(baseline, image, limits, targets, masks);
+  }
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
     return { difference: 1, where: "the screen's size", changed: true };
@@ -152,6 +165,11 @@ export interface ScreenCompareOptions {
   spotsOnly?: boolean;
   /** Where the plan's earlier steps acted (model pixels): their surroundings may change. */
   planned?: readonly Coordinate[];
+  /**
+   * Areas (x, y, width, height) the plan's earlier steps changed as a whole: the window
+   * their keys went to, which a Tab may have moved the typing anywhere in.
+   */
+  plannedAreas?: ReadonlyArray<readonly [number, number, number, number]>;
 }
 
 async function compareSpots(
@@ -159,13 +177,12 @@ async function compareSpots(
   image: Buffer,
   limits: ScreenChangeLimits,
   targets: readonly Coordinate[],
-  planned: readonly Coordinate[] = [],
+  masks: readonly Box[],
 ): Promise<ScreenComparison> {
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
     return { difference: 1, where: "the screen's size", changed: true };
   const grey = await greyPixels(image);
-  const masks = planned.map((point) => boxAround(point, crop, baseline.width, baseline.height));
   let worst: ScreenComparison = { difference: 0, where: "nowhere", changed: false };
   for (const target of targets) {
     const box = boxAround(target, spot, baseline.width, baseline.height);
@@ -195,7 +212,12 @@ function contains(outer: Box, inner: Box): boolean {
 }
 
 /** The fraction of a crop's pixels that changed, counting only pixels outside `masks`. */
-function fractionChangedOutside(then: Buffer, now: Buffer, area: Box, masks: Box[]): number {
+function fractionChangedOutside(
+  then: Buffer,
+  now: Buffer,
+  area: Box,
+  masks: readonly Box[],
+): number {
   let compared = 0;
   let changed = 0;
   for (let row = 0; row < area.height; row += 1) {

@@ -196,11 +196,18 @@ export class RedisApprovalGate implements ApprovalGate {
     const baseline = await redis.get(redisKeys.screenBaseline(approvalId));
     const steps = (await store.get(approvalId))?.request.plan;
     if (!baseline || !steps) return { changed: true, difference: 1, where: "no baseline was kept" };
-    const planned = steps
-      .filter((earlier) => earlier.step < step)
-      .flatMap((earlier) => targetsOf(earlier.action, earlier.input));
+    const earlier = steps.filter((candidate) => candidate.step < step);
+    const planned = earlier.flatMap((done) => targetsOf(done.action, done.input));
+    // Keys go to the focused window, and a Tab moves them within it: all of it may change.
+    const plannedAreas = earlier
+      .filter((done) => pressesKeys(done.action, done.input))
+      .map((done) => focusedArea(done.input));
     const shot = await computer.screenshot({ purpose: "check" });
-    return this.deps.screenBinding.compare(baseline, shot, points, { spotsOnly: true, planned });
+    return this.deps.screenBinding.compare(baseline, shot, points, {
+      spotsOnly: true,
+      planned,
+      plannedAreas,
+    });
   }
 
   /** A grant that covers the action, else the run's open trust window. */
@@ -535,6 +542,12 @@ export class RedisApprovalGate implements ApprovalGate {
   private now(): string {
     return this.deps.backend.now().toISOString();
   }
+}
+
+/** The focused window's place; the whole screen when the desktop cannot say. */
+function focusedArea(input: DesktopInputState): readonly [number, number, number, number] {
+  const focused = input.windows?.find((window) => window.id === input.window?.id);
+  return focused?.rect ?? [0, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 }
 
 /** apr_<run>_<step>[_<attempt>] → attempt (1 when absent). */
