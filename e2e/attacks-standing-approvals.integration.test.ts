@@ -201,27 +201,26 @@ describe("a plan card", () => {
       }),
     });
 
-  it("refuses “approve through” beyond the plan, for a version the card no longer shows, or after an edit", async () => {
+  it("refuses “approve through” beyond the plan or for a version the card does not show; an edit ends the plan", async () => {
     const runId = await drive.startRun(plainTurn, asking, { turnSizes: [3] });
     const { approvalId, card } = await drive.openRequest(runId);
     await through(`${approvalId}@1#9`, "U0BOB", card.ts);
     await drive.ephemeralTo("U0BOB", /no longer shows that plan/);
-    // Carol edits step 1: the plan becomes one action, version 2.
-    await drive.submitEdit(approvalId, 1, "U0CAROL", { x: "110", y: "100" });
-    await waitFor(
-      async () => (await harness.backend.store.get(approvalId))?.versions.length === 2,
-      {
-        what: "the edit",
-      },
-    );
-    await through(`${approvalId}@1#2`, "U0BOB", card.ts);
-    await drive.ephemeralTo("U0BOB", /no longer shows that plan|changed/);
     await through(`${approvalId}@2#2`, "U0BOB", card.ts);
-    await drive.ephemeralTo("U0BOB", /no longer shows that plan/);
-    const state = await harness.backend.store.get(approvalId);
-    expect(state?.status).toBe("pending");
-    expect(state?.approvals.map((vote) => vote.by.userId)).toEqual(["U0CAROL"]);
-    expect(await harness.executed(runId)).toEqual([]);
+    await drive.ephemeralTo("U0BOB", /Not recorded/);
+    expect((await harness.backend.store.get(approvalId))?.approvals).toEqual([]);
+    // Carol edits step 1 (her edit carries her approval): one action now, no plan.
+    await drive.submitEdit(approvalId, 1, "U0CAROL", { x: "110", y: "100" });
+    const second = await drive.openRequest(runId, approvalId);
+    // Steps 2–3 are asked about anew (a plan card of their own).
+    expect(textOf(second.card)).toContain("Plan · 2 steps (2–3)");
+    // Bob's menu choice on the old card comes too late, and changes nothing.
+    await through(`${approvalId}@1#3`, "U0BOB", card.ts);
+    await drive.ephemeralTo("U0BOB", /Already decided/);
+    expect((await harness.executed(runId)).map((e) => e.action)).toEqual([
+      { action: "left_click", coordinate: [110, 100] },
+    ]);
+    expect((await trail(runId)).some((e) => e.type === "action.auto_approved")).toBe(false);
   });
 
   it("refuses a grant's Revoke from someone who is neither its maker, the requester nor an approver", async () => {
