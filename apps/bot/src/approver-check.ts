@@ -1,10 +1,19 @@
 import type { ApprovalRequest, RunRecord } from "@deskgate/contracts";
 
-export type ApproverVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * `backupOnly`: the person may decide this one escalated request as its backup approver,
+ * and nothing that outlives it (a grant, a trust window).
+ */
+export type ApproverVerdict = { ok: true; backupOnly?: true } | { ok: false; reason: string };
+
+/** Why a backup approver's click may not carry a grant or a trust window. */
+export const backupOnlyReason =
+  "As a backup approver you may approve or deny this request only: a grant or a trust window would let your decision stand for actions after it. Use Approve.";
 
 export interface ApproverCheckOptions {
   /** User ids (U…/W…) and user group ids (S…). */
   approvers: readonly string[];
+  /** Four-eyes: nobody approves the actions of a run they started (REQUIRE_SECOND_APPROVER). */
   requireSecondApprover: boolean;
   /** Members of a user group (usergroups.users.list). */
   groupMembers: (groupId: string) => Promise<readonly string[]>;
@@ -27,7 +36,8 @@ export class ApproverCheck {
     run: RunRecord | undefined,
     request?: ApprovalRequest,
   ): Promise<ApproverVerdict> {
-    if (!(await this.isApprover(userId)) && !(await this.isBackupFor(userId, request))) {
+    const approver = await this.isApprover(userId);
+    if (!approver && !(await this.isBackupFor(userId, request))) {
       return {
         ok: false,
         reason:
@@ -45,7 +55,12 @@ export class ApproverCheck {
           "Four-eyes rule: you started this run, so another teammate has to approve its actions.",
       };
     }
-    return { ok: true };
+    return approver ? { ok: true } : { ok: true, backupOnly: true };
+  }
+
+  /** Whether the four-eyes rule holds: a grant its maker made never covers their own runs. */
+  get fourEyes(): boolean {
+    return this.options.requireSecondApprover;
   }
 
   /** Approvers may stop any run; anyone may stop a run they started. */

@@ -35,6 +35,11 @@ export const planStepSchema = z.object({
   action: computerActionSchema,
   input: desktopInputStateSchema,
   risk: riskSchema,
+  /**
+   * The policy allowed this step when the plan was built: the card says it runs by
+   * policy. Every other step is asked about, and the plan's approval is what lets it run.
+   */
+  byPolicy: z.literal(true).optional(),
 });
 export type PlanStep = z.infer<typeof planStepSchema>;
 

@@ -56,6 +56,11 @@ export const grantTermsSchema = z.object({
     .optional(),
   scope: z.enum(["run", "desktop"]),
   durationMs: z.number().int().min(60_000).max(maxGrantMs),
+  /**
+   * Made under the four-eyes rule (REQUIRE_SECOND_APPROVER): its maker may not approve the
+   * actions of a run they start, so the grant never covers such a run either.
+   */
+  fourEyes: z.literal(true).optional(),
 });
 export type GrantTerms = z.infer<typeof grantTermsSchema>;
 

@@ -15,13 +15,14 @@ async function dialog(
   button: string,
   caret = false,
   typed = "",
+  questionY = 290,
 ): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}">
     <rect width="100%" height="100%" fill="#2b5d8a"/>
     <rect x="20" y="20" width="500" height="300" fill="#f0f0f0"/>
     <text x="40" y="60" font-family="DejaVu Sans" font-size="14">Documents — 1,204 files</text>
     <rect x="490" y="250" width="300" height="130" fill="#e8e8e8" stroke="#888"/>
-    <text x="505" y="290" font-family="DejaVu Sans" font-size="14">${question}</text>
+    <text x="505" y="${questionY}" font-family="DejaVu Sans" font-size="14">${question}</text>
     <rect x="690" y="335" width="80" height="28" fill="#dcdcdc" stroke="#666"/>
     <text x="705" y="354" font-family="DejaVu Sans" font-size="14">${button}</text>
     ${caret ? '<rect x="300" y="100" width="2" height="16" fill="#000"/>' : ""}
@@ -95,9 +96,33 @@ describe("a later step of an approved plan", () => {
     expect((await compareScreenBaseline(baseline, typedNearby, undefined, [target])).changed).toBe(
       true,
     );
+    // Step 1 acted on the field, where the text went.
+    const planned = { ...spots, planned: [[700, 316]] as Array<[number, number]> };
     expect(
-      await compareScreenBaseline(baseline, typedNearby, undefined, [target], spots),
+      await compareScreenBaseline(baseline, typedNearby, undefined, [target], planned),
     ).toMatchObject({ changed: false });
+  });
+
+  it("takes typing anywhere in the window an earlier step's keys went to as planned", async () => {
+    const seen = await dialog("Keep the selected files?", "Keep");
+    const typedNearby = await dialog("Keep the selected files?", "Keep", false, "yes, keep them");
+    const baseline = await captureScreenBaseline(seen, [target]);
+    // Step 1 typed into the dialog (a Tab may have taken the text anywhere in it).
+    const dialogWindow = { ...spots, plannedAreas: [[490, 250, 300, 130] as const] };
+    expect(
+      await compareScreenBaseline(baseline, typedNearby, undefined, [target], dialogWindow),
+    ).toMatchObject({ changed: false });
+  });
+
+  it("stops when the dialog its click answers is reworded, its button unchanged", async () => {
+    const seen = await dialog("Keep the selected files?", "Keep", false, "", 335);
+    const baseline = await captureScreenBaseline(seen, [target]);
+    const reworded = await dialog("Delete ALL files permanently?", "Keep", false, "", 335);
+    // Step 1 acted far away: nothing near the dialog was planned to change.
+    const farAway = { ...spots, planned: [[100, 600]] as Array<[number, number]> };
+    expect(
+      await compareScreenBaseline(baseline, reworded, undefined, [target], farAway),
+    ).toMatchObject({ changed: true, where: "around the target at (730, 349)" });
   });
 
   it("stops when the button it clicks is another one now", async () => {

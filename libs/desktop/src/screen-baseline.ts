@@ -7,8 +7,10 @@ const thumbnail = { width: 64, height: 40 };
 /** Around each target, at the screenshot's own resolution (model pixels). */
 const crop = { width: 160, height: 100 };
 /**
- * A later step of an approved plan compares only the spot it acts on: the steps before it
- * type and click nearby, which changes the wider crop as planned.
+ * A later step of an approved plan compares the spot it acts on, always, and the rest of
+ * the crop around it except near where the plan's earlier steps acted (they type and click
+ * there, which changes the screen as planned). A page that rewords the dialog a later
+ * click answers is seen, unless the rewording is right where an earlier step acted.
  */
 const spot = { width: 48, height: 24 };
 /** Grey levels closer than this count as the same (compression noise, anti-aliasing). */
@@ -92,7 +94,20 @@ export async function compareScreenBaseline(
   targets: readonly Coordinate[] = [],
   options: ScreenCompareOptions = {},
 ): Promise<ScreenComparison> {
-  if (options.spotsOnly) return compareSpots(baseline, image, limits, targets);
+  if (options.spotsOnly) {
+    const masks = [
+      ...(options.planned ?? []).map((point) =>
+        boxAround(point, crop, baseline.width, baseline.height),
+      ),
+      ...(options.plannedAreas ?? []).map(([left, top, width, height]) => ({
+        left,
+        top,
+        width,
+        height,
+      })),
+    ];
+    return compareSpots(baseline, image, limits, targets, masks);
+  }
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
     return { difference: 1, where: "the screen's size", changed: true };
@@ -143,10 +158,18 @@ export interface ScreenCompareOptions {
   /** The action presses keys: the whole screen is held to the around-target limit. */
   keys?: boolean;
   /**
-   * Compare only a small spot (48×24) around each of `targets`, nothing else: for the
-   * later steps of an approved plan, whose earlier steps change the screen as planned.
+   * For the later steps of an approved plan, whose earlier steps change the screen as
+   * planned: compare the small spot (48×24) around each of `targets`, and the kept crop
+   * around it outside the boxes around `planned` — nothing else.
    */
   spotsOnly?: boolean;
+  /** Where the plan's earlier steps acted (model pixels): their surroundings may change. */
+  planned?: readonly Coordinate[];
+  /**
+   * Areas (x, y, width, height) the plan's earlier steps changed as a whole: the window
+   * their keys went to, which a Tab may have moved the typing anywhere in.
+   */
+  plannedAreas?: ReadonlyArray<readonly [number, number, number, number]>;
 }
 
 async function compareSpots(
@@ -154,6 +177,7 @@ async function compareSpots(
   image: Buffer,
   limits: ScreenChangeLimits,
   targets: readonly Coordinate[],
+  masks: readonly Box[],
 ): Promise<ScreenComparison> {
   const { width, height } = await sharp(image).metadata();
   if (width !== baseline.width || height !== baseline.height)
@@ -162,24 +186,54 @@ async function compareSpots(
   let worst: ScreenComparison = { difference: 0, where: "nowhere", changed: false };
   for (const target of targets) {
     const box = boxAround(target, spot, baseline.width, baseline.height);
-    const saved = baseline.crops.find(
-      (kept) =>
-        box.left >= kept.left &&
-        box.top >= kept.top &&
-        box.left + box.width <= kept.left + kept.width &&
-        box.top + box.height <= kept.top + kept.height,
-    );
+    const saved = baseline.crops.find((kept) => contains(kept, box));
     const where = `around the target at (${target[0]}, ${target[1]})`;
     if (!saved) return { difference: 1, where: `no screen was kept ${where}`, changed: true };
-    const then = extract(
-      { data: Buffer.from(saved.grey, "base64"), info: { width: saved.width } },
-      { ...box, left: box.left - saved.left, top: box.top - saved.top },
-    );
-    const difference = fractionChanged(then, extract(grey, box));
+    const kept = { data: Buffer.from(saved.grey, "base64"), info: { width: saved.width } };
+    const then = extract(kept, { ...box, left: box.left - saved.left, top: box.top - saved.top });
+    const atSpot = fractionChanged(then, extract(grey, box));
+    const around = fractionChangedOutside(kept.data, extract(grey, saved), saved, masks);
+    const difference = Math.max(atSpot, around);
     if (difference > worst.difference)
       worst = { difference, where, changed: difference > limits.aroundTarget };
   }
   return worst;
+}
+
+type Box = { left: number; top: number; width: number; height: number };
+
+function contains(outer: Box, inner: Box): boolean {
+  return (
+    inner.left >= outer.left &&
+    inner.top >= outer.top &&
+    inner.left + inner.width <= outer.left + outer.width &&
+    inner.top + inner.height <= outer.top + outer.height
+  );
+}
+
+/** The fraction of a crop's pixels that changed, counting only pixels outside `masks`. */
+function fractionChangedOutside(
+  then: Buffer,
+  now: Buffer,
+  area: Box,
+  masks: readonly Box[],
+): number {
+  let compared = 0;
+  let changed = 0;
+  for (let row = 0; row < area.height; row += 1) {
+    const y = area.top + row;
+    for (let column = 0; column < area.width; column += 1) {
+      const x = area.left + column;
+      if (
+        masks.some((m) => x >= m.left && x < m.left + m.width && y >= m.top && y < m.top + m.height)
+      )
+        continue;
+      compared += 1;
+      const i = row * area.width + column;
+      if (Math.abs(then[i]! - now[i]!) > tolerance) changed += 1;
+    }
+  }
+  return compared === 0 ? 0 : changed / compared;
 }
 
 function uniqueTargets(targets: readonly Coordinate[]): Coordinate[] {

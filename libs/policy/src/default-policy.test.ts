@@ -57,3 +57,30 @@ describe("defaultPolicy", () => {
     expect(Object.keys(samples).sort()).toEqual([...computerActionNames].sort());
   });
 });
+
+describe("defaultPolicy's risk tiers", () => {
+  const policy = defaultPolicy({ approvalTimeoutMs: 300_000 });
+  const judge = (action: ComputerAction, line = "") =>
+    authorizeAction(
+      action,
+      { desktop: "desktop-1", input: { ...initialInputState, pointer: [5, 5], line } },
+      policy,
+    );
+
+  it("rates Enter after typing, closing and deleting high: no plan or grant covers them", () => {
+    expect(judge({ action: "type", text: "rm -rf ~/x\n" })).toMatchObject({ risk: "high" });
+    expect(judge({ action: "key", text: "Return" }, "rm -rf ~/x")).toMatchObject({
+      kind: "ask",
+      risk: "high",
+    });
+    expect(judge({ action: "key", text: "KP_Enter" }, "ls")).toMatchObject({ risk: "high" });
+    expect(judge({ action: "key", text: "alt+F4" })).toMatchObject({ risk: "high" });
+    expect(judge({ action: "key", text: "ctrl+w" })).toMatchObject({ risk: "high" });
+    expect(judge({ action: "key", text: "shift+Delete" })).toMatchObject({ risk: "high" });
+  });
+
+  it("leaves typing, clicks and other keys at one approver, medium", () => {
+    expect(judge({ action: "type", text: "ls" })).toMatchObject({ kind: "ask", risk: "medium" });
+    expect(judge({ action: "key", text: "Tab" }, "ls")).toMatchObject({ risk: "medium" });
+  });
+});

@@ -80,7 +80,12 @@ export const policyMatchSchema = z.strictObject({
   region: regionSchema.optional(),
   afterAction: oneOrMany(actionNameSchema).optional(),
   desktops: oneOrMany(desktopNameSchema).optional(),
-  /** The focused window (what keys reach): its WM_CLASS class and title. */
+  /**
+   * The window the effect reaches: its WM_CLASS class and title. A title is whatever the
+   * program showing the window says (a web page sets its own, a terminal program too), so
+   * `titleMatches` only ever makes a verdict stricter: it is refused in allow rules, and
+   * an ask rule with it never decides ahead of the rules after it (see `ruleMatches`).
+   */
   window: z
     .strictObject({
       class: oneOrMany(z.string().trim().min(1).max(200)).optional(),
@@ -187,6 +192,13 @@ export const policyFileSchema = z
           code: "custom",
           path: ["rules", index, "risk"],
           message: "high risk always gets a card of its own: use decision: ask",
+        });
+      if (rule.decision === "allow" && rule.match.window?.titleMatches !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "match", "window", "titleMatches"],
+          message:
+            "a window's title is set by the program that shows it (a web page sets its own): titleMatches may make a rule stricter (ask, deny), never allow",
         });
       if (rule.decision !== "ask" && rule.escalation !== undefined)
         ctx.addIssue({

@@ -138,6 +138,56 @@ describe("window matches", () => {
     );
   });
 
+  it("a title, which the page sets itself, never makes a verdict laxer", () => {
+    // A page in the browser titles itself like the window a carve-out names.
+    const spoofed = desk({
+      windows: [terminal, { ...browser, title: "Scratch pad — Firefox" }],
+      window: { id: browser.id, title: "Scratch pad — Firefox", className: "firefox" },
+    });
+    const carveOut = policyOf({
+      rules: [
+        {
+          id: "scratch-one-approver",
+          match: { window: { class: ["firefox"], titleMatches: "^Scratch pad" } },
+          decision: "ask",
+        },
+        { id: "two", match: {}, decision: "ask", approvers: 2 },
+      ],
+    });
+    expect(authorizeAction({ action: "type", text: "hi" }, spoofed, carveOut)).toMatchObject({
+      kind: "ask",
+      requiredApprovals: 2,
+    });
+    // Stricter by title still holds.
+    const stricter = policyOf({
+      rules: [
+        {
+          id: "bank-high",
+          match: { window: { titleMatches: "Bank" } },
+          decision: "ask",
+          risk: "high",
+        },
+        { id: "rest", match: {}, decision: "ask" },
+      ],
+    });
+    expect(authorizeAction(click(900, 100), desk(), stricter)).toMatchObject({
+      kind: "ask",
+      risk: "high",
+    });
+    // An allow rule keyed on a title is refused when the policy loads.
+    expect(() =>
+      policyOf({
+        rules: [
+          {
+            id: "scratch-free",
+            match: { window: { class: ["firefox"], titleMatches: "^Scratch pad" } },
+            decision: "allow",
+          },
+        ],
+      }),
+    ).toThrow(/titleMatches/);
+  });
+
   it("needs class or titleMatches", () => {
     expect(() => rule("allow", {})).toThrow(/window: needs class or titleMatches/);
   });

@@ -20,6 +20,8 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  * - `window`: the window the effect reaches — the one under each pointer press, the
  *   focused one for keys and typing. Allow needs every such window known and matching;
  *   ask and deny need any, and a window the desktop cannot tell counts as matching.
+ *   A title is the program's to choose (a web page sets its own): `titleMatches` never
+ *   holds surely, only may hold — so it can make a verdict stricter, never decide one.
  */
 export function ruleMatches(
   rule: PolicyRule,
@@ -66,6 +68,8 @@ function inWindow(
   input: DesktopInputState,
   broad: boolean,
 ): boolean {
+  // Read narrowly, a title proves nothing: any page can wear it.
+  if (rule.titleMatches && !broad) return false;
   const matches = (window: { className: string; title: string } | undefined) =>
     window === undefined
       ? broad

@@ -140,7 +140,15 @@ export function grantModal(state: ApprovalState, target: DecisionTarget): Block 
     },
   ];
   if (window?.title)
-    blocks.push(contextLine([{ ours: "The window's title now:" }, { outside: window.title }]));
+    blocks.push(
+      contextLine([
+        {
+          // A title narrows a grant within its program; it keeps no other page out.
+          ours: "The window's title now (its program chooses it, and a web page can set any title: it narrows the grant, it does not protect it):",
+        },
+        { outside: window.title },
+      ]),
+    );
   const scopes = [
     option("run", "This run only"),
     option("desktop", `Every run on ${request.desktop}`),

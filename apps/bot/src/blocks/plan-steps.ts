@@ -22,7 +22,8 @@ export function planOnCard(state: ApprovalState): PlanStep[] | undefined {
 export function planStepBlocks(plan: readonly PlanStep[]): Block[] {
   return plan.map((step, index) => {
     const description = describeAction(step.action, step.input);
-    const runsFreely = step.risk === "low" ? " · runs by policy" : "";
+    // Only what the policy allowed: a low-risk ask still needs this plan's approval.
+    const runsFreely = step.byPolicy ? " · runs by policy" : "";
     const pieces: Piece[] = [
       { ours: `*${index + 1}.* Step ${step.step} · ${description.title}${runsFreely}` },
     ];

@@ -128,7 +128,13 @@ export async function askForApproval(
     ...(asked.riskOpinion ? { riskOpinion: asked.riskOpinion } : {}),
     ...(asked.plan
       ? {
-          plan: asked.plan.map(({ step, action, input, risk }) => ({ step, action, input, risk })),
+          plan: asked.plan.map(({ step, action, input, risk, authorization }) => ({
+            step,
+            action,
+            input,
+            risk,
+            ...(authorization.kind === "allow" ? { byPolicy: true as const } : {}),
+          })),
         }
       : {}),
     ...(asked.grantable ? { grantable: true } : {}),

@@ -21,11 +21,14 @@ export interface GrantContext {
   desktop: string;
   now: Date;
   input: DesktopInputState;
+  /** Who started the run (undefined when its record is gone). */
+  requester?: string | undefined;
 }
 
 /**
  * Whether a grant covers an action the policy asks about: the grant is active for this
- * run (or desktop), the ask is one a single person may cover, and every effect it asks
+ * run (or desktop), its maker may approve this run (four-eyes: not one they started), the
+ * ask is one a single person may cover, and every effect it asks
  * about is of a granted kind and reaches only the granted window (the window under each
  * pointer press, the focused one for keys) — a window the desktop cannot tell is not the
  * granted one. Pure.
@@ -39,6 +42,10 @@ export function grantCovers(
   if (grant.scope === "run" ? grant.runId !== context.runId : grant.desktop !== context.desktop)
     return false;
   if (new Date(grant.until).getTime() <= context.now.getTime()) return false;
+  // Four-eyes: the maker may not approve their own run's actions, so neither may the grant
+  // (a desktop grant outlives the run it was made in); an unknown requester might be them.
+  if (grant.fourEyes && (context.requester === undefined || context.requester === grant.by.userId))
+    return false;
   return authorization.effects.every(
     (verdict) =>
       verdict.kind === "allow" ||

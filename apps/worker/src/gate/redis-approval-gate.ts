@@ -160,7 +160,7 @@ export class RedisApprovalGate implements ApprovalGate {
     const points = pointerTargetsOf(proposal.action, input);
     const spot =
       check.kind === "covered" && points.length > 0
-        ? await this.spotChange(plan.approvalId, computer, points)
+        ? await this.spotChange(plan.approvalId, proposal.step, computer, points)
         : undefined;
     if (check.kind === "stop" || spot?.changed) {
       const reason =
@@ -182,16 +182,32 @@ export class RedisApprovalGate implements ApprovalGate {
     return { basis: "plan", approvalId: plan.approvalId, approvers: plan.approvers };
   }
 
-  /** The spots a plan's later step acts on, against the plan's kept screen. */
+  /**
+   * Where a plan's later step acts, against the plan's kept screen: the spot under it, and
+   * around it except where the plan's earlier steps acted (their changes were planned).
+   */
   private async spotChange(
     approvalId: string,
+    step: number,
     computer: Computer,
     points: Coordinate[],
   ): Promise<ScreenComparison> {
-    const baseline = await this.deps.backend.redis.get(redisKeys.screenBaseline(approvalId));
-    if (!baseline) return { changed: true, difference: 1, where: "no baseline was kept" };
+    const { redis, store } = this.deps.backend;
+    const baseline = await redis.get(redisKeys.screenBaseline(approvalId));
+    const steps = (await store.get(approvalId))?.request.plan;
+    if (!baseline || !steps) return { changed: true, difference: 1, where: "no baseline was kept" };
+    const earlier = steps.filter((candidate) => candidate.step < step);
+    const planned = earlier.flatMap((done) => targetsOf(done.action, done.input));
+    // Keys go to the focused window, and a Tab moves them within it: all of it may change.
+    const plannedAreas = earlier
+      .filter((done) => pressesKeys(done.action, done.input))
+      .map((done) => focusedArea(done.input));
     const shot = await computer.screenshot({ purpose: "check" });
-    return this.deps.screenBinding.compare(baseline, shot, points, { spotsOnly: true });
+    return this.deps.screenBinding.compare(baseline, shot, points, {
+      spotsOnly: true,
+      planned,
+      plannedAreas,
+    });
   }
 
   /** A grant that covers the action, else the run's open trust window. */
@@ -200,11 +216,13 @@ export class RedisApprovalGate implements ApprovalGate {
     authorization: Authorization,
     input: DesktopInputState,
   ): Promise<StandingApproval | undefined> {
-    const { grants, now } = this.deps.backend;
-    const context = { runId, desktop: this.deps.desktop, now: now(), input };
-    const grant = (await grants.activeFor(runId, this.deps.desktop)).find((candidate) =>
-      grantCovers(candidate, authorization, context),
-    );
+    const { grants, now, registry } = this.deps.backend;
+    const active = await grants.activeFor(runId, this.deps.desktop);
+    const requester = active.some((candidate) => candidate.fourEyes)
+      ? (await registry.get(runId))?.request.requester.userId
+      : undefined;
+    const context = { runId, desktop: this.deps.desktop, now: now(), input, requester };
+    const grant = active.find((candidate) => grantCovers(candidate, authorization, context));
     if (grant) return { basis: "grant", by: grant.by, grantId: grant.grantId };
     const trustedBy = await this.trustWindowOwner(runId);
     return trustedBy ? { basis: "trust_window", by: trustedBy } : undefined;
@@ -524,6 +542,12 @@ export class RedisApprovalGate implements ApprovalGate {
   private now(): string {
     return this.deps.backend.now().toISOString();
   }
+}
+
+/** The focused window's place; the whole screen when the desktop cannot say. */
+function focusedArea(input: DesktopInputState): readonly [number, number, number, number] {
+  const focused = input.windows?.find((window) => window.id === input.window?.id);
+  return focused?.rect ?? [0, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 }
 
 /** apr_<run>_<step>[_<attempt>] → attempt (1 when absent). */

@@ -99,6 +99,22 @@ describe("grantCovers", () => {
     expect(covers(grant({ scope: "desktop" }), click(100, 100), input(), "run_other1")).toBe(true);
   });
 
+  it("made under four-eyes, never covers a run its maker started, nor one whose starter is unknown", () => {
+    const fourEyes = grant({ scope: "desktop", fourEyes: true });
+    const at = input();
+    const coversRunOf = (requester: string | undefined) =>
+      grantCovers(fourEyes, authorize(click(100, 100), at), {
+        runId: "run_other1",
+        desktop: "desk-1",
+        now,
+        input: at,
+        requester,
+      });
+    expect(coversRunOf("U0CAROL")).toBe(true);
+    expect(coversRunOf("U0BOB")).toBe(false);
+    expect(coversRunOf(undefined)).toBe(false);
+  });
+
   it("a click on another window, or keys while another window has the focus, is not covered", () => {
     expect(covers(grant(), click(900, 100))).toBe(false);
     expect(covers(grant(), { action: "type", text: "x" }, input({ window: focused(form) }))).toBe(

@@ -27,6 +27,8 @@ export function ephemeral(ctx: BotContext, body: BlockAction, text: string) {
 export interface OpenRequest {
   state: ApprovalState;
   target: DecisionTarget;
+  /** The clicker decides it as its backup approver only (`ApproverVerdict`). */
+  backupOnly?: true;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function openRequestFor(
     await ephemeral(ctx, body, verdict.reason);
     return undefined;
   }
-  return { state, target };
+  return { state, target, ...(verdict.backupOnly ? { backupOnly: true as const } : {}) };
 }
 
 /** Answers one person privately in the run's channel (also for modals, which have no channel). */

@@ -1,5 +1,6 @@
 import type { ApprovalState } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { backupOnlyReason } from "../../approver-check.ts";
 import { type DecisionTarget, parseDecisionTarget } from "../../blocks/action-ids.ts";
 import { describeOutcome } from "../../blocks/describe-outcome.ts";
 import { grantTermsFrom, type ViewStateValues } from "../../blocks/grant-modal.ts";
@@ -26,7 +27,9 @@ async function stillOpen(
   ctx: BotContext,
   target: DecisionTarget | undefined,
   userId: string,
-): Promise<{ state: ApprovalState; target: DecisionTarget } | { problem: string }> {
+): Promise<
+  { state: ApprovalState; target: DecisionTarget; backupOnly?: true } | { problem: string }
+> {
   const state = target ? await ctx.runDesk.getApproval(target.approvalId) : undefined;
   if (!target || !state) return { problem: "This request no longer exists." };
   if (state.status === "decided") return { problem: `Already decided — ${describeOutcome(state)}` };
@@ -35,7 +38,8 @@ async function stillOpen(
     await ctx.runDesk.getRun(state.request.runId),
     state.request,
   );
-  return verdict.ok ? { state, target } : { problem: verdict.reason };
+  if (!verdict.ok) return { problem: verdict.reason };
+  return { state, target, ...(verdict.backupOnly ? { backupOnly: true as const } : {}) };
 }
 
 export function denyReasonSubmitted(ctx: BotContext) {
@@ -97,13 +101,16 @@ export function grantSubmitted(ctx: BotContext) {
     if ("problem" in open) return void (await refuse({ kinds: open.problem }));
     if (!open.state.request.grantable)
       return void (await refuse({ kinds: "This step cannot be covered by a grant." }));
+    // A grant outlives the request: a backup approver may decide this request only.
+    if (open.backupOnly) return void (await refuse({ kinds: backupOnlyReason }));
     const form = grantTermsFrom(open.state, view.state.values as ViewStateValues);
     if (!form.ok) return void (await refuse(form.errors));
     await ack();
     await applyDecision(ctx, body.user, open.target.approvalId, {
       verdict: "approve",
       version: open.target.version,
-      grant: form.terms,
+      // Under four-eyes its maker may not approve runs they start: nor may the grant.
+      grant: ctx.approvers.fourEyes ? { ...form.terms, fourEyes: true } : form.terms,
     });
   };
 }
