@@ -1,8 +1,9 @@
 import type { ComputerAction } from "@deskgate/contracts";
 import { describe, expect, it } from "vitest";
 import { type DesktopInputState, initialInputState } from "./input-state.ts";
-import { isEnterLike, parseKeyCombo } from "./key-combo.ts";
+import { parseKeyCombo } from "./key-combo.ts";
 import { planEffects } from "./plan-effects.ts";
+import { isEnterLike } from "./submit-keys.ts";
 import { validateAction } from "./validate-action.ts";
 
 /**
