@@ -8,6 +8,7 @@ import { isEnterLike, lineEffectOf, submitsSurely } from "./submit-keys.ts";
 import {
   completionGap,
   continuedLine,
+  displacedText,
   editLine,
   insertText,
   type LineEdit,
@@ -116,7 +117,7 @@ class Planner {
   typeText(text: string): void {
     // A private-use character is the line's own marker: typed, it is text nobody can read.
     // biome-ignore lint/suspicious/noMisleadingCharacterClass: the markers are single code units
-    const safe = text.replace(/[\ue000\ue001]/g, unknownText);
+    const safe = text.replace(/[\ue000-\ue002]/g, unknownText);
     for (const piece of safe.split(/([\n\t])/)) {
       if (piece === "") continue;
       if (piece === "\n") this.press(singleKeyCombo("return"), 1);
@@ -321,8 +322,11 @@ class Planner {
       }
       case "completion": {
         const { line, cursor } = this.state;
-        if (cursor === undefined) this.setLine(withUnknownText(line), undefined);
-        else
+        // Where the cursor is not known, the completion may be anywhere in the line.
+        if (cursor === undefined) {
+          const completed = `${line.length > 0 ? `${line}${displacedText}` : ""}${completionGap}`;
+          this.setLine(completed, completed.length);
+        } else
           this.setLine(`${line.slice(0, cursor)}${completionGap}${line.slice(cursor)}`, cursor + 1);
         this.state.lineUnknown = true;
         return;

@@ -5,15 +5,17 @@
  * type one.
  * - `completionGap`: Tab completion may have extended the word before it (letters, not a
  *   space or a new word: `sud` + Tab may be `sudo`).
- * - `unknownText`: anything may be there — a paste, a history entry, text typed where the
- *   cursor was not known, text that fell off the front of a line longer than
- *   `maxLineLength`.
+ * - `unknownText`: anything may be there — a paste, a history entry, a kill or a yank,
+ *   text that fell off the front of a line longer than `maxLineLength`.
+ * - `displacedText`: what follows it was typed where the cursor was not known (after a
+ *   click): it may stand anywhere in what comes before it.
  */
 export const completionGap = "\ue000";
 export const unknownText = "\ue001";
+export const displacedText = "\ue002";
 
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: the markers are single code units
-const markers = /[\ue000\ue001]/g;
+const markers = /[\ue000-\ue002]/g;
 
 /** Whether the line holds text nobody saw (an `unknownText` marker). */
 export function holdsUnknownText(line: string): boolean {
@@ -22,7 +24,7 @@ export function holdsUnknownText(line: string): boolean {
 
 /** Whether the line holds any marker. */
 export function holdsGaps(line: string): boolean {
-  return line.includes(completionGap) || line.includes(unknownText);
+  return line.includes(completionGap) || line.includes(unknownText) || line.includes(displacedText);
 }
 
 /** The line as far as it is known, markers taken out (what a card may show). */
@@ -31,27 +33,52 @@ export function knownText(line: string): string {
 }
 
 /**
- * Readings of a line with completion gaps filled in: with nothing, and with each suffix
- * of each of `words` (with and without the space completion appends) — so `sud` + gap
- * reads as `sudo` when `sudo` is among the words. `unknownText` markers are taken out
- * (whether unknown text may match is the caller's call). At most `limit` readings; the
- * gaps are filled alike, which covers one completion exactly and several approximately.
+ * Every arrangement of displaced text: each piece typed after a `displacedText` marker
+ * placed at each position of what came before it, piece by piece. Undefined past `limit`.
  */
-export function completionReadings(line: string, words: readonly string[], limit = 512): string[] {
-  const bare = line.replaceAll(unknownText, "");
-  if (!bare.includes(completionGap)) return [bare];
+function arrangements(line: string, limit: number): string[] | undefined {
+  const [first = "", ...pieces] = line.split(displacedText);
+  let results = [first];
+  for (const piece of pieces) {
+    const next: string[] = [];
+    for (const base of results)
+      for (let at = 0; at <= base.length; at += 1) {
+        if (next.length >= limit) return undefined;
+        next.push(`${base.slice(0, at)}${piece}${base.slice(at)}`);
+      }
+    results = [...new Set(next)];
+  }
+  return results;
+}
+
+/**
+ * Readings of a line with its gaps filled in, or "too many" when there are more than
+ * `limit` (then the line may read as anything). Displaced text is placed everywhere it may
+ * be. Unknown text is read as nothing and as a line break (what came before it may have
+ * been submitted, or joins what follows). Completion gaps are read as nothing and as each
+ * suffix of each of `words` (with and without the space completion appends) — so `sud` +
+ * gap reads as `sudo` when `sudo` is among the words; several gaps are filled alike, which
+ * covers one completion exactly and several approximately.
+ */
+export function lineReadings(
+  line: string,
+  words: readonly string[],
+  limit = 4_096,
+): string[] | "too many" {
+  const arranged = arrangements(line, limit);
+  if (!arranged) return "too many";
+  const bases = holdsUnknownText(line)
+    ? arranged.flatMap((a) => [a.replaceAll(unknownText, ""), a.replaceAll(unknownText, "\n")])
+    : arranged;
+  if (!line.includes(completionGap)) return bases;
   const fills = new Set<string>([""]);
   for (const word of words)
     for (let start = 0; start < word.length; start += 1) {
       fills.add(word.slice(start));
       fills.add(`${word.slice(start)} `);
     }
-  const readings: string[] = [];
-  for (const fill of fills) {
-    if (readings.length >= limit) break;
-    readings.push(bare.replaceAll(completionGap, fill));
-  }
-  return readings;
+  if (bases.length * fills.size > limit) return "too many";
+  return bases.flatMap((base) => [...fills].map((fill) => base.replaceAll(completionGap, fill)));
 }
 
 /** A line and where the cursor is in it (undefined: not known). */
@@ -61,7 +88,7 @@ export interface LineAndCursor {
 }
 
 const isMarker = (character: string | undefined) =>
-  character === completionGap || character === unknownText;
+  character === completionGap || character === unknownText || character === displacedText;
 
 /** `line` with `unknownText` appended, once. */
 export function withUnknownText(line: string): string {
@@ -70,8 +97,8 @@ export function withUnknownText(line: string): string {
 
 /**
  * Typing at the cursor. Where the cursor is not known and the line holds text, the new
- * text may have gone anywhere in it: it is appended after an `unknownText` marker, so
- * nothing typed is forgotten and a rule reading the line knows its order is not certain.
+ * text may have gone anywhere in it: it is appended after a `displacedText` marker, so
+ * nothing typed is forgotten and a rule reading the line tries it everywhere.
  * Returns the line as typed (what the effect is judged on) and the line kept, whose front
  * gives way to a marker past `maxLength`.
  */
@@ -83,7 +110,7 @@ export function insertText(
   let typed: string;
   let at: number;
   if (cursor === undefined) {
-    const base = line.length > 0 ? withUnknownText(line) : line;
+    const base = line.length > 0 ? `${line}${displacedText}` : line;
     typed = `${base}${text}`;
     at = typed.length;
   } else {

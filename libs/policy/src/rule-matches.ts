@@ -1,11 +1,11 @@
 import type { DesktopInputState } from "@deskgate/contracts";
 import {
   comboMatches,
-  completionReadings,
   type Effect,
   holdsGaps,
   holdsUnknownText,
   type KeyCombo,
+  lineReadings,
   windowAt,
 } from "@deskgate/effects";
 import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts";
@@ -24,9 +24,9 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  *   with at least its modifiers, "Return" standing for every Enter-like combination.
  * - `afterAction: type` also holds while typed text is pending in the field.
  * - `textMatches`: allow needs the line fully known and matching; ask and deny match a
- *   line that may read so — with a Tab completion filled in (`completionReadings`), and,
- *   for an effect that may submit, whenever the line holds text nobody saw (a paste, a
- *   history entry, typing where the cursor was not known).
+ *   line that may read so (`lineReadings`: text typed after a click placed anywhere, a
+ *   Tab completion filled in), and, for an effect that may submit, whenever the line
+ *   holds text nobody saw (a paste, a history entry).
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
  * - `window`: the window the effect reaches — the one under each pointer press, the
@@ -101,7 +101,8 @@ function textMatches(pattern: RegExp, effect: Effect, broad: boolean): boolean {
   if (line === undefined) return false;
   if (!broad) return !holdsGaps(line) && pattern.test(line);
   if (effect.submits && holdsUnknownText(line)) return true;
-  return completionReadings(line, literalWordsOf(pattern)).some((reading) => pattern.test(reading));
+  const readings = lineReadings(line, literalWordsOf(pattern));
+  return readings === "too many" || readings.some((reading) => pattern.test(reading));
 }
 
 const wordsByPattern = new WeakMap<RegExp, string[]>();
