@@ -116,7 +116,6 @@ class Planner {
   /** Characters as typed text; newline is Enter and tab is Tab, pressed as keys. */
   typeText(text: string): void {
     // A private-use character is the line's own marker: typed, it is text nobody can read.
-    // biome-ignore lint/suspicious/noMisleadingCharacterClass: the markers are single code units
     const safe = text.replace(/[\ue000-\ue002]/g, unknownText);
     for (const piece of safe.split(/([\n\t])/)) {
       if (piece === "") continue;

@@ -14,7 +14,6 @@ export const completionGap = "\ue000";
 export const unknownText = "\ue001";
 export const displacedText = "\ue002";
 
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the markers are single code units
 const markers = /[\ue000-\ue002]/g;
 
 /** Whether the line holds text nobody saw (an `unknownText` marker). */

@@ -64,8 +64,6 @@ function strictness(verdict: Authorization): number {
   return verdict.kind === "ask" ? verdict.requiredApprovals : 0;
 }
 
-const last = <T>(items: T[]): T => items[items.length - 1]!;
-
 describe("keys that may submit a typed command", () => {
   it.each<[string, ComputerAction[]]>([
     [

@@ -48,7 +48,7 @@ const bannedPattern = new RegExp(`\\b${banned}\\b`);
 const recalled = `${banned} x`;
 
 type KeyName =
-  | { kind: "char"; char: string }
+  | { kind: "char"; char: string; alt: boolean }
   | { kind: "named"; name: string; ctrl: boolean; alt: boolean; shift: boolean };
 
 /** The generator's key spellings → what the keyboard sends. */
@@ -60,8 +60,8 @@ function readCombo(text: string): KeyName {
   const alt = mods.has("alt");
   const shift = mods.has("shift");
   const chars: Record<string, string> = { numbersign: "#", space: " ", backslash: "\\" };
-  if (!ctrl && !alt && (last.length === 1 || chars[last]))
-    return { kind: "char", char: chars[last] ?? last };
+  if (!ctrl && (last.length === 1 || chars[last]))
+    return { kind: "char", char: chars[last] ?? last, alt };
   return { kind: "named", name: last.toLowerCase(), ctrl, alt, shift };
 }
 
@@ -80,16 +80,18 @@ class Oracle {
     if (!seen) this.t.unseen = true;
   }
 
-  submit(): void {
-    const continued = /(^|[^\\])(\\\\)*\\$/.test(this.t.line);
+  /** Runs the line; `typed`: typed text was pending (default: the line holds any). */
+  submit(typed = this.t.line.length > 0, comment = false): void {
+    // A backslash-newline continues a line, but not a comment (`#…` ends at the newline).
+    const continued = !comment && /(^|[^\\])(\\\\)*\\$/.test(this.t.line);
     if (continued) {
       this.t.line = this.t.line.slice(0, -1);
       this.t.cursor = this.t.line.length;
-      this.observed.submittedTyped ||= this.t.line.length > 0;
+      this.observed.submittedTyped ||= typed;
       return;
     }
     this.observed.submitted.push(this.t.line);
-    if (this.t.line.length > 0) this.observed.submittedTyped = true;
+    if (typed) this.observed.submittedTyped = true;
     this.t = fresh();
   }
 
@@ -100,15 +102,16 @@ class Oracle {
 
   /** One key as readline gets it; `meta` when ESC came first or Alt was held. */
   key(key: KeyName): void {
-    const meta = this.t.escape || (key.kind === "named" && key.alt);
+    const meta = this.t.escape || key.alt;
     this.t.escape = false;
     const ctrlX = this.t.ctrlX;
     this.t.ctrlX = false;
     if (key.kind === "char") {
       if (meta) {
         if (key.char === "#") {
+          const typed = this.t.line.length > 0;
           this.t.line = `#${this.t.line}`;
-          this.submit();
+          this.submit(typed, true);
         }
         return;
       }
@@ -120,20 +123,31 @@ class Oracle {
       name === "return" ||
       name === "kp_enter" ||
       (ctrl && (name === "m" || name === "j" || name === "o"))
-    )
-      return this.submit();
+    ) {
+      this.submit();
+      return;
+    }
     if (meta) return;
     if (ctrl && name === "x") {
       this.t.ctrlX = true;
       return;
     }
-    if (ctrlX && ctrl && name === "e") return this.submit();
-    if ((ctrl && shift && name === "v") || (shift && name === "insert")) return this.paste();
+    if (ctrlX && ctrl && name === "e") {
+      this.submit();
+      return;
+    }
+    if ((ctrl && shift && name === "v") || (shift && name === "insert")) {
+      this.paste();
+      return;
+    }
     if (name === "escape") {
       this.t.escape = true;
       return;
     }
-    if (name === "tab" || (ctrl && name === "i")) return this.complete();
+    if (name === "tab" || (ctrl && name === "i")) {
+      this.complete();
+      return;
+    }
     if (name === "up" || (ctrl && name === "p")) {
       this.t = { ...fresh(), line: recalled, cursor: recalled.length, unseen: true };
       return;
@@ -170,7 +184,7 @@ class Oracle {
         for (const char of Array.from(action.text)) {
           if (char === "\n") this.key(readCombo("Return"));
           else if (char === "\t") this.key(readCombo("Tab"));
-          else this.key({ kind: "char", char });
+          else this.key({ kind: "char", char, alt: false });
         }
         return;
       case "key":
@@ -180,8 +194,10 @@ class Oracle {
       case "left_click":
         this.t.cursor = clickAt % (this.t.line.length + 1);
         return;
-      case "middle_click":
-        return this.paste();
+      case "middle_click": {
+        this.paste();
+        return;
+      }
       default:
         return;
     }
