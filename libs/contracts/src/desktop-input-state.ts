@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { computerActionNames, coordinateSchema } from "./computer-action.ts";
 
-/** The longest line kept for `textMatches`; older characters drop off the front. */
-export const maxLineLength = 2_000;
+/**
+ * The longest line kept for `textMatches`; beyond it the front of the line is replaced by
+ * a marker for unknown text (`@deskgate/effects` typed-line), so a long `type` cannot push
+ * what a rule looks for out of sight.
+ */
+export const maxLineLength = 4_096;
 
 const windowTitleSchema = z.string().transform((title) => title.slice(0, 1_000).toWellFormed());
 
@@ -47,6 +51,12 @@ export const desktopInputStateSchema = z.object({
    * counts as Enter after typing, and nothing typed is ever forgotten until it.
    */
   lineUnknown: z.boolean().default(true),
+  /**
+   * The last key was a bare Escape: a terminal reads Escape then a key as Meta (Alt) with
+   * that key (readline: Escape then `#` comments the line and runs it), so the next key is
+   * judged with Alt held.
+   */
+  escapePending: z.boolean().optional(),
   /**
    * The kind of the last input that changed the desktop (look-only steps and plain
    * pointer moves do not count): what `afterAction` compares with.

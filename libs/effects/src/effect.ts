@@ -23,7 +23,8 @@ export interface Effect {
   readonly text?: string;
   /**
    * The focused field's line as this effect leaves it (before an Enter clears it): what
-   * `textMatches` reads. Undefined for effects that neither type nor submit.
+   * `textMatches` reads, with markers where text may be that nobody saw (`typed-line.ts`).
+   * Undefined for effects that neither type nor submit.
    */
   readonly line?: string;
   /** Where a pointer effect acts, model coordinates (a drag: from, to). */
@@ -44,4 +45,11 @@ export interface Effect {
   readonly changesDesktop: boolean;
   /** The pointer position was not given and is not known: the effect's place is unknown. */
   readonly unknownPoint?: true;
+  /**
+   * The effect submits what was typed ("surely": Enter, ctrl+m, ctrl+j, ctrl+o, alt+#) or
+   * may ("maybe": any key not known not to, a paste). Rules on Return match both.
+   */
+  readonly submits?: "surely" | "maybe";
+  /** Pressed right after a bare Escape: `combo` is judged with Alt held (Meta prefix). */
+  readonly afterEscape?: true;
 }

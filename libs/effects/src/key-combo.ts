@@ -1,11 +1,13 @@
 import {
   characterOf,
   isModifier,
+  lockKeyNames,
   type Modifier,
   modifierNames,
   type PhysicalKey,
   physicalKeysOf,
 } from "./key-vocabulary.ts";
+import { isEnterLike, isTabLike, submitsSurely } from "./submit-keys.ts";
 
 /**
  * One key combination ("ctrl+shift+t"): the physical keys in the order they are pressed
@@ -23,19 +25,48 @@ export interface KeyCombo {
 export type KeyComboParse = { ok: true; combo: KeyCombo } | { ok: false; message: string };
 export type KeySequenceParse = { ok: true; combos: KeyCombo[] } | { ok: false; message: string };
 
-/** "Shift+CTRL+T" → keys ctrl, shift, t. A lone "+" is the plus key (shift+equal). */
+/**
+ * "Shift+CTRL+T" → keys ctrl, shift, t. A lone "+" is the plus key (shift+equal).
+ * Refused, so that what is judged is what is pressed: an unknown name, a lock key
+ * (`lockKeyNames`), and a chord of more than one non-modifier key ("ctrl+a+b": the
+ * actuator holds `a` while pressing `b`, and whether a program reads that as ctrl+a,
+ * ctrl+b, both or an Enter — `ctrl+m+x` — cannot be told).
+ */
 export function parseKeyCombo(text: string): KeyComboParse {
   const trimmed = text.trim();
   if (trimmed.length === 0) return { ok: false, message: "empty key name" };
   const parts = trimmed === "+" ? ["plus"] : trimmed.split("+").map((part) => part.trim());
   const physical: PhysicalKey[] = [];
   for (const part of parts) {
+    if (lockKeyNames.includes(part.toLowerCase()))
+      return {
+        ok: false,
+        message: `lock key '${part}' in '${text}' is not allowed: it changes what every later key types`,
+      };
     const keys = part.length === 0 ? undefined : physicalKeysOf(part);
     if (!keys) return { ok: false, message: `unknown key '${part}' in '${text}'` };
     for (const key of keys)
       if (!physical.some((p) => p.name === key.name && p.side === key.side)) physical.push(key);
   }
-  return { ok: true, combo: comboOf(physical) };
+  const combo = comboOf(physical);
+  if (combo.keys.length > 1) return { ok: false, message: chordMessage(text) };
+  return { ok: true, combo };
+}
+
+function chordMessage(text: string): string {
+  return `'${text}' presses more than one non-modifier key at once; press them one after another (separated by spaces), each with its modifiers`;
+}
+
+/**
+ * The keys of a sequence held down together (`hold_key`, keys held during a click), as
+ * one combination: at most one non-modifier key, for the reason `parseKeyCombo` gives.
+ */
+export function parseHeldKeys(text: string): KeyComboParse {
+  const parsed = parseKeySequence(text);
+  if (!parsed.ok) return parsed;
+  const combo = comboOf(parsed.combos.flatMap((c) => c.physical));
+  if (combo.keys.length > 1) return { ok: false, message: chordMessage(text) };
+  return { ok: true, combo };
 }
 
 /** A space-separated sequence ("ctrl+a BackSpace") is several combos pressed in turn. */
@@ -68,45 +99,14 @@ export function formatCombo(combo: KeyCombo): string {
 }
 
 /**
- * True when programs may treat the combination as Enter: Return or the keypad's Enter with
- * any modifiers (ctrl+Return sends in many chat boxes); ctrl+m and ctrl+j, which a terminal
- * reads as carriage return and line feed; and the keys bash's line editor (readline) binds
- * to running the line: ctrl+o (operate-and-get-next) and alt+# (insert-comment, which then
- * accepts the line). https://www.gnu.org/software/bash/manual/html_node/Commands-For-History.html
- */
-export function isEnterLike(combo: KeyCombo): boolean {
-  if (combo.keys.some((key) => key === "return" || key === "kp_enter")) return true;
-  if (controlChord(combo, "m") || controlChord(combo, "j") || controlChord(combo, "o")) return true;
-  return (
-    combo.modifiers.includes("alt") &&
-    combo.modifiers.includes("shift") &&
-    combo.keys.length === 1 &&
-    combo.keys[0] === "3"
-  );
-}
-
-/** Tab, with any modifiers, and ctrl+i (a terminal reads it as Tab). */
-export function isTabLike(combo: KeyCombo): boolean {
-  return combo.keys.includes("tab") || controlChord(combo, "i");
-}
-
-function controlChord(combo: KeyCombo, key: string): boolean {
-  return (
-    combo.keys.length === 1 &&
-    combo.keys[0] === key &&
-    combo.modifiers.includes("ctrl") &&
-    !combo.modifiers.includes("alt") &&
-    !combo.modifiers.includes("super")
-  );
-}
-
-/**
  * The text a combination types into the focused field: its characters when no modifier
- * but Shift is held ("A", "@", " "), "\n" for Enter-like and "\t" for Tab-like ones,
- * undefined for shortcuts and keys that type nothing (ctrl+c, Escape, F5).
+ * but Shift is held ("A", "@", " "), "\n" for ones that surely submit (`submitsSurely`)
+ * and "\t" for Tab-like ones, undefined for others (ctrl+c, Escape, F5 — what a key that
+ * only may submit types is not known).
  */
 export function textOf(combo: KeyCombo): string | undefined {
-  if (isEnterLike(combo)) return "\n";
+  if (submitsSurely(combo)) return "\n";
+  if (isEnterLike(combo)) return undefined;
   if (isTabLike(combo)) return "\t";
   if (combo.modifiers.some((m) => m !== "shift")) return undefined;
   const shift = combo.modifiers.includes("shift");

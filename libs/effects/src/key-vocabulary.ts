@@ -64,10 +64,7 @@ const namedSpellings: Readonly<Record<string, string>> = {
   left: "left",
   right: "right",
   print: "print",
-  scroll_lock: "scroll_lock",
   pause: "pause",
-  caps_lock: "caps_lock",
-  num_lock: "num_lock",
   menu: "menu",
   minus: "minus",
   equal: "equal",
@@ -85,6 +82,18 @@ const namedSpellings: Readonly<Record<string, string>> = {
   kp_multiply: "kp_multiply",
   kp_divide: "kp_divide",
 };
+
+/**
+ * Lock keys change what every later key types (Caps Lock turns xdotool's `type "SUDO"`
+ * into "sudo"; Num Lock turns the keypad's digits into arrows), and nothing here tracks
+ * the lock state of the X server: they are refused, by name, so the message says why.
+ */
+export const lockKeyNames: readonly string[] = [
+  "caps_lock",
+  "num_lock",
+  "scroll_lock",
+  "shift_lock",
+];
 
 /** Unshifted punctuation characters → their key. */
 const punctuationKeys: Readonly<Record<string, string>> = {

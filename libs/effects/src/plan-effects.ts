@@ -1,16 +1,20 @@
 import type { ComputerAction, ComputerActionName, Coordinate } from "@deskgate/contracts";
 import type { Effect } from "./effect.ts";
 import { type DesktopInputState, maxLineLength } from "./input-state.ts";
-import {
-  comboOf,
-  formatCombo,
-  isEnterLike,
-  type KeyCombo,
-  parseKeySequence,
-  singleKeyCombo,
-  textOf,
-} from "./key-combo.ts";
+import { comboOf, type KeyCombo, parseKeySequence, singleKeyCombo, textOf } from "./key-combo.ts";
 import { heldKeyPresses } from "./key-repeat.ts";
+import { physicalKeysOf } from "./key-vocabulary.ts";
+import { isEnterLike, lineEffectOf, submitsSurely } from "./submit-keys.ts";
+import {
+  completionGap,
+  continuedLine,
+  displacedText,
+  editLine,
+  insertText,
+  type LineEdit,
+  unknownText,
+  withUnknownText,
+} from "./typed-line.ts";
 
 export interface EffectPlan {
   effects: Effect[];
@@ -24,6 +28,12 @@ export interface EffectPlan {
  * pointer effect at its resolved place (the pointer's position where the action gives
  * none; a move with the button held is a drag). Pure. The action must be valid
  * (`validateAction`); key names that do not parse are treated as pressing nothing.
+ *
+ * The typed line errs towards matching (`typed-line.ts`): a key that may submit
+ * (`isEnterLike`) leaves what was typed in place and marks the line unknown; a paste
+ * (a key, or the middle button) may type anything, Enter included; Escape makes the next
+ * key Meta (Alt) with it; text typed where the cursor is not known may be anywhere in
+ * the line; Tab may complete the word before it.
  */
 export function planEffects(action: ComputerAction, before: DesktopInputState): EffectPlan {
   const plan = new Planner(before, action.action);
@@ -86,23 +96,11 @@ function combosOf(text: string): KeyCombo[] {
   return parsed.ok ? parsed.combos : [];
 }
 
-/** Keys a line editor reads as moving the cursor or deleting, by canonical combo. */
-const lineEditing: Readonly<
-  Record<string, "home" | "end" | "left" | "right" | "backspace" | "delete">
-> = {
-  home: "home",
-  "ctrl+a": "home",
-  end: "end",
-  "ctrl+e": "end",
-  left: "left",
-  "ctrl+b": "left",
-  right: "right",
-  "ctrl+f": "right",
-  backspace: "backspace",
-  "ctrl+h": "backspace",
-  delete: "delete",
-  "ctrl+d": "delete",
-};
+/** The combination a key is judged as: with Alt after a bare Escape (Meta prefix). */
+function withMeta(combo: KeyCombo): KeyCombo {
+  if (combo.modifiers.includes("alt")) return combo;
+  return { ...combo, modifiers: ["alt", ...combo.modifiers] };
+}
 
 class Planner {
   readonly effects: Effect[] = [];
@@ -117,70 +115,114 @@ class Planner {
 
   /** Characters as typed text; newline is Enter and tab is Tab, pressed as keys. */
   typeText(text: string): void {
-    for (const piece of text.split(/([\n\t])/)) {
+    // A private-use character is the line's own marker: typed, it is text nobody can read.
+    const safe = text.replace(/[\ue000-\ue002]/g, unknownText);
+    for (const piece of safe.split(/([\n\t])/)) {
       if (piece === "") continue;
       if (piece === "\n") this.press(singleKeyCombo("return"), 1);
       else if (piece === "\t") this.press(singleKeyCombo("tab"), 1);
-      else this.typed(piece);
+      else if (this.state.escapePending) {
+        const [first = "", ...rest] = Array.from(piece);
+        this.typedAfterEscape(first);
+        if (rest.length > 0) this.typed(rest.join(""));
+      } else this.typed(piece);
     }
   }
 
+  /** A character typed right after a bare Escape: judged as Alt with its key. */
+  private typedAfterEscape(character: string): void {
+    const keys = physicalKeysOf(character === " " ? "space" : character);
+    if (keys) {
+      this.press(comboOf(keys), 1);
+      return;
+    }
+    // A character off the keyboard (é, ✓) after Escape: what Meta with it does is unknown.
+    this.state.escapePending = false;
+    this.maySubmit({ kind: "key", text: character }, this.pending());
+  }
+
   /** A combination pressed `presses` times: typing, Enter, or a key that edits or acts. */
-  press(combo: KeyCombo, presses: number): void {
+  press(pressed: KeyCombo, presses: number): void {
     const typedBefore = this.pending();
+    const afterEscape = this.state.escapePending === true && pressed.keys.length > 0;
+    const combo = afterEscape ? withMeta(pressed) : pressed;
+    if (pressed.keys.length > 0) this.state.escapePending = false;
+    const escaped = afterEscape ? { afterEscape: true as const } : {};
+    if (submitsSurely(combo)) {
+      this.enter(combo, presses, typedBefore, escaped);
+      return;
+    }
     if (isEnterLike(combo)) {
-      const text = "\n".repeat(presses);
-      this.add(
-        {
-          kind: "key",
-          combo,
-          presses,
-          text,
-          line: `${this.state.line}${text}`,
-          changesDesktop: true,
-        },
-        typedBefore,
-      );
-      this.state.line = "";
-      this.state.cursor = 0;
-      this.state.lineUnknown = false;
+      this.maySubmit({ kind: "key", combo, presses, ...escaped }, typedBefore);
       return;
     }
     const once = textOf(combo);
     if (once !== undefined && once !== "\t") {
-      this.insert(once.repeat(presses));
+      const line = this.insert(once.repeat(presses));
       this.add(
-        {
-          kind: "type",
-          combo,
-          presses,
-          text: once.repeat(presses),
-          line: this.state.line,
-          changesDesktop: true,
-        },
+        { kind: "type", combo, presses, text: once.repeat(presses), line, changesDesktop: true },
         typedBefore,
       );
       return;
     }
-    const text = once === "\t" ? { text: "\t".repeat(presses) } : {};
     this.edit(combo, presses);
+    const tab = once === "\t" ? { text: "\t".repeat(presses), line: this.state.line } : {};
+    this.add({ kind: "key", combo, presses, ...tab, changesDesktop: true }, typedBefore);
+    // A bare Escape makes the next key Meta with it (an Escape after Escape is Meta-Escape).
+    if (!afterEscape && combo.keys.length === 1 && combo.keys[0] === "escape")
+      this.state.escapePending = true;
+  }
+
+  /** Enter, surely: what was typed is submitted, unless a trailing backslash continues it. */
+  private enter(
+    combo: KeyCombo,
+    presses: number,
+    typedBefore: boolean,
+    escaped: { afterEscape?: true },
+  ): void {
+    const text = "\n".repeat(presses);
     this.add(
       {
         kind: "key",
         combo,
         presses,
-        ...text,
-        ...(once ? { line: this.state.line } : {}),
+        text,
+        line: `${this.state.line}${text}`,
+        submits: "surely",
         changesDesktop: true,
+        ...escaped,
       },
       typedBefore,
     );
+    const joined = presses === 1 ? continuedLine(this.state.line) : undefined;
+    if (joined !== undefined) {
+      this.state.line = joined;
+      this.state.cursor = joined.length;
+      return;
+    }
+    this.state.line = "";
+    this.state.cursor = 0;
+    this.state.lineUnknown = false;
+  }
+
+  /**
+   * A key (or a paste) that may submit: judged as Enter, and on a line that keeps what was
+   * typed (it may not have been submitted) with text nobody saw after it.
+   */
+  private maySubmit(
+    effect: Pick<Effect, "kind" | "combo" | "presses" | "text" | "afterEscape">,
+    typedBefore: boolean,
+  ): void {
+    const line = withUnknownText(this.state.line);
+    this.add({ ...effect, line, submits: "maybe", changesDesktop: true }, typedBefore);
+    this.state.line = line;
+    this.lineUnknown();
   }
 
   typed(text: string): void {
     const typedBefore = this.pending();
-    this.insert(text);
-    this.add({ kind: "type", text, line: this.state.line, changesDesktop: true }, typedBefore);
+    const line = this.insert(text);
+    this.add({ kind: "type", text, line, changesDesktop: true }, typedBefore);
   }
 
   hold(combo: KeyCombo, seconds: number): void {
@@ -206,6 +248,9 @@ class Planner {
     if (coordinate && this.state.leftButtonHeld) this.drag(this.state.pointer, coordinate);
     this.pointer(kind, [coordinate ?? this.state.pointer], held ? { held } : {});
     if (coordinate) this.state.pointer = coordinate;
+    // The middle button pastes the X selection into whatever is under the pointer: text
+    // nobody saw, a newline included (xterm, most text fields).
+    if (kind === "middle_click") this.maySubmit({ kind: "key" }, this.pending());
   }
 
   drag(from: Coordinate | undefined, to: Coordinate): void {
@@ -226,8 +271,9 @@ class Planner {
       ...(options.held ? { held: options.held } : {}),
       changesDesktop: changes,
     });
-    // A press may move the focus into a field that holds text, or paste (the middle button):
-    // what the line holds is no longer known, and nothing typed so far is forgotten.
+    // A press may move the focus into a field that holds text, or the cursor within the
+    // line: what the line holds and where the cursor is are no longer known, and nothing
+    // typed so far is forgotten.
     if (changes && kind !== "scroll") this.lineUnknown();
   }
 
@@ -245,54 +291,49 @@ class Planner {
     delete this.state.cursor;
   }
 
-  /**
-   * Typing at the cursor. Where the cursor is not known the text is taken to go at the end
-   * of what was typed; either way the cursor is then right after it (so BackSpace takes
-   * back the last character typed, as it does on any line).
-   */
-  private insert(text: string): void {
-    const { line, cursor } = this.state;
-    const at = cursor === undefined ? line.length : Math.min(cursor, line.length);
-    const next = `${line.slice(0, at)}${text}${line.slice(at)}`;
-    const dropped = Math.max(0, next.length - maxLineLength);
-    this.state.line = next.slice(dropped);
-    this.state.cursor = Math.max(0, at + text.length - dropped);
+  /** Typing at the cursor (`insertText`); returns the line as the typing leaves it. */
+  private insert(text: string): string {
+    const { typed, kept } = insertText(this.state, text, maxLineLength);
+    this.setLine(kept.line, kept.cursor);
+    return typed;
+  }
+
+  private setLine(line: string, cursor: number | undefined): void {
+    this.state.line = line;
+    if (cursor === undefined) delete this.state.cursor;
+    else this.state.cursor = cursor;
   }
 
   /**
-   * What a key that types nothing does to the line, as a line editor (bash's readline, a
-   * text field) does it. Only what is certain is applied; a key whose effect on the line
-   * cannot be known (history, completion, paste, kill, a shortcut) forgets nothing typed
-   * and makes the line unknown, so a rule reading the line errs towards matching.
+   * What a key known not to submit does to the line (`lineEffectOf`): cursor keys and
+   * deletions applied as a line editor applies them; completion may extend the word at
+   * the cursor; history, kills, yanks and selections leave text nobody saw.
    */
   private edit(combo: KeyCombo, presses: number): void {
-    const edit = lineEditing[formatCombo(combo)];
-    const { line, cursor } = this.state;
-    switch (edit) {
-      case "home":
-        this.state.cursor = 0;
+    const effect = lineEffectOf(combo);
+    switch (effect?.kind) {
+      case "unchanged":
         return;
-      case "end":
-        this.state.cursor = line.length;
+      case "edit": {
+        const next = editLine(this.state, effect.edit as LineEdit, presses);
+        this.setLine(next.line, next.cursor);
         return;
-      case "left":
-        if (cursor !== undefined) this.state.cursor = Math.max(0, cursor - presses);
+      }
+      case "completion": {
+        const { line, cursor } = this.state;
+        // Where the cursor is not known, the completion may be anywhere in the line.
+        if (cursor === undefined) {
+          const completed = `${line.length > 0 ? `${line}${displacedText}` : ""}${completionGap}`;
+          this.setLine(completed, completed.length);
+        } else
+          this.setLine(`${line.slice(0, cursor)}${completionGap}${line.slice(cursor)}`, cursor + 1);
+        this.state.lineUnknown = true;
         return;
-      case "right":
-        if (cursor !== undefined) this.state.cursor = Math.min(line.length, cursor + presses);
-        return;
-      case "backspace":
-        if (cursor === undefined) return;
-        this.state.line = `${line.slice(0, Math.max(0, cursor - presses))}${line.slice(cursor)}`;
-        this.state.cursor = Math.max(0, cursor - presses);
-        return;
-      case "delete":
-        if (cursor !== undefined)
-          this.state.line = `${line.slice(0, cursor)}${line.slice(cursor + presses)}`;
-        return;
+      }
+      case "unknown":
       case undefined:
-        if (combo.keys.length === 0 || combo.keys.every((k) => k === "escape")) return;
-        this.lineUnknown();
+        this.setLine(withUnknownText(this.state.line), undefined);
+        this.state.lineUnknown = true;
         return;
     }
   }

@@ -5,7 +5,7 @@ import {
   computerActionSchema,
   formatIssues,
 } from "@deskgate/contracts";
-import { parseKeySequence } from "./key-combo.ts";
+import { parseHeldKeys, parseKeySequence } from "./key-combo.ts";
 
 /** A screen's size in the model's pixels. */
 export interface ScreenSize {
@@ -21,6 +21,14 @@ export type ActionValidation =
 // in ways an approver cannot see on the card (ESC sequences, ETX, a bare CR).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const forbiddenControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+// Characters that type or show something other than what they look like: line and
+// paragraph separators (a line break to some programs), format characters (bidi overrides
+// that reverse what the card shows, invisible ones), private-use characters (the effect
+// model's own markers for text it cannot see, `typed-line.ts`) and unassigned code
+// points. Zero-width (non-)joiners stay allowed: emoji and several scripts need them.
+// https://www.unicode.org/reports/tr44/#General_Category_Values
+const forbiddenCharacter = /(?![\u200c\u200d])[\p{Zl}\p{Zp}\p{Cf}\p{Co}\p{Cn}]/u;
 
 /**
  * Any proposed or edited action → an action that is safe to show, to judge and to
@@ -75,19 +83,28 @@ function textProblem(action: ComputerAction): string | undefined {
   if (!action.text.isWellFormed())
     return "text is not well-formed Unicode (it holds a lone UTF-16 surrogate)";
   switch (action.action) {
-    case "type":
-      return forbiddenControl.test(action.text)
-        ? "text to type contains control characters; only tab and newline are allowed"
+    case "type": {
+      if (forbiddenControl.test(action.text))
+        return "text to type contains control characters; only tab and newline are allowed";
+      const odd = forbiddenCharacter.exec(action.text)?.[0];
+      return odd
+        ? `text to type contains the character U+${odd.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} (a separator, format, private-use or unassigned character), which is not typed as it is shown`
         : undefined;
-    case "key":
-    case "hold_key": {
+    }
+    case "key": {
       const parsed = parseKeySequence(action.text);
       return parsed.ok
         ? undefined
         : `${parsed.message}; use xdotool key names such as ctrl+s, Return, alt+Tab`;
     }
+    case "hold_key": {
+      const parsed = parseHeldKeys(action.text);
+      return parsed.ok
+        ? undefined
+        : `${parsed.message}; use xdotool key names such as ctrl+s, Return, alt+Tab`;
+    }
     default: {
-      const parsed = parseKeySequence(action.text);
+      const parsed = parseHeldKeys(action.text);
       return parsed.ok ? undefined : `held keys: ${parsed.message}`;
     }
   }

@@ -1,5 +1,13 @@
 import type { DesktopInputState } from "@deskgate/contracts";
-import { comboMatches, type Effect, type KeyCombo, windowAt } from "@deskgate/effects";
+import {
+  comboMatches,
+  type Effect,
+  holdsGaps,
+  holdsUnknownText,
+  type KeyCombo,
+  lineReadings,
+  windowAt,
+} from "@deskgate/effects";
 import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts";
 
 /**
@@ -15,6 +23,10 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  * - `keys`: allow needs the exact combination; ask and deny need the rule's keys pressed
  *   with at least its modifiers, "Return" standing for every Enter-like combination.
  * - `afterAction: type` also holds while typed text is pending in the field.
+ * - `textMatches`: allow needs the line fully known and matching; ask and deny match a
+ *   line that may read so (`lineReadings`: text typed after a click placed anywhere, a
+ *   Tab completion filled in), and, for an effect that may submit, whenever the line
+ *   holds text nobody saw (a paste, a history entry).
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
  * - `window`: the window the effect reaches — the one under each pointer press, the
@@ -38,8 +50,7 @@ export function ruleMatches(
     return false;
   if (match.desktops && !match.desktops.has(context.desktop)) return false;
   if (match.afterAction && !followsAction(match.afterAction, effect)) return false;
-  if (match.textMatches && !(effect.line !== undefined && match.textMatches.test(effect.line)))
-    return false;
+  if (match.textMatches && !textMatches(match.textMatches, effect, broad)) return false;
   if (match.keys && !keysMatch(match.keys, effect, broad)) return false;
   if (match.region && !inRegion(effect, match.region, broad)) return false;
   if (match.window && !inWindow(match.window, effect, context.input, broad)) return false;
@@ -89,16 +100,50 @@ function followsAction(kinds: ReadonlySet<string>, effect: Effect): boolean {
   return kinds.has("type") && effect.typedBefore;
 }
 
+function textMatches(pattern: RegExp, effect: Effect, broad: boolean): boolean {
+  const { line } = effect;
+  if (line === undefined) return false;
+  if (!broad) return !holdsGaps(line) && pattern.test(line);
+  if (effect.submits && holdsUnknownText(line)) return true;
+  const readings = lineReadings(line, literalWordsOf(pattern));
+  return readings === "too many" || readings.some((reading) => pattern.test(reading));
+}
+
+const wordsByPattern = new WeakMap<RegExp, string[]>();
+
+/**
+ * The literal words of a pattern (`\bsudo\b` → "sudo"), which a Tab completion may
+ * finish: escapes and classes are dropped, runs of letters, digits, `_` and `-` kept. A
+ * pattern with no literal word (`s[u]do`) is read without completions.
+ */
+export function literalWordsOf(pattern: RegExp): string[] {
+  const known = wordsByPattern.get(pattern);
+  if (known) return known;
+  const words = pattern.source
+    .replace(/\\[pPu]\{[^}]*\}|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\./g, " ")
+    .replace(/\[[^\]]*\]|\{[^}]*\}|\(\?[:=!<]*/g, " ")
+    .match(/[A-Za-z0-9_-]{2,}/g);
+  const unique = [...new Set(words ?? [])];
+  wordsByPattern.set(pattern, unique);
+  return unique;
+}
+
 /** The combinations an effect presses or holds. */
 function combosOf(effect: Effect): KeyCombo[] {
   return [effect.combo, effect.held].filter((c): c is KeyCombo => c !== undefined);
 }
 
 function keysMatch(keys: readonly KeyCombo[], effect: Effect, broad: boolean): boolean {
+  // A paste presses no key but may type Enter: rules that ask or deny on Enter see it.
+  if (broad && effect.submits && !effect.combo && keys.some(namesEnter)) return true;
   const pressed = combosOf(effect);
   return keys.some((rule) =>
     pressed.some((combo) => comboMatches(rule, combo, broad ? "covering" : "exact")),
   );
+}
+
+function namesEnter(combo: KeyCombo): boolean {
+  return combo.keys.some((key) => key === "return" || key === "kp_enter");
 }
 
 function inRegion(effect: Effect, region: Region, broad: boolean): boolean {

@@ -58,3 +58,34 @@ describe("describing what an action will do", () => {
     );
   });
 });
+
+describe("a key card lists every key", () => {
+  it("names every combination of a long sequence, the last ones included", () => {
+    const keys = [
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+      "Tab",
+    ];
+    const text = [...keys, "ctrl+x", "ctrl+e"].join(" ");
+    const title = describeAction({ action: "key", text }).title;
+    expect(title).toContain("Ctrl+X");
+    expect(title).toContain("Ctrl+E");
+    expect(title).not.toMatch(/more/);
+  });
+
+  it("says how often a repeated sequence runs, and names what may submit", () => {
+    const described = describeAction({ action: "key", text: "Down ctrl+x", repeat: 20 });
+    expect(described.title).toMatch(/↓, Ctrl\+X/);
+    expect(described.title).toMatch(/20 times/);
+    expect(described.notes.join(" ")).toMatch(/Ctrl\+X may work as Enter ⏎/);
+  });
+});

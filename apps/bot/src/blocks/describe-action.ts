@@ -6,6 +6,7 @@ import {
 } from "@deskgate/contracts";
 import {
   characterOf,
+  comboOf,
   type Effect,
   isEnterLike,
   isTabLike,
@@ -92,11 +93,16 @@ export function describeAction(
     case "type":
       return withTyped(typeTitle(action.text));
     case "key": {
-      const combos = effects.flatMap((effect) => (effect.combo ? [comboLabel(effect.combo)] : []));
-      const shown =
-        combos.length > 12 ? [...combos.slice(0, 12), `… ${combos.length - 12} more`] : combos;
+      // Every key of one round, none elided: a sequence is at most 200 characters (about
+      // 100 keys), well inside a section's 3,000; `repeat` presses the round again.
+      const round = effects.length / (action.repeat ?? 1);
+      const combos = effects
+        .slice(0, round)
+        .flatMap((effect) => (effect.combo ? [pressedLabel(effect.combo)] : []));
+      const times =
+        action.repeat && action.repeat > 1 ? `, the whole sequence ${action.repeat} times` : "";
       return withTyped(
-        `Press ${shown.join(", ")}`,
+        `Press ${combos.join(", ")}${times}`,
         typed ? ["These keys type the text below."] : [],
       );
     }
@@ -202,18 +208,31 @@ function pointerTitle(action: ComputerAction, effects: Effect[], input: DesktopI
   }
 }
 
-/** Enter-like combinations that are not the Enter key itself, and Tab-like ones. */
+/** The keys as pressed: Escape then # is listed as "Esc, Shift+3", not as Alt. */
+function pressedLabel(combo: KeyCombo): string {
+  return comboLabel(comboOf(combo.physical));
+}
+
+/** Combinations that submit or may, other than the Enter key itself; Tab-like ones; pastes. */
 function enterNotes(effects: Effect[]): string[] {
   const notes = new Set<string>();
   for (const effect of effects) {
     const combo = effect.combo;
+    if (effect.submits === "maybe" && !combo)
+      notes.add("The middle button pastes text nobody has seen, which may hold an Enter ⏎.");
     if (!combo || effect.source === "type") continue;
     const label = comboLabel(combo);
-    if (
-      isEnterLike(combo) &&
-      !(combo.keys.length === 1 && combo.keys[0] === "return" && combo.modifiers.length === 0)
-    )
-      notes.add(`${label} works as Enter ⏎ (it submits, or runs a typed command).`);
+    const escaped = effect.afterEscape
+      ? `${pressedLabel(combo)} right after Esc is ${label}; `
+      : "";
+    const plainEnter =
+      combo.keys.length === 1 && combo.keys[0] === "return" && combo.modifiers.length === 0;
+    if (effect.submits === "surely" && !plainEnter)
+      notes.add(`${escaped}${label} works as Enter ⏎ (it submits, or runs a typed command).`);
+    else if (effect.submits === "maybe" || (isEnterLike(combo) && !plainEnter))
+      notes.add(
+        `${escaped}${label} may work as Enter ⏎ (it may submit, run a typed command or paste one).`,
+      );
     else if (isTabLike(combo) && !(combo.keys[0] === "tab" && combo.modifiers.length === 0))
       notes.add(`${label} works as Tab ⇥.`);
   }

@@ -1,5 +1,10 @@
 import type { ComputerAction, DesktopWindow, Grant } from "@deskgate/contracts";
-import { actionFingerprint, type DesktopInputState, initialInputState } from "@deskgate/effects";
+import {
+  actionFingerprint,
+  completionGap,
+  type DesktopInputState,
+  initialInputState,
+} from "@deskgate/effects";
 import { authorizeAction, parsePolicy } from "@deskgate/policy";
 import { describe, expect, it } from "vitest";
 import { type ActivePlan, checkPlanStep } from "./active-plan.ts";
@@ -177,8 +182,9 @@ describe("buildPlan", () => {
     expect(plan?.map((s) => s.step)).toEqual([5, 6, 7, 8]);
     // The click focuses the form: the typing is expected to reach it.
     expect(plan?.[1]?.input.window?.id).toBe(form.id);
-    // Each step carries the state before it: step 8 sees what steps 6 and 7 typed.
-    expect(plan?.[3]?.input.line).toBe("Ada");
+    // Each step carries the state before it: step 8 sees what steps 6 and 7 typed (Tab
+    // may have completed the word: the line marks where).
+    expect(plan?.[3]?.input.line).toBe(`Ada${completionGap}`);
     expect(plan?.[3]?.input.lastChange).toBe("key");
   });
 

@@ -1,0 +1,182 @@
+import { fileURLToPath } from "node:url";
+import type { ComputerAction } from "@deskgate/contracts";
+import { type DesktopInputState, initialInputState, planEffects } from "@deskgate/effects";
+import { describe, expect, it } from "vitest";
+import { authorizeAction } from "./authorize-action.ts";
+import { loadPolicyFile } from "./load-policy-file.ts";
+import { parsePolicy } from "./parse-policy.ts";
+import type { Authorization, Policy } from "./policy.ts";
+import type { PolicyFileInput } from "./policy-schema.ts";
+
+/**
+ * Ways an input reached the desktop that a deny rule or a stricter ask should have
+ * caught, each judged on the whole run of actions as the worker judges them (the input
+ * state carried from one action to the next).
+ */
+const options = { approvalTimeoutMs: 120_000 };
+
+/** Enter after typing needs two; sudo is refused; the rest asks one. */
+const commandsNeedTwo = parsePolicy(
+  {
+    rules: [
+      { id: "look", match: { actions: ["screenshot", "zoom", "wait"] }, decision: "allow" },
+      {
+        id: "no-sudo",
+        match: { actions: ["type", "key"], textMatches: "\\bsudo\\b" },
+        decision: "deny",
+        reason: "sudo is not allowed",
+      },
+      {
+        id: "commands-need-two",
+        match: { actions: ["key"], keys: ["Return", "KP_Enter"], afterAction: "type" },
+        decision: "ask",
+        approvers: 2,
+      },
+      { id: "everything-else", match: {}, decision: "ask" },
+    ],
+  } satisfies PolicyFileInput,
+  options,
+);
+
+const examplePolicy = loadPolicyFile(
+  fileURLToPath(new URL("../../../infra/policy/example-policy.yaml", import.meta.url)),
+  options,
+);
+
+const terminal = [640, 400] as const;
+const click: ComputerAction = { action: "left_click", coordinate: [...terminal] };
+const enter: ComputerAction = { action: "key", text: "Return" };
+const command: ComputerAction = { action: "type", text: "rm -rf ~/x" };
+
+/** Each action's authorisation, judged on the state the ones before it left. */
+function judgeRun(actions: ComputerAction[], policy: Policy = commandsNeedTwo): Authorization[] {
+  let input: DesktopInputState = { ...initialInputState };
+  return actions.map((action) => {
+    const verdict = authorizeAction(action, { desktop: "desktop-1", input }, policy);
+    input = planEffects(action, input).after;
+    return verdict;
+  });
+}
+
+/** How strict a verdict is: people it needs, deny as infinitely many. */
+function strictness(verdict: Authorization): number {
+  if (verdict.kind === "deny") return Number.POSITIVE_INFINITY;
+  return verdict.kind === "ask" ? verdict.requiredApprovals : 0;
+}
+
+describe("keys that may submit a typed command", () => {
+  it.each<[string, ComputerAction[]]>([
+    [
+      "ctrl+super+m (a terminal ignores Super: carriage return)",
+      [{ action: "key", text: "ctrl+super+m" }],
+    ],
+    ["ctrl+alt+m", [{ action: "key", text: "ctrl+alt+m" }]],
+    ["ctrl+x ctrl+e (bash: edit, then run the line)", [{ action: "key", text: "ctrl+x ctrl+e" }]],
+    ["F5", [{ action: "key", text: "F5" }]],
+    [
+      "Escape then # in one sequence (readline: Meta-#, comment and run)",
+      [{ action: "key", text: "Escape numbersign" }],
+    ],
+    [
+      "Escape, then # typed by the next action",
+      [
+        { action: "key", text: "Escape" },
+        { action: "type", text: "#" },
+      ],
+    ],
+    [
+      "Escape, then j in the next action (Meta-j)",
+      [
+        { action: "key", text: "Escape" },
+        { action: "key", text: "j" },
+      ],
+    ],
+    ["ctrl+v (the clipboard may hold a newline)", [{ action: "key", text: "ctrl+v" }]],
+    ["ctrl+shift+v", [{ action: "key", text: "ctrl+shift+v" }]],
+    ["shift+Insert", [{ action: "key", text: "shift+Insert" }]],
+    [
+      "a middle click on the terminal (pastes the selection)",
+      [{ action: "middle_click", coordinate: [...terminal] }],
+    ],
+  ])("needs two people (or refuses) for %s after typing", (_, keys) => {
+    const verdicts = judgeRun([command, ...keys]);
+    expect(Math.max(...verdicts.slice(1).map(strictness))).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("text the line does not show", () => {
+  it.each<[string, ComputerAction[]]>([
+    [
+      "`do ls`, a click placing the cursor first, `su`",
+      [{ action: "type", text: "do ls" }, click, { action: "type", text: "su" }, enter],
+    ],
+    [
+      "`sud` completed with Tab",
+      [
+        { action: "type", text: "sud" },
+        { action: "key", text: "Tab" },
+        { action: "type", text: " ls" },
+        enter,
+      ],
+    ],
+    [
+      "`sud` completed with ctrl+i",
+      [
+        { action: "type", text: "sud" },
+        { action: "key", text: "ctrl+i" },
+        { action: "type", text: " ls" },
+        enter,
+      ],
+    ],
+    ["a paste, then Enter", [{ action: "key", text: "ctrl+v" }, enter]],
+    [
+      "a middle-click paste, then Enter",
+      [{ action: "middle_click", coordinate: [...terminal] }, enter],
+    ],
+    ["a command recalled from history with Up", [{ action: "key", text: "Up" }, enter]],
+    [
+      "reverse history search",
+      [{ action: "key", text: "ctrl+r" }, { action: "type", text: "s" }, enter],
+    ],
+    [
+      "`sudo` pushed out of the line by 4,200 spaces",
+      [{ action: "type", text: `sudo rm -rf / ${" ".repeat(4_200)}\n` }],
+    ],
+    ["a backslash-newline line continuation", [{ action: "type", text: "su\\\ndo ls\n" }]],
+  ])("refuses what may be `sudo`: %s", (_, actions) => {
+    const verdicts = judgeRun(actions);
+    expect(verdicts.some((v) => v.kind === "deny")).toBe(true);
+  });
+});
+
+describe("the terminal task stays routine", () => {
+  const bench = [
+    { action: "left_click", coordinate: [...terminal] },
+    { action: "type", text: "mkdir -p reports && ls" },
+    enter,
+    { action: "scroll", coordinate: [...terminal], scroll_direction: "up", scroll_amount: 5 },
+    { action: "key", text: "ctrl+l" },
+    { action: "type", text: "echo 'backup verified' > rep" },
+    { action: "key", text: "Tab" },
+    { action: "type", text: "status.txt" },
+    enter,
+    { action: "key", text: "ctrl+l" },
+    { action: "type", text: "wc -c rep" },
+    { action: "key", text: "Tab" },
+    { action: "type", text: "st" },
+    { action: "key", text: "Tab" },
+    enter,
+  ] satisfies ComputerAction[];
+
+  it("asks about ctrl+l, Tab and typing as ordinary keys, and only Enter as high risk", () => {
+    const verdicts = judgeRun(bench, examplePolicy);
+    expect(verdicts.map((v) => v.kind)).not.toContain("deny");
+    const high = bench.flatMap((action, i) =>
+      verdicts[i]!.kind === "ask" && (verdicts[i] as { risk: string }).risk === "high"
+        ? [action]
+        : [],
+    );
+    expect(high).toEqual([enter, enter, enter]);
+    expect(verdicts[3]).toMatchObject({ kind: "allow" });
+  });
+});
