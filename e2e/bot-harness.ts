@@ -26,6 +26,7 @@ export async function startBot(
     slackApiUrl: slack.apiUrl,
     httpPort: 0,
     channels: ["C0RUNS"],
+    desktopChannels: [],
     approvers: ["U0BOB", "U0CAROL", "S0LEADS"],
     requireSecondApprover: false,
     desktopViewUrl: "http://desk.example.test:6080/vnc.html",
@@ -39,6 +40,7 @@ export async function startBot(
   });
   await bot.slack.start();
   if (settings.slackMode === "socket") await slack.waitForSocket();
+  const edits = bot.startEdits();
   const consumer: Worker = createRunEventConsumer({
     connection: harness.connect(),
     handler: bot.handleRunEvent,
@@ -49,6 +51,7 @@ export async function startBot(
     bot,
     async stop() {
       await consumer.close();
+      await edits.close();
       await bot.slack.stop();
     },
   };

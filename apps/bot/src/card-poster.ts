@@ -2,6 +2,8 @@ import type { ApprovalState } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import { approvalCard, fullTextFile } from "./blocks/approval-card.ts";
 import type { BotContext } from "./bot-context.ts";
+import type { RenderedUpdate } from "./slack-budget/pending-updates.ts";
+import { postingPriority } from "./slack-budget/posting-budget.ts";
 import type { RunThread } from "./slack-message-refs.ts";
 
 const cardKey = (approvalId: string) => `card:${approvalId}`;
@@ -10,7 +12,8 @@ const cardKey = (approvalId: string) => `card:${approvalId}`;
  * Posts an approval card once: the annotated screenshot is uploaded into the thread
  * first, then the card (broadcast to the channel so phones buzz). The card never names
  * the file in an image block — Slack processes uploads asynchronously and such a block
- * can fail with invalid_blocks — so it renders on the first try.
+ * can fail with invalid_blocks — so it renders on the first try. The card goes first in
+ * the channel's posting budget: it never waits behind thread lines or edits.
  */
 export async function postApprovalCard(
   ctx: BotContext,
@@ -31,24 +34,31 @@ export async function postApprovalCard(
       ? await ctx.runDesk.readScreenshot(request.screenshotKey)
       : undefined;
     if (image) {
-      await ctx.client.files.uploadV2({
-        channel_id: thread.channel,
-        thread_ts: thread.rootTs,
-        file: image,
-        filename: `step-${request.step}.${isJpeg(image) ? "jpg" : "png"}`,
-        title: `Step ${request.step}: the target is marked`,
-      });
+      await ctx.slack.uploadFile(
+        {
+          channel_id: thread.channel,
+          thread_ts: thread.rootTs,
+          file: image,
+          filename: `step-${request.step}.${isJpeg(image) ? "jpg" : "png"}`,
+          title: `Step ${request.step}: the target is marked`,
+        },
+        postingPriority.card,
+      );
     }
     await postFullText(ctx, thread, state);
     const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
-    const posted = await ctx.client.chat.postMessage({
-      channel: thread.channel,
-      thread_ts: thread.rootTs,
-      reply_broadcast: true,
-      text: card.text,
-      blocks: card.blocks as never,
-    });
-    await ctx.refs.saveMessageTs(request.runId, cardKey(request.approvalId), String(posted.ts));
+    const posted = await ctx.slack.postMessage(
+      {
+        channel: thread.channel,
+        thread_ts: thread.rootTs,
+        reply_broadcast: true,
+        text: card.text,
+        blocks: card.blocks as never,
+      },
+      postingPriority.card,
+    );
+    await ctx.refs.saveMessageTs(request.runId, cardKey(request.approvalId), posted.ts);
+    await ctx.segments.close(request.runId);
     await ctx.refs.release(request.runId, `upload:${request.approvalId}`);
   } catch (err) {
     // Let the event be retried from the start; the claim must not block the retry.
@@ -73,17 +83,25 @@ async function postFullText(
   if (!file) return;
   const key = `text:${state.request.approvalId}:${file.filename}`;
   if (await ctx.refs.messageTs(state.request.runId, key)) return;
-  await ctx.client.files.uploadV2({
-    channel_id: thread.channel,
-    thread_ts: thread.rootTs,
-    content: file.content,
-    filename: file.filename,
-    title: file.title,
-  });
+  await ctx.slack.uploadFile(
+    {
+      channel_id: thread.channel,
+      thread_ts: thread.rootTs,
+      content: file.content,
+      filename: file.filename,
+      title: file.title,
+    },
+    postingPriority.card,
+  );
   await ctx.refs.saveMessageTs(state.request.runId, key, "uploaded");
+  await ctx.segments.close(state.request.runId);
 }
 
-/** Brings a card up to date (decided, partial approvals, parked, a new version). */
+/**
+ * Brings a card up to date (decided, partial approvals, parked, a new version): a new
+ * version's full text is posted now, the card is marked for one edit (PendingUpdates)
+ * however many times this is called before the edit is made.
+ */
 export async function refreshCard(ctx: BotContext, approvalId: string): Promise<void> {
   const state = await ctx.runDesk.getApproval(approvalId);
   if (!state) return;
@@ -91,13 +109,21 @@ export async function refreshCard(ctx: BotContext, approvalId: string): Promise<
   const ts = await ctx.refs.messageTs(state.request.runId, cardKey(approvalId));
   if (!thread || !ts) return;
   await postFullText(ctx, thread, state);
+  await ctx.updates.mark({ kind: "card", approvalId }, postingPriority.thread);
+}
+
+/** The card as it should read now, for its edit. */
+export async function renderCard(
+  ctx: BotContext,
+  approvalId: string,
+): Promise<RenderedUpdate | undefined> {
+  const state = await ctx.runDesk.getApproval(approvalId);
+  if (!state) return undefined;
+  const thread = await ctx.refs.thread(state.request.runId);
+  const ts = await ctx.refs.messageTs(state.request.runId, cardKey(approvalId));
+  if (!thread || !ts) return undefined;
   const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
-  await ctx.client.chat.update({
-    channel: thread.channel,
-    ts,
-    text: card.text,
-    blocks: card.blocks as never,
-  });
+  return { channel: thread.channel, ts, text: card.text, blocks: card.blocks };
 }
 
 export async function cardTs(
@@ -108,7 +134,10 @@ export async function cardTs(
   return ctx.refs.messageTs(runId, cardKey(approvalId));
 }
 
-/** Posts a thread message once per key; a retried event updates it instead. */
+/**
+ * Posts a thread message once per key; a retried event updates it instead. The run's
+ * running line of steps ends here (the next line starts below this message).
+ */
 export async function postOnce(
   ctx: BotContext,
   runId: string,
@@ -120,7 +149,7 @@ export async function postOnce(
   if (!thread) return;
   const existing = await ctx.refs.messageTs(runId, key);
   if (existing) {
-    await ctx.client.chat.update({
+    await ctx.slack.update({
       channel: thread.channel,
       ts: existing,
       text: message.text,
@@ -135,6 +164,7 @@ export async function postOnce(
     text: message.text,
     blocks: message.blocks,
   };
-  const posted = await ctx.client.chat.postMessage(args as never);
-  await ctx.refs.saveMessageTs(runId, key, String(posted.ts));
+  const posted = await ctx.slack.postMessage(args as never, postingPriority.thread);
+  await ctx.refs.saveMessageTs(runId, key, posted.ts);
+  if (!options.inChannel) await ctx.segments.close(runId);
 }

@@ -48,6 +48,8 @@ async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequen
   });
   await bot.slack.start();
   shutdown.add("slack", () => bot.slack.stop());
+  const edits = bot.startEdits();
+  shutdown.add("slack edits", () => edits.close());
   const events = createRunEventConsumer({
     connection,
     handler: bot.handleRunEvent,

@@ -10,12 +10,15 @@ import {
 } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
+import type { RenderedUpdate } from "../slack-budget/pending-updates.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
 import { postEscalation } from "./escalation-notices.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
  * message's status. Safe to call twice with the same event (a retry): messages are keyed.
+ * Step lines share a running message (ThreadSegments); edits are marked and made as the
+ * budget allows (PendingUpdates).
  * A Slack error that no retry can fix (not_in_channel, missing_scope…) is thrown as an
  * AppError that is not retryable, naming what to fix.
  */
@@ -78,17 +81,17 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           }
           case "auto_approved": {
             const why = autoApprovedWhy(event.review);
-            return postOnce(
-              ctx,
+            return ctx.segments.addLine(
               event.runId,
+              thread,
               `step:${event.step}:proposed`,
               threadLine([...stepPieces(event.step, event.action), { ours: `· ${why}` }]),
             );
           }
           case "denied_by_policy":
-            return postOnce(
-              ctx,
+            return ctx.segments.addLine(
               event.runId,
+              thread,
               `step:${event.step}:proposed`,
               threadLine([
                 { ours: ":no_entry:" },
@@ -110,12 +113,17 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
               ...stepPieces(event.step, event.action, "failed"),
               { outside: event.error ?? "unknown error" },
             ];
-        return postOnce(ctx, event.runId, `step:${event.step}:executed`, threadLine(pieces));
+        return ctx.segments.addLine(
+          event.runId,
+          thread,
+          `step:${event.step}:executed`,
+          threadLine(pieces),
+        );
       }
       case "step.interrupted":
-        return postOnce(
-          ctx,
+        return ctx.segments.addLine(
           event.runId,
+          thread,
           `step:${event.step}:executed`,
           threadLine([
             { ours: ":warning:" },
@@ -198,14 +206,18 @@ function autoApprovedWhy(review: Extract<Review, { kind: "auto_approved" }>): st
   }
 }
 
+/** The root message's status is edited when the budget allows (chat.update is Tier 3). */
 async function updateRoot(ctx: BotContext, runId: string): Promise<void> {
+  await ctx.updates.mark({ kind: "root", runId });
+}
+
+/** The root message as it should read now, for its edit. */
+export async function renderRoot(
+  ctx: BotContext,
+  runId: string,
+): Promise<RenderedUpdate | undefined> {
   const [run, thread] = await Promise.all([ctx.runDesk.getRun(runId), ctx.refs.thread(runId)]);
-  if (!run || !thread) return;
+  if (!run || !thread) return undefined;
   const message = runRootMessage(run);
-  await ctx.client.chat.update({
-    channel: thread.channel,
-    ts: thread.rootTs,
-    text: message.text,
-    blocks: message.blocks as never,
-  });
+  return { channel: thread.channel, ts: thread.rootTs, text: message.text, blocks: message.blocks };
 }
