@@ -3,8 +3,9 @@ import { AppError } from "@deskgate/core";
 import { approvalCard, fullTextFile } from "./blocks/approval-card.ts";
 import type { BotContext } from "./bot-context.ts";
 import type { RenderedUpdate } from "./slack-budget/pending-updates.ts";
-import { postingPriority } from "./slack-budget/posting-budget.ts";
+import { type PriorityOf, postingPriority } from "./slack-budget/posting-budget.ts";
 import type { RunThread } from "./slack-message-refs.ts";
+import { withEarlierLines } from "./thread-segments.ts";
 
 const cardKey = (approvalId: string) => `card:${approvalId}`;
 
@@ -46,7 +47,15 @@ export async function postApprovalCard(
       );
     }
     await postFullText(ctx, thread, state);
-    const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
+    const key = cardKey(request.approvalId);
+    const card = await withHeldLines(
+      ctx,
+      request.runId,
+      thread,
+      key,
+      approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl }),
+      postingPriority.card,
+    );
     const posted = await ctx.slack.postMessage(
       {
         channel: thread.channel,
@@ -57,8 +66,8 @@ export async function postApprovalCard(
       },
       postingPriority.card,
     );
-    await ctx.refs.saveMessageTs(request.runId, cardKey(request.approvalId), posted.ts);
-    await ctx.segments.close(request.runId);
+    await ctx.refs.saveMessageTs(request.runId, key, posted.ts);
+    await ctx.segments.shown(request.runId);
     await ctx.refs.release(request.runId, `upload:${request.approvalId}`);
   } catch (err) {
     // Let the event be retried from the start; the claim must not block the retry.
@@ -123,7 +132,41 @@ export async function renderCard(
   const ts = await ctx.refs.messageTs(state.request.runId, cardKey(approvalId));
   if (!thread || !ts) return undefined;
   const card = approvalCard(state, { desktopViewUrl: ctx.desktopViewUrl });
-  return { channel: thread.channel, ts, text: card.text, blocks: card.blocks };
+  const earlier = await ctx.refs.earlierLines(state.request.runId, cardKey(approvalId));
+  const shown = withEarlierLines(card, earlier) ?? card;
+  return { channel: thread.channel, ts, text: shown.text, blocks: shown.blocks };
+}
+
+/**
+ * `message` with the run's held step lines above it (remembered for its later edits), or
+ * as it is after posting the lines on their own when both would pass 50 blocks.
+ */
+async function withHeldLines<M extends { text: string; blocks: unknown[] }>(
+  ctx: BotContext,
+  runId: string,
+  thread: RunThread,
+  key: string,
+  message: M,
+  priority: PriorityOf,
+): Promise<M> {
+  const held = await ctx.segments.held(runId);
+  if (!held) return message;
+  const folded = withEarlierLines(message, held.blocks);
+  if (folded) {
+    await ctx.refs.saveEarlierLines(runId, key, held.blocks);
+    return folded;
+  }
+  await ctx.slack.postMessage(
+    {
+      channel: thread.channel,
+      thread_ts: thread.rootTs,
+      text: held.text,
+      blocks: held.blocks as never,
+    },
+    priority,
+  );
+  await ctx.segments.shown(runId);
+  return message;
 }
 
 export async function cardTs(
@@ -143,28 +186,33 @@ export async function postOnce(
   runId: string,
   key: string,
   message: { text: string; blocks: unknown[] },
-  options: { broadcast?: boolean; inChannel?: boolean } = {},
+  options: { broadcast?: boolean; inChannel?: boolean; priority?: PriorityOf } = {},
 ): Promise<void> {
   const thread = await ctx.refs.thread(runId);
   if (!thread) return;
   const existing = await ctx.refs.messageTs(runId, key);
   if (existing) {
+    const shown = withEarlierLines(message, await ctx.refs.earlierLines(runId, key)) ?? message;
     await ctx.slack.update({
       channel: thread.channel,
       ts: existing,
-      text: message.text,
-      blocks: message.blocks as never,
+      text: shown.text,
+      blocks: shown.blocks as never,
     });
     return;
   }
+  const priority = options.priority ?? postingPriority.thread;
+  const shown = options.inChannel
+    ? message
+    : await withHeldLines(ctx, runId, thread, key, message, priority);
   const args = {
     channel: thread.channel,
     ...(options.inChannel ? {} : { thread_ts: thread.rootTs }),
     ...(options.broadcast ? { reply_broadcast: true } : {}),
-    text: message.text,
-    blocks: message.blocks,
+    text: shown.text,
+    blocks: shown.blocks,
   };
-  const posted = await ctx.slack.postMessage(args as never, postingPriority.thread);
+  const posted = await ctx.slack.postMessage(args as never, priority);
   await ctx.refs.saveMessageTs(runId, key, posted.ts);
-  if (!options.inChannel) await ctx.segments.close(runId);
+  if (!options.inChannel) await ctx.segments.shown(runId);
 }

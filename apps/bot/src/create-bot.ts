@@ -1,4 +1,4 @@
-import type { RunDesk } from "@deskgate/approvals";
+import type { RunDesk, RunEventHandler } from "@deskgate/approvals";
 import type { RunEvent } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
 import type { Redis } from "@deskgate/redis";
@@ -44,7 +44,7 @@ export type BotSettings = Pick<
 export interface Bot {
   slack: SlackApp;
   /** Feed run events here (the run-events queue consumer calls it). */
-  handleRunEvent: (event: RunEvent) => Promise<void>;
+  handleRunEvent: RunEventHandler;
   /** For the consumer's `onGaveUp`: an undeliverable approval card fails its run. */
   handleUndeliverableEvent: (event: RunEvent, err: unknown) => Promise<void>;
   /** Starts making the marked edits (cards after decisions, root statuses, step lines). */
@@ -82,7 +82,7 @@ export function createBot(options: {
   const segments = new ThreadSegments(options.redis, budgeted, updates);
   const refs = new SlackMessageRefs(options.redis);
   const renderSegment = async (runId: string, ts: string): Promise<RenderedUpdate | undefined> => {
-    const [thread, line] = await Promise.all([refs.thread(runId), segments.render(runId, ts)]);
+    const [thread, line] = await Promise.all([refs.thread(runId), segments.renderSegment(runId, ts)]);
     return thread && line ? { channel: thread.channel, ts, ...line } : undefined;
   };
   ctx = {

@@ -6,8 +6,11 @@ import type { Redis } from "@deskgate/redis";
 import type { RunEventHandler } from "./run-desk.ts";
 import { RunEventOutbox } from "./run-event-outbox.ts";
 
-/** How long a drainer holds a run (renewed while it posts). */
-const drainLockMs = 30_000;
+/** How long a drainer holds a run (renewed while it posts): a dead drainer's hold lapses. */
+const drainLockMs = 10_000;
+/** How often, and after how long idle, runs left with events and no drainer are kicked. */
+const sweepEveryMs = 5_000;
+const strandedAfterMs = 30_000;
 
 /**
  * The bot's side of the announcements. A job says a run has news; the run's outbox
@@ -58,7 +61,26 @@ export function createRunEventConsumer(options: {
       stalledIntervalMs: options.lockDurationMs ?? 10_000,
     },
   );
-  worker.on("closed", () => void kicks.close());
+  // A drainer that dies holding a run leaves its events behind a lock that lapses, and
+  // the jobs that came meanwhile found the run taken and ended: kick such runs again.
+  const sweep = setInterval(() => {
+    void (async () => {
+      for (const runId of await outbox.stranded(strandedAfterMs)) {
+        const head = await outbox.head(runId);
+        if (!head?.entry) continue;
+        options.logger.warn({ runId }, "run events left without a drainer; draining them");
+        await enqueue(kicks, "run-event.announce", head.entry.event, {
+          attempts: 20,
+          backoff: { type: "exponential", delay: 1_000 },
+        });
+      }
+    })().catch((err: unknown) => options.logger.warn({ err }, "sweeping run outboxes failed"));
+  }, sweepEveryMs);
+  sweep.unref();
+  worker.on("closed", () => {
+    clearInterval(sweep);
+    void kicks.close();
+  });
   return worker;
 }
 
@@ -102,7 +124,7 @@ function drainer(
             drainLockMs / 3,
           );
           try {
-            await options.handler(event);
+            await options.handler(event, { cardWaiting: () => outbox.cardBehindHead(runId) });
           } catch (err) {
             const permanent = err instanceof AppError && !err.retryable;
             if (!permanent && !lastAttempt) throw err;

@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { parseContract, type RunEvent, runEventSchema } from "@deskgate/contracts";
+import {
+  isApprovalCardEvent,
+  parseContract,
+  type RunEvent,
+  runEventSchema,
+} from "@deskgate/contracts";
 import type { Redis } from "@deskgate/redis";
 import { runKey } from "./redis-keys.ts";
 
@@ -11,6 +16,9 @@ export interface OutboxEntry {
 
 const outboxKey = (runId: string) => runKey(runId, "outbox");
 const drainLockKey = (runId: string) => runKey(runId, "outbox", "lock");
+const lastDrainKey = (runId: string) => runKey(runId, "outbox", "drained-at");
+/** Runs whose outbox may hold events: a key of its own (its own slot), like `dg:runs`. */
+const pendingRunsKey = "dg:outbox:pending";
 
 /** Removes the head only if it is still `head` (another drainer may have moved on). */
 const popHeadScript = `
@@ -49,7 +57,26 @@ export class RunEventOutbox {
       .rpush(outboxKey(event.runId), JSON.stringify(entry))
       .expire(outboxKey(event.runId), 30 * 86_400)
       .exec();
+    await this.redis.sadd(pendingRunsKey, event.runId);
     return entry.id;
+  }
+
+  /**
+   * Runs with events that nobody has drained for `idleMs`, and nobody holds: their last
+   * drainer died holding the run, or gave up. Runs found empty leave the pending set.
+   */
+  async stranded(idleMs: number): Promise<string[]> {
+    const stranded: string[] = [];
+    for (const runId of await this.redis.smembers(pendingRunsKey)) {
+      if ((await this.length(runId)) === 0) {
+        await this.redis.srem(pendingRunsKey, runId);
+        continue;
+      }
+      if (await this.redis.exists(drainLockKey(runId))) continue;
+      const last = Number(await this.redis.get(lastDrainKey(runId)));
+      if (!last || Date.now() - last >= idleMs) stranded.push(runId);
+    }
+    return stranded;
   }
 
   async length(runId: string): Promise<number> {
@@ -61,7 +88,9 @@ export class RunEventOutbox {
    * drainer holds it.
    */
   async lock(runId: string, token: string, lockMs: number): Promise<boolean> {
-    return (await this.redis.set(drainLockKey(runId), token, "PX", lockMs, "NX")) === "OK";
+    const locked = (await this.redis.set(drainLockKey(runId), token, "PX", lockMs, "NX")) === "OK";
+    if (locked) await this.redis.set(lastDrainKey(runId), String(Date.now()), "EX", 30 * 86_400);
+    return locked;
   }
 
   async renew(runId: string, token: string, lockMs: number): Promise<boolean> {
@@ -92,6 +121,20 @@ export class RunEventOutbox {
     } catch {
       return { raw, entry: undefined };
     }
+  }
+
+  /** Whether an approval card is announced after the head (not counting the head). */
+  async cardBehindHead(runId: string): Promise<boolean> {
+    const rest = await this.redis.lrange(outboxKey(runId), 1, -1);
+    return rest.some((raw) => {
+      try {
+        const parsed = JSON.parse(raw) as { event?: unknown };
+        const event = runEventSchema.safeParse(parsed.event);
+        return event.success && isApprovalCardEvent(event.data);
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** Removes the head once handled (or given up on). */

@@ -1,3 +1,4 @@
+import type { RunEventHandler } from "@deskgate/approvals";
 import { isApprovalCardEvent, type Review, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import type { Piece } from "../blocks/block-kit.ts";
@@ -9,6 +10,9 @@ import {
   threadLine,
 } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
+import { type PriorityOf, postingPriority } from "../slack-budget/posting-budget.ts";
+import type { RunThread } from "../slack-message-refs.ts";
+import type { ThreadLine } from "../thread-segments.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
 import type { RenderedUpdate } from "../slack-budget/pending-updates.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
@@ -22,11 +26,16 @@ import { postEscalation } from "./escalation-notices.ts";
  * A Slack error that no retry can fix (not_in_channel, missing_scope…) is thrown as an
  * AppError that is not retryable, naming what to fix.
  */
-export function createRunEventHandler(ctx: BotContext): (event: RunEvent) => Promise<void> {
+export function createRunEventHandler(ctx: BotContext): RunEventHandler {
   const post = postRunEvent(ctx);
-  return async (event) => {
+  return async (event, context) => {
+    // A card waiting behind this event in the run's order lends it the card's turn.
+    const priority: PriorityOf = context
+      ? async () =>
+          (await context.cardWaiting()) ? postingPriority.card : postingPriority.thread
+      : postingPriority.thread;
     try {
-      await post(event);
+      await post(event, priority);
     } catch (err) {
       if (err instanceof AppError) throw err;
       const failure = classifySlackFailure(err);
@@ -59,8 +68,10 @@ export function createGaveUpHandler(
   };
 }
 
-function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
-  return async (event) => {
+function postRunEvent(
+  ctx: BotContext,
+): (event: RunEvent, priority: PriorityOf) => Promise<void> {
+  return async (event, priority) => {
     const thread = await ctx.refs.thread(event.runId);
     if (!thread) {
       ctx.logger.warn(
@@ -69,6 +80,8 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
       );
       return;
     }
+    const addLine = (runId: string, at: RunThread, key: string, line: ThreadLine) =>
+      ctx.segments.addLine(runId, at, key, line, priority);
     switch (event.type) {
       case "run.started":
         return updateRoot(ctx, event.runId);
@@ -81,7 +94,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           }
           case "auto_approved": {
             const why = autoApprovedWhy(event.review);
-            return ctx.segments.addLine(
+            return addLine(
               event.runId,
               thread,
               `step:${event.step}:proposed`,
@@ -89,7 +102,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
             );
           }
           case "denied_by_policy":
-            return ctx.segments.addLine(
+            return addLine(
               event.runId,
               thread,
               `step:${event.step}:proposed`,
@@ -113,7 +126,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
               ...stepPieces(event.step, event.action, "failed"),
               { outside: event.error ?? "unknown error" },
             ];
-        return ctx.segments.addLine(
+        return addLine(
           event.runId,
           thread,
           `step:${event.step}:executed`,
@@ -121,7 +134,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
         );
       }
       case "step.interrupted":
-        return ctx.segments.addLine(
+        return addLine(
           event.runId,
           thread,
           `step:${event.step}:executed`,
@@ -155,6 +168,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           `grant:${event.grant.grantId}`,
           activeGrantMessage(event.grant),
+          { priority },
         );
       case "grant.ended":
         return postOnce(
@@ -162,6 +176,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           `grant:${event.grantId}`,
           endedGrantMessage(event.grant, event.revokedBy),
+          { priority },
         );
       case "approval.escalated":
         return postEscalation(ctx, thread, event);
@@ -185,6 +200,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           "summary",
           runSummaryMessage(status, event.summary, reason),
+          { priority },
         );
         return updateRoot(ctx, event.runId);
       }

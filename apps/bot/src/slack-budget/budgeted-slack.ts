@@ -4,6 +4,7 @@ import {
   type BudgetBucket,
   type PostingBudget,
   type PostingPriority,
+  type PriorityOf,
   postingPriority,
 } from "./posting-budget.ts";
 
@@ -37,7 +38,7 @@ export class BudgetedSlack {
     );
   }
 
-  async postMessage(args: PostArgs, priority: PostingPriority): Promise<Posted> {
+  async postMessage(args: PostArgs, priority: PriorityOf): Promise<Posted> {
     const channel = String((args as { channel: string }).channel);
     await this.budget.take({ kind: "post", channel }, priority);
     await this.budget.take({ kind: "post-workspace" }, priority);

@@ -8,6 +8,9 @@ import { hashTag, type Redis } from "@deskgate/redis";
 export const postingPriority = { card: 0, thread: 1, update: 2 } as const;
 export type PostingPriority = (typeof postingPriority)[keyof typeof postingPriority];
 
+/** A priority, or how to find it out again while waiting (a post a card waits behind rises). */
+export type PriorityOf = PostingPriority | (() => Promise<PostingPriority>);
+
 /** A bucket's refill (calls per second) and how many calls it lets through at once. */
 export interface BucketLimit {
   perSecond: number;
@@ -107,13 +110,17 @@ export class PostingBudget {
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Waits until `bucket` lets one call through at `priority`. Resolves with the ms waited. */
-  async take(bucket: BudgetBucket, priority: PostingPriority): Promise<number> {
+  /**
+   * Waits until `bucket` lets one call through at `priority` (asked again before each try
+   * when it is a function). Resolves with the ms waited.
+   */
+  async take(bucket: BudgetBucket, priorityOf: PriorityOf): Promise<number> {
     const limit = this.limitOf(bucket);
     const keys = bucketKeys(bucket);
     const waiter = randomBytes(6).toString("hex");
     let waited = 0;
     for (;;) {
+      const priority = typeof priorityOf === "function" ? await priorityOf() : priorityOf;
       const wait = Number(
         await this.redis.eval(
           takeScript,

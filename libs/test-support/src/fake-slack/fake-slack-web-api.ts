@@ -46,7 +46,12 @@ export class FakeSlackWebApi {
   readonly userGroups = new Map<string, string[]>();
   private readonly failures = new Map<
     string,
-    Array<{ error: string; status?: number; retryAfter?: number }>
+    Array<{
+      error: string;
+      status?: number;
+      retryAfter?: number;
+      when?: (args: Record<string, unknown>) => boolean;
+    }>
   >();
   private readonly revoked = new Set<string>();
   private readonly triggers = new Map<string, number>();
@@ -74,11 +79,24 @@ export class FakeSlackWebApi {
     return this.calls.filter((call) => call.rateLimited && (!method || call.method === method));
   }
 
-  /** The next `times` calls of `method` fail with `error` (429 + Retry-After for ratelimited). */
-  failNext(method: string, error: string, times = 1, retryAfter = 1): void {
+  /**
+   * The next `times` calls of `method` (those matching `when`, if given) fail with `error`
+   * (429 + Retry-After for ratelimited).
+   */
+  failNext(
+    method: string,
+    error: string,
+    times = 1,
+    retryAfter = 1,
+    when?: (args: Record<string, unknown>) => boolean,
+  ): void {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1)
-      queue.push({ error, ...(error === "ratelimited" ? { status: 429, retryAfter } : {}) });
+      queue.push({
+        error,
+        ...(error === "ratelimited" ? { status: 429, retryAfter } : {}),
+        ...(when ? { when } : {}),
+      });
     this.failures.set(method, queue);
   }
 
@@ -142,7 +160,9 @@ export class FakeSlackWebApi {
       call.rateLimited = true;
       return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(retryAfter) });
     }
-    const failure = this.failures.get(method)?.shift();
+    const queued = this.failures.get(method) ?? [];
+    const at = queued.findIndex((f) => !f.when || f.when(args));
+    const failure = at >= 0 ? queued.splice(at, 1)[0] : undefined;
     if (failure) {
       return reply(
         failure.status ?? 200,
