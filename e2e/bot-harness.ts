@@ -10,6 +10,7 @@ import {
   viewSubmission,
 } from "@deskgate/test-support/fake-slack";
 import { type Bot, type BotSettings, createBot } from "../apps/bot/src/create-bot.ts";
+import type { PostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
 import type { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 
 /** A real Bolt app wired to a fake Slack and a gate harness's backend. */
@@ -17,6 +18,7 @@ export async function startBot(
   harness: GateHarness,
   slack: FakeSlack,
   overrides: Partial<BotSettings> = {},
+  options: { postingLimits?: PostingLimits } = {},
 ) {
   const settings: BotSettings = {
     slackMode: "socket",
@@ -37,6 +39,7 @@ export async function startBot(
     runDesk: harness.backend.runDesk,
     redis: harness.connect(),
     logger: harness.logger,
+    ...(options.postingLimits ? { postingLimits: options.postingLimits } : {}),
   });
   await bot.slack.start();
   if (settings.slackMode === "socket") await slack.waitForSocket();

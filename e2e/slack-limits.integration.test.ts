@@ -98,16 +98,20 @@ describe("Slack as it really behaves", () => {
     );
     await waitFor(
       () =>
-        slack.webApi.callsOf("chat.postEphemeral").filter((c) => /Already decided/.test(String(c.args.text)))
-          .length === 19,
+        slack.webApi
+          .callsOf("chat.postEphemeral")
+          .filter((c) => /Already decided/.test(String(c.args.text))).length === 19,
       { what: "19 private answers" },
     );
     await waitFor(() => slack.webApi.messages.get(card.ts)!.updates === 1, {
       what: "the card edited",
     });
-    await waitFor(async () => (await harness.backend.runDesk.getRun(runId))?.status === "finished", {
-      what: "the run to finish",
-    });
+    await waitFor(
+      async () => (await harness.backend.runDesk.getRun(runId))?.status === "finished",
+      {
+        what: "the run to finish",
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     const cardEdits = slack.webApi.callsOf("chat.update").filter((c) => c.args.ts === card.ts);
     expect(cardEdits).toHaveLength(1);

@@ -43,6 +43,7 @@ const botEnvSchema = z
         .array(notPlaceholder(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")))
         .min(1),
     ),
+    SLACK_POSTING_BUDGET: z.enum(["published", "off"]).default("published"),
     SLACK_DESKTOP_CHANNELS: envList.pipe(z.array(desktopRouteSchema)).default([]),
     SLACK_APPROVERS: envList.pipe(
       z
@@ -75,6 +76,7 @@ const botEnvSchema = z
     slackApiUrl: env.SLACK_API_URL.endsWith("/") ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
     channels: env.SLACK_CHANNELS,
     desktopChannels: env.SLACK_DESKTOP_CHANNELS,
+    postingBudget: env.SLACK_POSTING_BUDGET,
     approvers: env.SLACK_APPROVERS,
     requireSecondApprover: env.REQUIRE_SECOND_APPROVER,
     httpPort: env.HTTP_PORT,
@@ -101,6 +103,8 @@ const hints: Record<string, string> = {
   SLACK_APP_TOKEN: "an app-level token with connections:write, xapp-…",
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
   SLACK_CHANNELS: "channel ids where /agent start is allowed, comma-separated",
+  SLACK_POSTING_BUDGET:
+    "published (keep to Slack's rate limits, the default) or off (only against a Slack double that does not throttle)",
   SLACK_DESKTOP_CHANNELS:
     "desktop=channel or prefix*=channel, comma-separated: the approval channel of a desktop's runs",
   SLACK_APPROVERS: "user ids and/or user group ids who may approve, comma-separated",

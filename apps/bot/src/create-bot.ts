@@ -82,7 +82,10 @@ export function createBot(options: {
   const segments = new ThreadSegments(options.redis, budgeted, updates);
   const refs = new SlackMessageRefs(options.redis);
   const renderSegment = async (runId: string, ts: string): Promise<RenderedUpdate | undefined> => {
-    const [thread, line] = await Promise.all([refs.thread(runId), segments.renderSegment(runId, ts)]);
+    const [thread, line] = await Promise.all([
+      refs.thread(runId),
+      segments.renderSegment(runId, ts),
+    ]);
     return thread && line ? { channel: thread.channel, ts, ...line } : undefined;
   };
   ctx = {

@@ -10,12 +10,12 @@ import {
   threadLine,
 } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
-import { type PriorityOf, postingPriority } from "../slack-budget/posting-budget.ts";
-import type { RunThread } from "../slack-message-refs.ts";
-import type { ThreadLine } from "../thread-segments.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
 import type { RenderedUpdate } from "../slack-budget/pending-updates.ts";
+import { type PriorityOf, postingPriority } from "../slack-budget/posting-budget.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
+import type { RunThread } from "../slack-message-refs.ts";
+import type { ThreadLine } from "../thread-segments.ts";
 import { postEscalation } from "./escalation-notices.ts";
 
 /**
@@ -31,8 +31,7 @@ export function createRunEventHandler(ctx: BotContext): RunEventHandler {
   return async (event, context) => {
     // A card waiting behind this event in the run's order lends it the card's turn.
     const priority: PriorityOf = context
-      ? async () =>
-          (await context.cardWaiting()) ? postingPriority.card : postingPriority.thread
+      ? async () => ((await context.cardWaiting()) ? postingPriority.card : postingPriority.thread)
       : postingPriority.thread;
     try {
       await post(event, priority);
@@ -68,9 +67,7 @@ export function createGaveUpHandler(
   };
 }
 
-function postRunEvent(
-  ctx: BotContext,
-): (event: RunEvent, priority: PriorityOf) => Promise<void> {
+function postRunEvent(ctx: BotContext): (event: RunEvent, priority: PriorityOf) => Promise<void> {
   return async (event, priority) => {
     const thread = await ctx.refs.thread(event.runId);
     if (!thread) {
@@ -126,12 +123,7 @@ function postRunEvent(
               ...stepPieces(event.step, event.action, "failed"),
               { outside: event.error ?? "unknown error" },
             ];
-        return addLine(
-          event.runId,
-          thread,
-          `step:${event.step}:executed`,
-          threadLine(pieces),
-        );
+        return addLine(event.runId, thread, `step:${event.step}:executed`, threadLine(pieces));
       }
       case "step.interrupted":
         return addLine(

@@ -64,9 +64,11 @@ export class BudgetedSlack {
     await this.client.chat.update(args);
   }
 
-  /** files.uploadV2 is two rate-limited calls (getUploadURLExternal, completeUploadExternal). */
+  /**
+   * files.uploadV2 calls files.getUploadURLExternal and files.completeUploadExternal once
+   * each, two Tier 4 methods with a bucket each: one turn of the files budget.
+   */
   async uploadFile(args: UploadArgs, priority: PostingPriority): Promise<void> {
-    await this.budget.take({ kind: "files" }, priority);
     await this.budget.take({ kind: "files" }, priority);
     await this.client.files.uploadV2(args);
   }

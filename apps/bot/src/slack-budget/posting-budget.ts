@@ -21,7 +21,8 @@ export interface BucketLimit {
  * The rates deskgate keeps to, a little under Slack's published ones
  * (https://docs.slack.dev/apis/web-api/rate-limits): chat.postMessage about 1 per second
  * per channel and several hundred a minute per workspace; chat.update Tier 3 (50 a minute
- * per workspace); the two file upload methods Tier 4 (100 a minute each).
+ * per workspace); the two file upload methods Tier 4 (100 a minute each; an upload calls
+ * each once, so one token is one upload).
  */
 export const slackPostingLimits = {
   postPerChannel: { perSecond: 1, burst: 2 },
@@ -31,6 +32,14 @@ export const slackPostingLimits = {
 } as const satisfies Record<string, BucketLimit>;
 
 export type PostingLimits = { [K in keyof typeof slackPostingLimits]: BucketLimit };
+
+/** No practical limit: for a Slack that does not throttle (a test that claims no scale). */
+export const unthrottledPostingLimits: PostingLimits = {
+  postPerChannel: { perSecond: 10_000, burst: 10_000 },
+  postPerWorkspace: { perSecond: 10_000, burst: 10_000 },
+  updates: { perSecond: 10_000, burst: 10_000 },
+  files: { perSecond: 10_000, burst: 10_000 },
+};
 
 /** Which Slack budget a call spends. */
 export type BudgetBucket =

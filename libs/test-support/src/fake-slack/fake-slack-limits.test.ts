@@ -58,7 +58,9 @@ describe("the fake Slack over the wire", () => {
   });
 
   async function connect(): Promise<{ socket: WebSocket; received: unknown[] }> {
-    const socket = new WebSocket(`${slack.apiUrl.replace(/^http/, "ws").replace(/api\/$/, "")}socket`);
+    const socket = new WebSocket(
+      `${slack.apiUrl.replace(/^http/, "ws").replace(/api\/$/, "")}socket`,
+    );
     const received: unknown[] = [];
     socket.on("message", (data) => received.push(JSON.parse(String(data))));
     await new Promise((resolve) => socket.on("open", resolve));
