@@ -120,10 +120,30 @@ export async function runFleet(scenario: FleetScenario): Promise<FleetResult> {
 
     const clicked = new Set<string>();
     let approving = true;
+    let seen = 0;
+    const pending: number[] = [];
     const approver = (async () => {
       while (approving) {
-        for (const card of cardsIn(slack)) {
-          const value = approveValue(card);
+        // Only the calls made since the last look: the fake answers the bots meanwhile.
+        for (; seen < slack.webApi.calls.length; seen += 1) {
+          const call = slack.webApi.calls[seen]!;
+          if (
+            call.method === "chat.postMessage" &&
+            !call.rateLimited &&
+            approveValueOf(call.blocks)
+          )
+            pending.push(seen);
+        }
+        const byCall = new Map(
+          [...slack.webApi.messages.values()].map((m) => [m.postedByCall, m] as const),
+        );
+        for (const index of pending.splice(0)) {
+          const card = byCall.get(index);
+          const value = approveValueOf(slack.webApi.calls[index]!.blocks);
+          if (!card) {
+            pending.push(index);
+            continue;
+          }
           if (!value || clicked.has(value)) continue;
           clicked.add(value);
           setTimeout(() => {
@@ -258,18 +278,8 @@ async function tally(
   };
 }
 
-function cardsIn(slack: FakeSlack): PostedMessage[] {
-  return [...slack.webApi.messages.values()].filter((m) =>
-    JSON.stringify(m.blocks ?? []).includes("approval.approve"),
-  );
-}
-
 function summariesIn(slack: FakeSlack): PostedMessage[] {
   return [...slack.webApi.messages.values()].filter((m) => m.text?.startsWith(":checkered_flag:"));
-}
-
-function approveValue(card: PostedMessage): string | undefined {
-  return approveValueOf(card.blocks);
 }
 
 function approveValueOf(blocks: unknown[] | undefined): string | undefined {

@@ -27,8 +27,8 @@ export interface BucketLimit {
 export const slackPostingLimits = {
   postPerChannel: { perSecond: 1, burst: 2 },
   postPerWorkspace: { perSecond: 4, burst: 20 },
-  updates: { perSecond: 45 / 60, burst: 10 },
-  files: { perSecond: 90 / 60, burst: 10 },
+  updates: { perSecond: 45 / 60, burst: 25 },
+  files: { perSecond: 90 / 60, burst: 50 },
 } as const satisfies Record<string, BucketLimit>;
 
 export type PostingLimits = { [K in keyof typeof slackPostingLimits]: BucketLimit };
