@@ -31,7 +31,11 @@ export function createRunEventConsumer(options: {
   onGaveUp?: (event: RunEvent, err: unknown) => Promise<void>;
   /** Posting one event takes well under this; BullMQ renews the lock while it runs. */
   lockDurationMs?: number;
-  /** Runs drained at once (each run still one event at a time). */
+  /**
+   * Runs drained at once (each run still one event at a time). A drain waits for its turn
+   * in Slack's posting budget, so this is about one per active run: were every slot
+   * held by runs whose thread posts wait behind cards, a new card could not be drained.
+   */
   concurrency?: number;
 }): Worker {
   const outbox = new RunEventOutbox(options.connection);
@@ -55,7 +59,7 @@ export function createRunEventConsumer(options: {
     {
       connection: options.connection,
       logger: options.logger,
-      concurrency: options.concurrency ?? 16,
+      concurrency: options.concurrency ?? 256,
       maxStalledCount: 1_000,
       lockDurationMs: options.lockDurationMs ?? 10_000,
       stalledIntervalMs: options.lockDurationMs ?? 10_000,

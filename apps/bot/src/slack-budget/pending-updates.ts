@@ -66,14 +66,15 @@ export class PendingUpdates {
     };
   }
 
-  /** Makes one marked edit if there is one (for tests and the loop). True when it did. */
+  /**
+   * Makes one marked edit if there is one (for tests and the loop). True when it did. A
+   * message whose rendering has not changed since its last edit costs no turn.
+   */
   async flushOne(): Promise<boolean> {
     for (const priority of [postingPriority.thread, postingPriority.update] as const) {
-      if ((await this.redis.zcard(queues[priority])) === 0) continue;
-      await this.slack.take(priority);
       const popped = await this.redis.zpopmin(queues[priority]);
       const member = popped[0];
-      if (!member) return false;
+      if (!member) continue;
       await this.edit(member, priority);
       return true;
     }
@@ -92,13 +93,13 @@ export class PendingUpdates {
 
   private async edit(member: string, priority: PostingPriority): Promise<void> {
     const update = JSON.parse(member) as PendingUpdate;
+    if (!(await this.changed(member, await this.render(update)))) return;
+    await this.slack.take(priority);
+    // Rendered again after the wait: what changed meanwhile goes in the same edit.
     const rendered = await this.render(update);
-    if (!rendered) return;
-    const hash = createHash("sha256")
-      .update(JSON.stringify([rendered.channel, rendered.ts, rendered.text, rendered.blocks]))
-      .digest("hex");
-    const previous = await this.redis.set(renderedKey(member), hash, "EX", 86_400, "GET");
-    if (previous === hash) return;
+    const hash = rendered ? hashOf(rendered) : undefined;
+    if (!rendered || !hash) return;
+    await this.redis.set(renderedKey(member), hash, "EX", 86_400);
     try {
       await this.slack.updateNow({
         channel: rendered.channel,
@@ -112,4 +113,15 @@ export class PendingUpdates {
       throw err;
     }
   }
+
+  /** Whether `rendered` differs from the message's last edit. */
+  private async changed(member: string, rendered: RenderedUpdate | undefined): Promise<boolean> {
+    if (!rendered) return false;
+    return (await this.redis.get(renderedKey(member))) !== hashOf(rendered);
+  }
 }
+
+const hashOf = (rendered: RenderedUpdate) =>
+  createHash("sha256")
+    .update(JSON.stringify([rendered.channel, rendered.ts, rendered.text, rendered.blocks]))
+    .digest("hex");
