@@ -145,4 +145,27 @@ describe("two bot replicas", () => {
     },
     120_000,
   );
+
+  it("start one run for a signed slash command replayed to the other replica (HTTP mode)", async () => {
+    const ports = await startBots("http");
+    await harness.startDesktop({ desktop: "replica-once", actions: [click] });
+    const body = formEncoded(
+      slashCommand("start only once --desktop replica-once", { userId: "U0ALICE" }) as never,
+    );
+    const signed = signedRequest(body, signingSecret);
+    for (const port of [ports[0], ports[1], ports[0]]) {
+      const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: "POST",
+        headers: signed.headers,
+        body: signed.body,
+      });
+      expect(response.status).toBe(200);
+    }
+    await waitFor(async () => (await harness.backend.runDesk.listRuns()).length === 1, {
+      what: "the run",
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await harness.backend.runDesk.listRuns()).toHaveLength(1);
+    expect([...slack.webApi.messages.values()].filter((m) => !m.threadTs)).toHaveLength(1);
+  }, 60_000);
 });
