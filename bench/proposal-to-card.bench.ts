@@ -7,6 +7,7 @@ import { startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
 import { approvalCard } from "../apps/bot/src/blocks/approval-card.ts";
+import { unthrottledPostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { startBot } from "../e2e/bot-harness.ts";
 import { report, summarize } from "./stats.ts";
@@ -20,8 +21,10 @@ import { report, summarize } from "./stats.ts";
 const samples = Number(process.env.BENCH_SAMPLES ?? 50);
 const redis = await startPrivateRedis();
 const harness = new GateHarness(redis.url);
-const slack = await new FakeSlack().start();
-const bot = await startBot(harness, slack);
+// The pipeline's own latency: Slack's (and its rate limits) are excluded here; the fleet
+// benchmark (slack-fleet.bench.ts) measures cards under Slack's limits.
+const slack = await new FakeSlack({ rateLimits: "off" }).start();
+const bot = await startBot(harness, slack, {}, { postingLimits: unthrottledPostingLimits });
 const click: ComputerAction = { action: "left_click", coordinate: [10, 10] };
 // A realistic screenshot: a busy 1280×720 screen is ~900 KB as PNG (docs/BENCHMARKS.md).
 const dir = mkdtempSync(join(tmpdir(), "deskgate-bench-"));

@@ -37,11 +37,18 @@ execFileSync("convert", [
 const redis = await startPrivateRedis();
 const client = connectRedis(redis.url);
 const backend = createApprovalBackend(client, logger);
-const slack = await new FakeSlack().start();
+// Redis, memory and drain at scale, with a Slack that never throttles; the same fleet
+// under Slack's limits is slack-fleet.bench.ts.
+const slack = await new FakeSlack({ rateLimits: "off" }).start();
 const rssMb = (pid: number | undefined) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
-const bot = botProcess({ redisUrl: redis.url, slack, logLevel: "warn" }).start();
+const bot = botProcess({
+  redisUrl: redis.url,
+  slack,
+  logLevel: "warn",
+  env: { SLACK_POSTING_BUDGET: "off" },
+}).start();
 const perProcess = Math.ceil(runs / processes);
 const workers = Array.from({ length: processes }, (_, p) =>
   new AppProcess({

@@ -10,12 +10,14 @@ export function botProcess(options: {
   slack: FakeSlack;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
+  /** Names the process in its output (two replicas: "bot-1", "bot-2"). */
+  label?: string;
 }): AppProcess {
   return new AppProcess({
     command: process.execPath,
     args: ["--import", "tsx", "apps/bot/src/main.ts"],
     cwd: repoRoot,
-    label: "bot",
+    label: options.label ?? "bot",
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",

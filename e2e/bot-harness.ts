@@ -11,6 +11,7 @@ import {
   viewSubmission,
 } from "@deskgate/test-support/fake-slack";
 import { type Bot, type BotSettings, createBot } from "../apps/bot/src/create-bot.ts";
+import type { PostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
 import type { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 
 /** A real Bolt app wired to a fake Slack and a gate harness's backend. */
@@ -18,6 +19,7 @@ export async function startBot(
   harness: GateHarness,
   slack: FakeSlack,
   overrides: Partial<BotSettings> = {},
+  options: { postingLimits?: PostingLimits } = {},
 ) {
   const settings: BotSettings = {
     slackMode: "socket",
@@ -27,6 +29,7 @@ export async function startBot(
     slackApiUrl: slack.apiUrl,
     httpPort: 0,
     channels: ["C0RUNS"],
+    desktopChannels: [],
     approvers: ["U0BOB", "U0CAROL", "S0LEADS"],
     requireSecondApprover: false,
     desktopViewUrl: "http://desk.example.test:6080/vnc.html",
@@ -37,9 +40,11 @@ export async function startBot(
     runDesk: harness.backend.runDesk,
     redis: harness.connect(),
     logger: harness.logger,
+    ...(options.postingLimits ? { postingLimits: options.postingLimits } : {}),
   });
   await bot.slack.start();
   if (settings.slackMode === "socket") await slack.waitForSocket();
+  const edits = bot.startEdits();
   const consumer: Worker = createRunEventConsumer({
     connection: harness.connect(),
     handler: bot.handleRunEvent,
@@ -50,6 +55,7 @@ export async function startBot(
     bot,
     async stop() {
       await consumer.close();
+      await edits.close();
       await bot.slack.stop();
     },
   };

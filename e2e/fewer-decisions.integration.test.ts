@@ -12,6 +12,7 @@ import {
 import { blockAction, FakeSlack, viewSubmission } from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { unthrottledPostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { slackDriver, startBot, textOf, waitForMessage } from "./bot-harness.ts";
 
@@ -29,9 +30,18 @@ let drive: ReturnType<typeof slackDriver>;
 beforeEach(async () => {
   redis = await startPrivateRedis();
   harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
+  // Decisions per task, not scale: these tests change the screen between a grant's message
+  // and the next proposal, timing that Slack's posting limits would move.
+  slack = await new FakeSlack({ rateLimits: "off" }).start();
   drive = slackDriver(harness, slack);
-  stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+  stopBot = (
+    await startBot(
+      harness,
+      slack,
+      { approvers: ["U0BOB", "U0CAROL"] },
+      { postingLimits: unthrottledPostingLimits },
+    )
+  ).stop;
 });
 afterEach(async () => {
   await stopBot();

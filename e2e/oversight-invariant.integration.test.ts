@@ -4,6 +4,7 @@ import { waitFor } from "@deskgate/test-support/app-process";
 import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unthrottledPostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { startBot } from "./bot-harness.ts";
 
@@ -50,8 +51,10 @@ let stopBot: () => Promise<void>;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  stopBot = (await startBot(harness, slack)).stop;
+  // The invariant, not scale: requests here expire after 700 ms, well inside one
+  // channel's posting rate, so Slack's limits are off (and the bot's budget with them).
+  slack = await new FakeSlack({ rateLimits: "off" }).start();
+  stopBot = (await startBot(harness, slack, {}, { postingLimits: unthrottledPostingLimits })).stop;
 });
 afterAll(async () => {
   await stopBot();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createApprovalBackend } from "@deskgate/approvals";
+import type { ComputerAction } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { annotatePlanScreenshot, createScreenBinding } from "@deskgate/desktop";
 import { RecordingComputer } from "@deskgate/desktop/testing";
@@ -9,15 +10,23 @@ import { startDesktopWorker } from "../../apps/worker/src/desktop-worker.ts";
 import { createScriptedRunAgent } from "../../apps/worker/src/testing/scripted-run-agent.ts";
 
 /**
- * Many headless desktop doubles in one process, for the scale benchmark:
- * REDIS_URL, DESKTOPS ("d-0,d-1,…"), SCREENSHOT (a PNG file every screenshot returns).
+ * Many headless desktop doubles in one process, for the scale benchmarks:
+ * REDIS_URL, DESKTOPS ("d-0,d-1,…"), SCREENSHOT (a PNG file every screenshot returns);
+ * optionally ACTIONS (JSON: the script each run proposes; default one click), POLICY
+ * (JSON; default: ask for everything) and ACTION_MS (how long each action takes).
  */
 const logger = createLogger({ name: "scale-workers", level: "warn" });
 const png = readFileSync(process.env.SCREENSHOT!);
 const policy = parsePolicy(
-  { rules: [{ id: "ask", match: {}, decision: "ask" }] },
+  process.env.POLICY
+    ? JSON.parse(process.env.POLICY)
+    : { rules: [{ id: "ask", match: {}, decision: "ask" }] },
   { approvalTimeoutMs: 3_600_000 },
 );
+const actions = process.env.ACTIONS
+  ? (JSON.parse(process.env.ACTIONS) as ComputerAction[])
+  : [{ action: "left_click" as const, coordinate: [5, 5] as [number, number] }];
+const actionMs = Number(process.env.ACTION_MS ?? 0);
 const desktops = (process.env.DESKTOPS ?? "").split(",").filter(Boolean);
 const connection = connectRedis(process.env.REDIS_URL!);
 const backend = createApprovalBackend(connection, logger);
@@ -34,8 +43,9 @@ for (const desktop of desktops) {
       computer,
       runAgent: createScriptedRunAgent({
         redis: connection,
-        actions: [{ action: "left_click", coordinate: [5, 5] }],
+        actions,
         computer,
+        ...(actionMs > 0 ? { actionMs } : {}),
       }),
       // As the real worker does: the card image is the annotated screenshot as JPEG.
       renderApprovalImage: (shot, marks) => annotatePlanScreenshot(shot, marks, { format: "jpeg" }),

@@ -32,6 +32,8 @@ const scopesOf: Record<string, readonly string[]> = {
 const helpers: Record<string, readonly string[]> = {
   // @slack/web-api's WebClient.uploadV2: getUploadURLExternal, the upload, completeUploadExternal.
   "files.uploadV2": ["files.getUploadURLExternal", "files.completeUploadExternal"],
+  // EventEmitter.on (the client's rate_limited event): no Web API call.
+  on: [],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -14,6 +14,7 @@ import {
   redisTopologyOf,
 } from "@deskgate/redis";
 import { z } from "zod";
+import { desktopRouteSchema } from "./channels/desktop-channels.ts";
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -42,6 +43,8 @@ const botEnvSchema = z
         .array(notPlaceholder(z.string().regex(/^[CG][A-Z0-9]+$/, "channel ids look like C0123…")))
         .min(1),
     ),
+    SLACK_POSTING_BUDGET: z.enum(["published", "off"]).default("published"),
+    SLACK_DESKTOP_CHANNELS: envList.pipe(z.array(desktopRouteSchema)).default([]),
     SLACK_APPROVERS: envList.pipe(
       z
         .array(
@@ -72,6 +75,8 @@ const botEnvSchema = z
     slackMode: slackMode(env),
     slackApiUrl: env.SLACK_API_URL.endsWith("/") ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
     channels: env.SLACK_CHANNELS,
+    desktopChannels: env.SLACK_DESKTOP_CHANNELS,
+    postingBudget: env.SLACK_POSTING_BUDGET,
     approvers: env.SLACK_APPROVERS,
     requireSecondApprover: env.REQUIRE_SECOND_APPROVER,
     httpPort: env.HTTP_PORT,
@@ -98,6 +103,10 @@ const hints: Record<string, string> = {
   SLACK_APP_TOKEN: "an app-level token with connections:write, xapp-…",
   SLACK_SIGNING_SECRET: "Basic Information → Signing Secret",
   SLACK_CHANNELS: "channel ids where /agent start is allowed, comma-separated",
+  SLACK_POSTING_BUDGET:
+    "published (keep to Slack's rate limits, the default) or off (only against a Slack double that does not throttle)",
+  SLACK_DESKTOP_CHANNELS:
+    "desktop=channel or prefix*=channel, comma-separated: the approval channel of a desktop's runs",
   SLACK_APPROVERS: "user ids and/or user group ids who may approve, comma-separated",
   QUEUE_VIEW_TOKEN:
     "the password of the queue view at /queues on BOT_HEALTH_PORT, e.g. `openssl rand -hex 24`",

@@ -11,6 +11,7 @@ import { createQueueView } from "@deskgate/queue-view";
 import { openServiceRedis, redisHealthCheck } from "@deskgate/redis";
 import { type BotConfig, loadBotConfig } from "./config.ts";
 import { createBot } from "./create-bot.ts";
+import { unthrottledPostingLimits } from "./slack-budget/posting-budget.ts";
 
 /** The bot: the only process with Slack credentials. Slack ⇄ Redis, nothing else. */
 runMain(async () => {
@@ -45,9 +46,12 @@ async function start(config: BotConfig, logger: Logger, shutdown: ShutdownSequen
     redis: connection,
     logger,
     onDecided: (seconds) => metrics.decisionLatencySeconds.observe(seconds),
+    ...(config.postingBudget === "off" ? { postingLimits: unthrottledPostingLimits } : {}),
   });
   await bot.slack.start();
   shutdown.add("slack", () => bot.slack.stop());
+  const edits = bot.startEdits();
+  shutdown.add("slack edits", () => edits.close());
   const events = createRunEventConsumer({
     connection,
     handler: bot.handleRunEvent,

@@ -6,7 +6,8 @@ import { classifySlackFailure } from "./slack-errors.ts";
 let slack: FakeSlack;
 let client: webApi.WebClient;
 beforeAll(async () => {
-  slack = await new FakeSlack().start();
+  // Error classification, not scale: Slack's rate limits would only slow these calls.
+  slack = await new FakeSlack({ rateLimits: "off" }).start();
   client = new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },

@@ -34,6 +34,16 @@ export class SlackMessageRefs {
     await this.redis.hset(runKey(runId, "messages"), key, ts);
   }
 
+  /** Step lines shown above the message under `key` (kept for its later edits). */
+  async saveEarlierLines(runId: string, key: string, blocks: readonly unknown[]): Promise<void> {
+    await this.redis.hset(runKey(runId, "earlier"), key, JSON.stringify(blocks));
+  }
+
+  async earlierLines(runId: string, key: string): Promise<unknown[] | undefined> {
+    const raw = await this.redis.hget(runKey(runId, "earlier"), key);
+    return raw ? (JSON.parse(raw) as unknown[]) : undefined;
+  }
+
   /**
    * Claims `key` for a while (another bot replica may be posting it); false when claimed.
    * The claim expires, so a bot that died holding it does not block the message forever.

@@ -6,6 +6,7 @@ import { ApprovalStore } from "./approval-store.ts";
 import { RedisCheckpointStore } from "./checkpoint-store.ts";
 import { GrantStore } from "./grant-store.ts";
 import { createRunDesk } from "./redis-run-desk.ts";
+import { RunEventOutbox } from "./run-event-outbox.ts";
 import { RunEventPublisher } from "./run-event-publisher.ts";
 import { RunQueues } from "./run-queues.ts";
 import { RunRegistry } from "./run-registry.ts";
@@ -21,7 +22,7 @@ export function createApprovalBackend(
   const store = new ApprovalStore(redis);
   const registry = new RunRegistry(redis, now);
   const audit = new RedisStreamAuditLog({ redis });
-  const publisher = new RunEventPublisher(queues);
+  const publisher = new RunEventPublisher(queues, new RunEventOutbox(redis));
   const screenshots = new ScreenshotStore(redis);
   const checkpoints = new RedisCheckpointStore(redis);
   const grants = new GrantStore(redis, now);

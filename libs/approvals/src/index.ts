@@ -10,6 +10,7 @@ export * from "./redis-keys.ts";
 export * from "./redis-run-desk.ts";
 export * from "./run-desk.ts";
 export * from "./run-event-consumer.ts";
+export * from "./run-event-outbox.ts";
 export * from "./run-event-publisher.ts";
 export * from "./run-queues.ts";
 export * from "./run-registry.ts";

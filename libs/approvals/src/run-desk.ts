@@ -63,5 +63,14 @@ export interface RunDesk {
   revokeGrant(grantId: string, by: Actor): Promise<Grant | undefined>;
 }
 
+/** What the bot may ask about a run's outbox while it posts one of its events. */
+export interface RunEventContext {
+  /**
+   * Whether an approval card waits behind this event in the run's outbox: the event's
+   * post then goes at the card's priority, since the card cannot be posted before it.
+   */
+  cardWaiting(): Promise<boolean>;
+}
+
 /** The bot's side of the announcement queue. */
-export type RunEventHandler = (event: RunEvent) => Promise<void>;
+export type RunEventHandler = (event: RunEvent, context?: RunEventContext) => Promise<void>;

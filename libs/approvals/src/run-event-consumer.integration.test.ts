@@ -6,6 +6,7 @@ import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRunEventConsumer } from "./run-event-consumer.ts";
+import { RunEventOutbox } from "./run-event-outbox.ts";
 
 const logger = createLogger({ level: "silent" });
 let redis: PrivateRedis;
@@ -44,11 +45,23 @@ function consume(handler: (event: RunEvent) => Promise<void>) {
   return gaveUp;
 }
 
-const announce = (event: RunEvent, attempts: number) =>
-  enqueue(queue, "run-event.announce", event, {
+/** As RunEventPublisher announces: into the run's outbox, then a job. */
+async function announce(event: RunEvent, attempts: number, delay = 20) {
+  await new RunEventOutbox(connections[0]!).append(event);
+  return enqueue(queue, "run-event.announce", event, {
     attempts,
-    backoff: { type: "fixed", delay: 20 },
+    backoff: { type: "fixed", delay },
   });
+}
+
+const line = (runId: string, step: number): RunEvent => ({
+  type: "step.executed",
+  runId,
+  at: "2026-11-25T06:00:01.000Z",
+  step,
+  action: { action: "left_click", coordinate: [1, 1] },
+  ok: true,
+});
 
 describe("the run-event consumer", () => {
   it("gives up after the last attempt, and not before; a later success is not a give-up", async () => {
@@ -80,5 +93,42 @@ describe("the run-event consumer", () => {
     expect(tries).toBe(1);
     const [failed] = await queue.getFailed();
     expect(failed?.failedReason).toContain("slack_refused");
+  });
+
+  it("keeps a run's order when a post fails once: the later event waits for the earlier", async () => {
+    const handled: string[] = [];
+    let failures = 1;
+    consume(async (event) => {
+      const name = event.type === "step.executed" ? `step ${event.step}` : event.type;
+      if (name === "step 1" && failures > 0) {
+        failures -= 1;
+        throw new Error("internal_error");
+      }
+      handled.push(`${event.runId} ${name}`);
+    });
+    await announce(line("run_ordered", 1), 5, 300);
+    await announce(line("run_ordered", 2), 5, 300);
+    await announce(started("run_anotherRun"), 5, 300);
+    await announce(line("run_ordered", 3), 5, 300);
+    await waitFor(() => handled.length === 4, { what: "every event handled" });
+    expect(handled.filter((h) => h.startsWith("run_ordered"))).toEqual([
+      "run_ordered step 1",
+      "run_ordered step 2",
+      "run_ordered step 3",
+    ]);
+    expect(await new RunEventOutbox(connections[0]!).length("run_ordered")).toBe(0);
+  });
+
+  it("after giving up on an event, posts the run's later events", async () => {
+    const handled: number[] = [];
+    const gaveUp = consume(async (event) => {
+      if (event.type === "step.executed" && event.step === 1) throw new Error("slack is down");
+      if (event.type === "step.executed") handled.push(event.step);
+    });
+    await announce(line("run_skipOne", 1), 2);
+    await announce(line("run_skipOne", 2), 2);
+    await waitFor(() => handled.length === 1, { what: "the later event" });
+    expect(handled).toEqual([2]);
+    expect(gaveUp.map((g) => g.runId)).toEqual(["run_skipOne"]);
   });
 });

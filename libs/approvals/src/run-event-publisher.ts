@@ -1,5 +1,6 @@
 import { isApprovalCardEvent, type RunEvent } from "@deskgate/contracts";
 import { enqueue } from "@deskgate/queue";
+import type { RunEventOutbox } from "./run-event-outbox.ts";
 import type { RunQueues } from "./run-queues.ts";
 
 /**
@@ -10,14 +11,25 @@ import type { RunQueues } from "./run-queues.ts";
  */
 export const announcementAttempts = { card: 10, other: 20 } as const;
 
-/** Worker → bot announcements. */
+/**
+ * Worker → bot announcements: the event goes into its run's ordered outbox first, then a
+ * job tells the bot the run has news (see RunEventOutbox). A process that dies between
+ * the two leaves the event in the outbox for the run's next announcement to carry.
+ */
 export class RunEventPublisher {
-  constructor(private readonly queues: RunQueues) {}
+  constructor(
+    private readonly queues: RunQueues,
+    private readonly outbox: RunEventOutbox,
+  ) {}
 
-  async announce(event: RunEvent): Promise<void> {
-    await enqueue(this.queues.runEvents(), "run-event.announce", event, {
+  async announce(
+    event: RunEvent,
+    retry: { attempts: number; backoff: { type: "exponential" | "fixed"; delay: number } } = {
       attempts: isApprovalCardEvent(event) ? announcementAttempts.card : announcementAttempts.other,
       backoff: { type: "exponential", delay: 1_000 },
-    });
+    },
+  ): Promise<void> {
+    await this.outbox.append(event);
+    await enqueue(this.queues.runEvents(), "run-event.announce", event, retry);
   }
 }

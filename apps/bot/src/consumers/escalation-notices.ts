@@ -2,6 +2,7 @@ import type { RunEvent } from "@deskgate/contracts";
 import { threadLine } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postOnce } from "../card-poster.ts";
+import { postingPriority } from "../slack-budget/posting-budget.ts";
 import type { RunThread } from "../slack-message-refs.ts";
 
 type Escalated = Extract<RunEvent, { type: "approval.escalated" }>;
@@ -42,11 +43,14 @@ export async function postEscalation(ctx: BotContext, thread: RunThread, event: 
     const opened = await ctx.client.conversations.open({ users: userId });
     const channel = opened.channel?.id;
     if (!channel) continue;
-    const posted = await ctx.client.chat.postMessage({
-      channel,
-      text: `:rotating_light: Nobody has decided step ${event.step} of run \`${event.runId}\` yet, and you are its backup approver: you may approve or deny it${card}`,
-    });
-    await ctx.refs.saveMessageTs(event.runId, key, String(posted.ts));
+    const posted = await ctx.slack.postMessage(
+      {
+        channel,
+        text: `:rotating_light: Nobody has decided step ${event.step} of run \`${event.runId}\` yet, and you are its backup approver: you may approve or deny it${card}`,
+      },
+      postingPriority.card,
+    );
+    await ctx.refs.saveMessageTs(event.runId, key, posted.ts);
   }
   const named = backup.map((id) => (id.startsWith("S") ? `<!subteam^${id}>` : `<@${id}>`));
   return postOnce(

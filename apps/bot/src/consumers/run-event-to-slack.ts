@@ -1,3 +1,4 @@
+import type { RunEventHandler } from "@deskgate/approvals";
 import { isApprovalCardEvent, type Review, type RunEvent } from "@deskgate/contracts";
 import { AppError } from "@deskgate/core";
 import type { Piece } from "../blocks/block-kit.ts";
@@ -10,20 +11,30 @@ import {
 } from "../blocks/run-messages.ts";
 import type { BotContext } from "../bot-context.ts";
 import { cardTs, postApprovalCard, postOnce, refreshCard } from "../card-poster.ts";
+import type { RenderedUpdate } from "../slack-budget/pending-updates.ts";
+import { type PriorityOf, postingPriority } from "../slack-budget/posting-budget.ts";
 import { classifySlackFailure } from "../slack-errors.ts";
+import type { RunThread } from "../slack-message-refs.ts";
+import type { ThreadLine } from "../thread-segments.ts";
 import { postEscalation } from "./escalation-notices.ts";
 
 /**
  * Turns run events into Slack: cards, thread lines, reminders, the summary, and the root
  * message's status. Safe to call twice with the same event (a retry): messages are keyed.
+ * Step lines share a running message (ThreadSegments); edits are marked and made as the
+ * budget allows (PendingUpdates).
  * A Slack error that no retry can fix (not_in_channel, missing_scope…) is thrown as an
  * AppError that is not retryable, naming what to fix.
  */
-export function createRunEventHandler(ctx: BotContext): (event: RunEvent) => Promise<void> {
+export function createRunEventHandler(ctx: BotContext): RunEventHandler {
   const post = postRunEvent(ctx);
-  return async (event) => {
+  return async (event, context) => {
+    // A card waiting behind this event in the run's order lends it the card's turn.
+    const priority: PriorityOf = context
+      ? async () => ((await context.cardWaiting()) ? postingPriority.card : postingPriority.thread)
+      : postingPriority.thread;
     try {
-      await post(event);
+      await post(event, priority);
     } catch (err) {
       if (err instanceof AppError) throw err;
       const failure = classifySlackFailure(err);
@@ -56,8 +67,8 @@ export function createGaveUpHandler(
   };
 }
 
-function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
-  return async (event) => {
+function postRunEvent(ctx: BotContext): (event: RunEvent, priority: PriorityOf) => Promise<void> {
+  return async (event, priority) => {
     const thread = await ctx.refs.thread(event.runId);
     if (!thread) {
       ctx.logger.warn(
@@ -66,6 +77,8 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
       );
       return;
     }
+    const addLine = (runId: string, at: RunThread, key: string, line: ThreadLine) =>
+      ctx.segments.addLine(runId, at, key, line, priority);
     switch (event.type) {
       case "run.started":
         return updateRoot(ctx, event.runId);
@@ -78,17 +91,17 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           }
           case "auto_approved": {
             const why = autoApprovedWhy(event.review);
-            return postOnce(
-              ctx,
+            return addLine(
               event.runId,
+              thread,
               `step:${event.step}:proposed`,
               threadLine([...stepPieces(event.step, event.action), { ours: `· ${why}` }]),
             );
           }
           case "denied_by_policy":
-            return postOnce(
-              ctx,
+            return addLine(
               event.runId,
+              thread,
               `step:${event.step}:proposed`,
               threadLine([
                 { ours: ":no_entry:" },
@@ -110,12 +123,12 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
               ...stepPieces(event.step, event.action, "failed"),
               { outside: event.error ?? "unknown error" },
             ];
-        return postOnce(ctx, event.runId, `step:${event.step}:executed`, threadLine(pieces));
+        return addLine(event.runId, thread, `step:${event.step}:executed`, threadLine(pieces));
       }
       case "step.interrupted":
-        return postOnce(
-          ctx,
+        return addLine(
           event.runId,
+          thread,
           `step:${event.step}:executed`,
           threadLine([
             { ours: ":warning:" },
@@ -147,6 +160,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           `grant:${event.grant.grantId}`,
           activeGrantMessage(event.grant),
+          { priority },
         );
       case "grant.ended":
         return postOnce(
@@ -154,6 +168,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           `grant:${event.grantId}`,
           endedGrantMessage(event.grant, event.revokedBy),
+          { priority },
         );
       case "approval.escalated":
         return postEscalation(ctx, thread, event);
@@ -177,6 +192,7 @@ function postRunEvent(ctx: BotContext): (event: RunEvent) => Promise<void> {
           event.runId,
           "summary",
           runSummaryMessage(status, event.summary, reason),
+          { priority },
         );
         return updateRoot(ctx, event.runId);
       }
@@ -198,14 +214,18 @@ function autoApprovedWhy(review: Extract<Review, { kind: "auto_approved" }>): st
   }
 }
 
+/** The root message's status is edited when the budget allows (chat.update is Tier 3). */
 async function updateRoot(ctx: BotContext, runId: string): Promise<void> {
+  await ctx.updates.mark({ kind: "root", runId });
+}
+
+/** The root message as it should read now, for its edit. */
+export async function renderRoot(
+  ctx: BotContext,
+  runId: string,
+): Promise<RenderedUpdate | undefined> {
   const [run, thread] = await Promise.all([ctx.runDesk.getRun(runId), ctx.refs.thread(runId)]);
-  if (!run || !thread) return;
+  if (!run || !thread) return undefined;
   const message = runRootMessage(run);
-  await ctx.client.chat.update({
-    channel: thread.channel,
-    ts: thread.rootTs,
-    text: message.text,
-    blocks: message.blocks as never,
-  });
+  return { channel: thread.channel, ts: thread.rootTs, text: message.text, blocks: message.blocks };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkMessageBlocks, checkView } from "./block-kit-rules.ts";
+import { type RateLimitSettings, SlackRateLimiter } from "./slack-rate-limits.ts";
 
 export interface WebApiCall {
   method: string;
@@ -10,6 +11,8 @@ export interface WebApiCall {
   token: string | undefined;
   /** Date.now() when the call arrived. */
   receivedAt: number;
+  /** Answered 429 `ratelimited` by Slack's published limits (not by `failNext`). */
+  rateLimited?: boolean;
 }
 
 export interface UploadedFile {
@@ -43,25 +46,57 @@ export class FakeSlackWebApi {
   readonly userGroups = new Map<string, string[]>();
   private readonly failures = new Map<
     string,
-    Array<{ error: string; status?: number; retryAfter?: number }>
+    Array<{
+      error: string;
+      status?: number;
+      retryAfter?: number;
+      when?: (args: Record<string, unknown>) => boolean;
+    }>
   >();
   private readonly revoked = new Set<string>();
   private readonly triggers = new Map<string, number>();
   private clock = 1_790_000_000;
   private counter = 0;
+  private limiter: SlackRateLimiter;
 
   constructor(
     private readonly baseUrl: () => string,
     private readonly socketUrl: () => string,
     private readonly botToken: string,
     private readonly appToken: string,
-  ) {}
+    rateLimits: RateLimitSettings | undefined,
+  ) {
+    this.limiter = new SlackRateLimiter(rateLimits);
+  }
 
-  /** The next `times` calls of `method` fail with `error` (429 + Retry-After for ratelimited). */
-  failNext(method: string, error: string, times = 1, retryAfter = 1): void {
+  /** Enforce these limits from now on (fresh buckets), or none (`undefined`). */
+  setRateLimits(rateLimits: RateLimitSettings | undefined): void {
+    this.limiter = new SlackRateLimiter(rateLimits);
+  }
+
+  /** Calls Slack's limits refused with 429. */
+  rateLimitedCalls(method?: string): WebApiCall[] {
+    return this.calls.filter((call) => call.rateLimited && (!method || call.method === method));
+  }
+
+  /**
+   * The next `times` calls of `method` (those matching `when`, if given) fail with `error`
+   * (429 + Retry-After for ratelimited).
+   */
+  failNext(
+    method: string,
+    error: string,
+    times = 1,
+    retryAfter = 1,
+    when?: (args: Record<string, unknown>) => boolean,
+  ): void {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1)
-      queue.push({ error, ...(error === "ratelimited" ? { status: 429, retryAfter } : {}) });
+      queue.push({
+        error,
+        ...(error === "ratelimited" ? { status: 429, retryAfter } : {}),
+        ...(when ? { when } : {}),
+      });
     this.failures.set(method, queue);
   }
 
@@ -95,7 +130,14 @@ export class FakeSlackWebApi {
       typeof args.blocks === "string"
         ? (JSON.parse(args.blocks) as unknown[])
         : (args.blocks as unknown[] | undefined);
-    this.calls.push({ method, args, token, receivedAt: Date.now(), ...(blocks ? { blocks } : {}) });
+    const call: WebApiCall = {
+      method,
+      args,
+      token,
+      receivedAt: Date.now(),
+      ...(blocks ? { blocks } : {}),
+    };
+    this.calls.push(call);
     const reply = (
       status: number,
       payload: Record<string, unknown>,
@@ -107,7 +149,20 @@ export class FakeSlackWebApi {
     if (token && this.revoked.has(token)) return reply(200, { ok: false, error: "token_revoked" });
     const expected = method === "apps.connections.open" ? this.appToken : this.botToken;
     if (token !== expected) return reply(200, { ok: false, error: "invalid_auth" });
-    const failure = this.failures.get(method)?.shift();
+    const channel = args.channel ?? args.channel_id;
+    const retryAfter = this.limiter.check(
+      method,
+      typeof channel === "string" ? channel : undefined,
+      call.receivedAt,
+    );
+    if (retryAfter !== undefined) {
+      // https://docs.slack.dev/apis/web-api/rate-limits: HTTP 429, Retry-After in seconds.
+      call.rateLimited = true;
+      return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(retryAfter) });
+    }
+    const queued = this.failures.get(method) ?? [];
+    const at = queued.findIndex((f) => !f.when || f.when(args));
+    const failure = at >= 0 ? queued.splice(at, 1)[0] : undefined;
     if (failure) {
       return reply(
         failure.status ?? 200,

@@ -47,8 +47,9 @@ export async function openRequestFor(
     return undefined;
   }
   if (state.status === "decided") {
+    // The card is edited once per decision, by whoever decided; a late click changes
+    // nothing, so its clicker alone is told (chat.update is Tier 3 for the workspace).
     await ephemeral(ctx, body, `Already decided — ${describeOutcome(state)}`);
-    await refreshCard(ctx, target.approvalId);
     return undefined;
   }
   const verdict = await ctx.approvers.mayApprove(
@@ -130,7 +131,6 @@ export async function applyDecision(
       return;
     case "already_decided":
       await answer(`Already decided — ${describeOutcome(result.state)}`);
-      await refreshCard(ctx, approvalId);
       return;
   }
 }

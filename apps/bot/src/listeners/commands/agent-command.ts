@@ -5,6 +5,8 @@ import { agentUsage, parseAgentCommand } from "../../agent-command.ts";
 import type { Piece } from "../../blocks/block-kit.ts";
 import { runListPieces, runRootMessage } from "../../blocks/run-messages.ts";
 import type { BotContext } from "../../bot-context.ts";
+import { approvalChannels, channelForDesktop } from "../../channels/desktop-channels.ts";
+import { postingPriority } from "../../slack-budget/posting-budget.ts";
 import { readSlackText } from "../../slack-text/from-slack.ts";
 import { escapeMrkdwn, notificationText } from "../../slack-text/to-slack.ts";
 
@@ -16,14 +18,27 @@ const newRunId = (() => {
   return () => `run_${id()}`;
 })();
 
-/** `/agent start|stop|status|list|help`. Acknowledges first (Slack allows 3 s). */
+/**
+ * `/agent start|stop|status|list|help`. Acknowledges first (Slack allows 3 s). A command
+ * seen before (a replayed request, within Slack's five-minute signature window) does
+ * nothing. Runs are listed only in approval channels (that channel's runs) and in a
+ * direct message (the requester's own runs).
+ */
 export function agentCommandHandler(ctx: BotContext) {
   return async ({ ack, command }: CommandArgs): Promise<void> => {
     await ack();
+    if (!(await ctx.replays.firstSight(command))) {
+      ctx.logger.warn(
+        { user: command.user_id, channel: command.channel_id },
+        "a slash command was replayed; ignored",
+      );
+      return;
+    }
     const reply = (text: string) =>
       ctx.client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
     // Slack escapes and marks up what people type; the model gets what they typed.
     const parsed = parseAgentCommand(readSlackText(command.text));
+    const scope = listScope(ctx, command.channel_id, command.user_id);
     switch (parsed.kind) {
       case "help":
         await reply(agentUsage);
@@ -38,11 +53,13 @@ export function agentCommandHandler(ctx: BotContext) {
           );
           return;
         }
+        const channel =
+          channelForDesktop(ctx.desktopChannels, parsed.desktop) ?? command.channel_id;
         const request = {
           runId: newRunId(),
           task: parsed.task,
           requester: { userId: command.user_id, name: command.user_name },
-          channel: command.channel_id,
+          channel,
           requestedAt: new Date().toISOString(),
           ...(parsed.desktop ? { desktop: parsed.desktop } : {}),
         };
@@ -53,17 +70,18 @@ export function agentCommandHandler(ctx: BotContext) {
           updatedAt: request.requestedAt,
         };
         const root = runRootMessage(draft);
-        const posted = await ctx.client.chat.postMessage({
-          channel: command.channel_id,
-          text: root.text,
-          blocks: root.blocks as never,
-        });
-        await ctx.refs.saveThread(request.runId, {
-          channel: command.channel_id,
-          rootTs: String(posted.ts),
-        });
+        const posted = await ctx.slack.postMessage(
+          { channel, text: root.text, blocks: root.blocks as never },
+          postingPriority.thread,
+        );
+        await ctx.refs.saveThread(request.runId, { channel, rootTs: posted.ts });
         await ctx.runDesk.startRun(request);
-        ctx.logger.info({ runId: request.runId, user: command.user_id }, "run started from slack");
+        ctx.logger.info(
+          { runId: request.runId, user: command.user_id, channel },
+          "run started from slack",
+        );
+        if (channel !== command.channel_id)
+          await reply(`Started \`${request.runId}\`; its approvals are in <#${channel}>.`);
         return;
       }
       case "stop": {
@@ -89,25 +107,56 @@ export function agentCommandHandler(ctx: BotContext) {
         return;
       }
       case "status": {
+        if (!scope) {
+          await reply(notHere(ctx));
+          return;
+        }
         if (parsed.runId) {
           const run = await ctx.runDesk.getRun(parsed.runId);
           await reply(
-            run ? piecesText(runListPieces(run)) : `No run \`${escapeMrkdwn(parsed.runId)}\`.`,
+            run && scope(run)
+              ? piecesText(runListPieces(run))
+              : `No run \`${escapeMrkdwn(parsed.runId)}\` here.`,
           );
           return;
         }
-        await reply(await listText(ctx, 5));
+        await reply(await listText(ctx, scope, 5));
         return;
       }
       case "list":
-        await reply(await listText(ctx, 20));
+        await reply(scope ? await listText(ctx, scope, 20) : notHere(ctx));
         return;
     }
   };
 }
 
-async function listText(ctx: BotContext, limit: number): Promise<string> {
-  const runs = await ctx.runDesk.listRuns({ limit });
+/**
+ * Which runs a listing here may show: in an approval channel, the runs posted there; in
+ * a direct message with the bot, the runs this person started; anywhere else, none (a
+ * run's task is for the people of its channel).
+ */
+function listScope(
+  ctx: BotContext,
+  channel: string,
+  userId: string,
+): ((run: RunRecord) => boolean) | undefined {
+  if (approvalChannels(ctx.channels, ctx.desktopChannels).includes(channel))
+    return (run) => run.request.channel === channel;
+  if (channel.startsWith("D")) return (run) => run.request.requester.userId === userId;
+  return undefined;
+}
+
+const notHere = (ctx: BotContext) =>
+  `Runs are listed in ${approvalChannels(ctx.channels, ctx.desktopChannels)
+    .map((c) => `<#${c}>`)
+    .join(", ")}, or in a direct message with me (your own runs).`;
+
+async function listText(
+  ctx: BotContext,
+  scope: (run: RunRecord) => boolean,
+  limit: number,
+): Promise<string> {
+  const runs = (await ctx.runDesk.listRuns({ limit: 500 })).filter(scope).slice(0, limit);
   if (runs.length === 0) return "No runs yet. Start one with `/agent start <task>`.";
   return runs.map((run) => `• ${piecesText(runListPieces(run))}`).join("\n");
 }
