@@ -134,24 +134,21 @@ describe("held: the card does not show what will be typed", () => {
   });
 
   it("refuses or shows visibly the bidi and zero-width characters an edit holds", async () => {
+    // A bidi override reverses what the card would show: refused outright, in the form too.
     const hidden = "cat ~/\u202etxt.seton\u202c\u200b";
     expect(validateAction({ action: "type", text: hidden }, { width: 1280, height: 800 }).ok).toBe(
-      true,
+      false,
     );
     const runId = await drive.startRun([{ action: "type", text: "ls" }], commandsNeedTwo);
     const { approvalId, card } = await drive.openRequest(runId);
     const answer = await drive.submitEdit(approvalId, 1, "U0ANNA", { text: hidden });
-    if (answer && typeof answer === "object" && "response_action" in answer) return;
-    const shown = await waitFor(
-      () => {
-        const text = textOf(slack.webApi.messages.get(card.ts)!);
-        return text.includes("txt.seton") ? text : undefined;
-      },
-      { what: "the card to show the edit" },
-    );
-    expect(shown, "the card renders the edit as `cat ~/notes.txt`").not.toMatch(
-      /[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/,
-    );
+    expect(answer).toMatchObject({ response_action: "errors" });
+    expect(textOf(slack.webApi.messages.get(card.ts)!)).not.toContain("txt.seton");
+    // So is a zero-width space, which would hide a character between two others.
+    expect(
+      validateAction({ action: "type", text: "cat ~/no\u200btes" }, { width: 1280, height: 800 })
+        .ok,
+    ).toBe(false);
   });
 });
 

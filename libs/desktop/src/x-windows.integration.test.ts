@@ -51,9 +51,10 @@ describe.each([
         stdio: "ignore",
       }),
     );
+    // xterm maps its window before it names it: wait for the name too.
     const windows = await until(
       () => windowsOn(x.display),
-      (w) => (w?.length ?? 0) >= 2,
+      (w) => (w?.length ?? 0) >= 2 && w?.some((one) => one.title === crafted) === true,
     );
     expect(windows?.length).toBe(2);
     const [top, below] = windows!;

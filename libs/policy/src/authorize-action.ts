@@ -60,16 +60,18 @@ export function authorizeAction(
 
 /**
  * Deny wins: any deny rule that may match the effect decides it, wherever it stands in the
- * file. Otherwise the first rule that surely matches decides — made stricter by every ask
+ * file (a rule that surely matches gives the reason before one that only may). Otherwise the first rule that surely matches decides — made stricter by every ask
  * rule before it that may match (an unknown window or place, an extra modifier, the Enter
  * inside a `type`): when it cannot be told whether a rule applies, the stricter of the two
  * possibilities holds. So a rule placed first to ask less in some window never asks less
  * for a window the desktop cannot name.
  */
 function judgeEffect(effect: Effect, context: PolicyContext, policy: Policy): EffectVerdict {
-  const denial = policy.rules.find(
-    (candidate) => candidate.decision === "deny" && ruleMatches(candidate, effect, context),
-  );
+  // The reason given is a deny rule's that surely matches, when one does.
+  const denies = policy.rules.filter((candidate) => candidate.decision === "deny");
+  const denial =
+    denies.find((candidate) => ruleMatches(candidate, effect, context, "narrow")) ??
+    denies.find((candidate) => ruleMatches(candidate, effect, context));
   if (denial) return { kind: "deny", ruleId: denial.id, reason: denial.reason, effect };
   let doubt: AskVerdict | undefined;
   for (const rule of policy.rules) {
