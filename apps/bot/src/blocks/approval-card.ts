@@ -71,9 +71,11 @@ export function approvalCard(
     );
   } else {
     blocks.push(oursSection(`*Step ${request.step} · ${description.title}*`));
-    blocks.push(...typedTextBlocks(state, version, description));
+    // Notes first: "These keys type the text below" stands above that text.
     if (description.notes.length > 0)
       blocks.push(contextLine([{ ours: description.notes.join(" ") }]));
+    blocks.push(...typedTextBlocks(state, version, description));
+    blocks.push(...submittedLineBlocks(description));
   }
   const risk = riskPieces(request.risk, request.ruleId, request.riskOpinion);
   if (risk.length > 0) blocks.push(contextLine(risk));
@@ -151,6 +153,29 @@ function typedTextBlocks(
       contextLine([{ ours: "Characters beyond ASCII:" }, { outside: unusual.join(" · ") }]),
     );
   return blocks;
+}
+
+/**
+ * What an Enter (or a key that may act as one) sends: the line typed since the last Enter,
+ * shown exactly, and a warning when part of it is text deskgate did not see.
+ */
+function submittedLineBlocks(description: ActionDescription): Block[] {
+  const submits = description.submits;
+  if (!submits) return [];
+  const verb = submits.how === "surely" ? "sends" : "may send";
+  const unseen =
+    "a click, a paste, a history key or a completion came before it, so the field may hold text deskgate did not see: read it on the screenshot";
+  if (submits.line.length === 0)
+    return [contextLine([{ ours: `:warning: What this key ${verb} is not known: ${unseen}.` }])];
+  const { text } = fitShown(showText(submits.line));
+  return [
+    contextLine([
+      {
+        ours: `This key ${verb} the line typed since the last Enter${submits.partial ? ` — and more: ${unseen}` : ""}:`,
+      },
+    ]),
+    outsideSection(text),
+  ];
 }
 
 function fitShown(shown: string) {

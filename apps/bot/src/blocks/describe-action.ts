@@ -8,11 +8,13 @@ import {
   characterOf,
   comboOf,
   type Effect,
+  holdsGaps,
   isEnterLike,
   isTabLike,
   type KeyCombo,
   keyRepeatDelayMs,
   keyRepeatIntervalMs,
+  knownText,
   planEffects,
 } from "@deskgate/effects";
 
@@ -28,6 +30,13 @@ export interface ActionDescription {
   title: string;
   typed?: string;
   notes: string[];
+  /**
+   * For keys that submit ("surely": Enter and its like) or may ("maybe"): the line typed
+   * since the last Enter that they send, as far as it is known (outside text: plain text
+   * only), and whether more may be in it than deskgate saw (a click, a paste, a history key
+   * or a completion came before).
+   */
+  submits?: { how: "surely" | "maybe"; line: string; partial: boolean };
 }
 
 const labels: Readonly<Record<string, string>> = {
@@ -84,10 +93,12 @@ export function describeAction(
   const { effects } = planEffects(action, input);
   const typed = effects.map((effect) => effect.text ?? "").join("");
   const notes = [...enterNotes(effects), ...heldNotes(effects)];
+  const submits = action.action === "type" ? undefined : submittedLine(effects, input);
   const withTyped = (title: string, extra: string[] = []): ActionDescription => ({
     title,
     ...(typed.length > 0 ? { typed } : {}),
     notes: [...extra, ...notes],
+    ...(submits ? { submits } : {}),
   });
   switch (action.action) {
     case "type":
@@ -237,6 +248,21 @@ function enterNotes(effects: Effect[]): string[] {
       notes.add(`${label} works as Tab ⇥.`);
   }
   return [...notes];
+}
+
+/**
+ * The line the first submitting effect of a key action sends, when there is one to speak
+ * of: text typed since the last Enter, or a line deskgate cannot fully see.
+ */
+function submittedLine(effects: Effect[], input: DesktopInputState): ActionDescription["submits"] {
+  const submitting = effects.find((effect) => effect.submits !== undefined);
+  if (!submitting?.submits) return undefined;
+  const raw = submitting.line ?? input.line;
+  const partial = holdsGaps(raw) || input.lineUnknown;
+  // The effect's line ends with the Enter's own newline.
+  const line = knownText(raw).replace(/\n$/, "");
+  if (line.length === 0 && !partial) return undefined;
+  return { how: submitting.submits, line, partial };
 }
 
 /** Keys held during a pointer action that type something. */
