@@ -8,6 +8,12 @@ import type { RunThread } from "./slack-message-refs.ts";
 import { withEarlierLines } from "./thread-segments.ts";
 
 const cardKey = (approvalId: string) => `card:${approvalId}`;
+/**
+ * How long a card's claim outlives a bot that died posting it: short, and renewed while a
+ * live bot posts (its turn in the budget may take longer), so a killed bot holds up the
+ * run's thread for seconds, not for the queue's growing retry delays.
+ */
+const cardClaimMs = 10_000;
 
 /**
  * Posts an approval card once: the annotated screenshot is uploaded into the thread
@@ -24,12 +30,17 @@ export async function postApprovalCard(
   const { request } = state;
   if (await ctx.refs.messageTs(request.runId, cardKey(request.approvalId)))
     return refreshCard(ctx, request.approvalId);
-  if (!(await ctx.refs.claim(request.runId, `upload:${request.approvalId}`))) {
+  const claim = `upload:${request.approvalId}`;
+  if (!(await ctx.refs.claim(request.runId, claim, cardClaimMs))) {
     // Being posted by someone else, or by a bot that died: try again later (the queue retries).
     throw new AppError("card_in_progress", `card for ${request.approvalId} is being posted`, {
       retryable: true,
     });
   }
+  const renewal = setInterval(
+    () => void ctx.refs.renew(request.runId, claim, cardClaimMs).catch(() => undefined),
+    cardClaimMs / 3,
+  );
   try {
     const image = request.screenshotKey
       ? await ctx.runDesk.readScreenshot(request.screenshotKey)
@@ -68,11 +79,13 @@ export async function postApprovalCard(
     );
     await ctx.refs.saveMessageTs(request.runId, key, posted.ts);
     await ctx.segments.shown(request.runId);
-    await ctx.refs.release(request.runId, `upload:${request.approvalId}`);
+    await ctx.refs.release(request.runId, claim);
   } catch (err) {
     // Let the event be retried from the start; the claim must not block the retry.
-    await ctx.refs.release(request.runId, `upload:${request.approvalId}`);
+    await ctx.refs.release(request.runId, claim);
     throw err;
+  } finally {
+    clearInterval(renewal);
   }
 }
 

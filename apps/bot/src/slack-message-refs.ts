@@ -52,6 +52,11 @@ export class SlackMessageRefs {
     return (await this.redis.set(runKey(runId, "claim", key), "1", "PX", ttlMs, "NX")) === "OK";
   }
 
+  /** Extends a claim this bot holds while it is still posting. */
+  async renew(runId: string, key: string, ttlMs: number): Promise<void> {
+    await this.redis.pexpire(runKey(runId, "claim", key), ttlMs);
+  }
+
   async release(runId: string, key: string): Promise<void> {
     await this.redis.del(runKey(runId, "claim", key));
   }
