@@ -1,8 +1,7 @@
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
+import { describe, expect, it } from "vitest";
 import { approveAlone } from "./support/attack-runs.ts";
+import { gateHarnessPerTest } from "./support/direct-gate.ts";
 import { commandsNeedTwo } from "./support/policies.ts";
 
 /**
@@ -14,24 +13,15 @@ const typeCommand: ComputerAction = { action: "type", text: "rm -rf ~/x" };
 const enter: ComputerAction = { action: "key", text: "Return" };
 const terminal: Coordinate = [640, 400];
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-});
-afterEach(async () => {
-  await harness.close();
-  await redis.dispose();
-});
+const each = gateHarnessPerTest();
 
 /** Plays the run out with one approver; the steps that ran and the ones refused. */
 async function aloneRun(actions: ComputerAction[]) {
-  await harness.startDesktop({ actions, policy: commandsNeedTwo });
-  const run = await harness.startRun();
-  const outcome = await approveAlone(harness, run.runId, "U_BOB");
-  const executed = (await harness.executed(run.runId)).map((e) => e.step);
-  const denied = (await harness.denied(run.runId)).map((d) => d.step);
+  await each.harness.startDesktop({ actions, policy: commandsNeedTwo });
+  const run = await each.harness.startRun();
+  const outcome = await approveAlone(each.harness, run.runId, "U_BOB");
+  const executed = (await each.harness.executed(run.runId)).map((e) => e.step);
+  const denied = (await each.harness.denied(run.runId)).map((d) => d.step);
   return { outcome, executed, denied };
 }
 

@@ -1,10 +1,9 @@
 import type { ComputerAction, Coordinate } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import sharp from "sharp";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
+import { describe, expect, it } from "vitest";
 import { approveAlone, authorityByStep } from "./support/attack-runs.ts";
+import { gateHarnessPerTest } from "./support/direct-gate.ts";
 import { commandsNeedTwo } from "./support/policies.ts";
 
 /**
@@ -17,31 +16,22 @@ const enter: ComputerAction = { action: "key", text: "Return" };
 /** Inside the terminal the command was typed into. */
 const terminal: Coordinate = [640, 400];
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-});
-afterEach(async () => {
-  await harness.close();
-  await redis.dispose();
-});
+const each = gateHarnessPerTest();
 
 /** The steps the run executed. */
 async function executedSteps(runId: string): Promise<number[]> {
-  return (await harness.executed(runId)).map((e) => e.step);
+  return (await each.harness.executed(runId)).map((e) => e.step);
 }
 
 /** Waits until `step` is either denied or asked about; returns which. */
 async function fateOf(runId: string, step: number) {
   return waitFor(
     async () => {
-      const denied = (await harness.denied(runId)).find((d) => d.step === step);
+      const denied = (await each.harness.denied(runId)).find((d) => d.step === step);
       if (denied) return { kind: "denied" as const, reason: denied.reason };
-      const run = await harness.run(runId);
+      const run = await each.harness.run(runId);
       if (run?.status === "waiting" && run.step === step && run.pendingApprovalId) {
-        const state = await harness.backend.store.get(run.pendingApprovalId);
+        const state = await each.harness.backend.store.get(run.pendingApprovalId);
         return {
           kind: "asked" as const,
           ruleId: state?.request.ruleId,
@@ -60,7 +50,7 @@ async function ranOrAskedAgain(runId: string, approvalId: string): Promise<numbe
   await waitFor(
     async () =>
       (await executedSteps(runId)).length > 0 ||
-      (await harness.run(runId))?.pendingApprovalId === `${approvalId}_2` ||
+      (await each.harness.run(runId))?.pendingApprovalId === `${approvalId}_2` ||
       undefined,
     { what: `${approvalId} to run or be asked again` },
   );
@@ -69,20 +59,20 @@ async function ranOrAskedAgain(runId: string, approvalId: string): Promise<numbe
 
 /** The run's actions denied by the example policy's no-sudo rule. */
 async function sudoDenials(runId: string) {
-  return (await harness.denied(runId)).filter((d) => /sudo is not allowed/.test(d.reason));
+  return (await each.harness.denied(runId)).filter((d) => /sudo is not allowed/.test(d.reason));
 }
 
 describe("held: a pointer press is taken to clear the typed line", () => {
   it("asks two people for Enter after typing when a click on the terminal came between", async () => {
     // A click inside a terminal does not clear the command line (checked on a real xterm in
     // attacks-desktop): Enter still runs `rm -rf ~/x`.
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [typeCommand, { action: "left_click", coordinate: terminal }, enter],
       policy: commandsNeedTwo,
     });
-    const run = await harness.startRun();
-    const outcome = await approveAlone(harness, run.runId, "U_BOB");
-    const authority = await authorityByStep(harness, run.runId);
+    const run = await each.harness.startRun();
+    const outcome = await approveAlone(each.harness, run.runId, "U_BOB");
+    const authority = await authorityByStep(each.harness, run.runId);
     expect(
       { outcome, enterRanOn: authority.get(3) },
       "one approver let Enter submit the typed command",
@@ -90,7 +80,7 @@ describe("held: a pointer press is taken to clear the typed line", () => {
   });
 
   it("denies `sudo` typed in two parts with a click on the same field between", async () => {
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [
         { action: "type", text: "su" },
         { action: "left_click", coordinate: terminal },
@@ -99,8 +89,8 @@ describe("held: a pointer press is taken to clear the typed line", () => {
       ],
       policy: commandsNeedTwo,
     });
-    const run = await harness.startRun();
-    await approveAlone(harness, run.runId, "U_BOB");
+    const run = await each.harness.startRun();
+    await approveAlone(each.harness, run.runId, "U_BOB");
     expect(await sudoDenials(run.runId), "no-sudo never matched").not.toEqual([]);
   });
 });
@@ -132,21 +122,21 @@ describe("held: the typed line ignores where the cursor is", () => {
       ],
     ],
   ])("denies a line that reads `sudo ls`, written with %s", async (_, keys) => {
-    await harness.startDesktop({ actions: [...keys, enter], policy: commandsNeedTwo });
-    const run = await harness.startRun();
-    await approveAlone(harness, run.runId, "U_BOB");
+    await each.harness.startDesktop({ actions: [...keys, enter], policy: commandsNeedTwo });
+    const run = await each.harness.startRun();
+    await approveAlone(each.harness, run.runId, "U_BOB");
     expect(await sudoDenials(run.runId), "no-sudo never matched").not.toEqual([]);
   });
 });
 
 describe("held: Enter-like keys the effect model does not know", () => {
   it("asks two people for ctrl+o after typing (bash runs the line: operate-and-get-next)", async () => {
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [typeCommand, { action: "key", text: "ctrl+o" }],
       policy: commandsNeedTwo,
     });
-    const run = await harness.startRun();
-    const outcome = await approveAlone(harness, run.runId, "U_BOB");
+    const run = await each.harness.startRun();
+    const outcome = await approveAlone(each.harness, run.runId, "U_BOB");
     expect(outcome, "one approver let ctrl+o submit the typed command").toMatchObject({
       kind: "needs_more",
       step: 2,
@@ -174,14 +164,14 @@ describe("held: pointer input the effect model misses", () => {
   };
 
   it("held: a move or a release elsewhere with the button down is judged as a drag", async () => {
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [
         { action: "left_mouse_down", coordinate: [100, 100] },
         { action: "left_mouse_up", coordinate: [900, 500] },
       ],
       policy: dragsNeedTwo,
     });
-    const run = await harness.startRun();
+    const run = await each.harness.startRun();
     expect(await fateOf(run.runId, 2)).toMatchObject({
       kind: "asked",
       ruleId: "drags-need-two",
@@ -192,14 +182,14 @@ describe("held: pointer input the effect model misses", () => {
   it("judges a click elsewhere with the button held down as the drag it is", async () => {
     // The adapter moves the pointer to the click's coordinate with the button still down
     // (nut-computer: moveTo, then press/release): applications see a drag from A to B.
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [
         { action: "left_mouse_down", coordinate: [100, 100] },
         { action: "left_click", coordinate: [900, 500] },
       ],
       policy: dragsNeedTwo,
     });
-    const run = await harness.startRun();
+    const run = await each.harness.startRun();
     expect(
       await fateOf(run.runId, 2),
       "a drag from (100, 100) to (900, 500) ran with no approver",
@@ -207,16 +197,16 @@ describe("held: pointer input the effect model misses", () => {
   });
 
   it("does not run a click at the pointer somewhere other than where the approver saw it", async () => {
-    const computer = () => harness.computers[0]!;
-    await harness.startDesktop({ actions: [{ action: "left_click" }] });
+    const computer = () => each.harness.computers[0]!;
+    await each.harness.startDesktop({ actions: [{ action: "left_click" }] });
     computer().movePointer([100, 100]);
-    const run = await harness.startRun();
-    const approvalId = await harness.waitForPending(run.runId);
-    const seen = (await harness.backend.store.get(approvalId))!.request.input?.pointer;
+    const run = await each.harness.startRun();
+    const approvalId = await each.harness.waitForPending(run.runId);
+    const seen = (await each.harness.backend.store.get(approvalId))!.request.input?.pointer;
     expect(seen).toEqual([100, 100]);
     // Something on the desktop (a program, a person at the VNC view) moves the pointer.
     computer().movePointer([900, 500]);
-    await harness.approve(approvalId);
+    await each.harness.approve(approvalId);
     expect(
       await ranOrAskedAgain(run.runId, approvalId),
       "a click approved at (100, 100) ran at (900, 500)",
@@ -247,27 +237,27 @@ describe("the screen check around an edited target", () => {
   const edited: Coordinate = [1000, 600];
 
   it("held: asks again when the screen changed around the proposed target", async () => {
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [{ action: "left_click", coordinate: proposed }],
       screenshotPng: await white(),
     });
-    const run = await harness.startRun();
-    const first = await harness.waitForPending(run.runId);
-    harness.computers[0]!.show(await changedAt(proposed));
-    await harness.approve(first);
-    expect(await harness.waitForPending(run.runId, first)).toBe(`${first}_2`);
+    const run = await each.harness.startRun();
+    const first = await each.harness.waitForPending(run.runId);
+    each.harness.computers[0]!.show(await changedAt(proposed));
+    await each.harness.approve(first);
+    expect(await each.harness.waitForPending(run.runId, first)).toBe(`${first}_2`);
     expect(await executedSteps(run.runId)).toEqual([]);
   });
 
   it("asks again when the screen changed around the target an edit moved the click to", async () => {
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: [{ action: "left_click", coordinate: proposed }],
       screenshotPng: await white(),
     });
-    const run = await harness.startRun();
-    const first = await harness.waitForPending(run.runId);
-    harness.computers[0]!.show(await changedAt(edited));
-    await harness.edit(first, { action: "left_click", coordinate: edited });
+    const run = await each.harness.startRun();
+    const first = await each.harness.waitForPending(run.runId);
+    each.harness.computers[0]!.show(await changedAt(edited));
+    await each.harness.edit(first, { action: "left_click", coordinate: edited });
     expect(
       await ranOrAskedAgain(run.runId, first),
       "the click ran on a screen that changed under its edited target",
@@ -293,12 +283,12 @@ describe("a key press approved on a screen where a small dialog appears later", 
       ])
       .png()
       .toBuffer();
-    await harness.startDesktop({ actions: [enter], screenshotPng: white });
-    harness.computers[0]!.movePointer([200, 200]);
-    const run = await harness.startRun();
-    const first = await harness.waitForPending(run.runId);
-    harness.computers[0]!.show(prompt);
-    await harness.approve(first);
+    await each.harness.startDesktop({ actions: [enter], screenshotPng: white });
+    each.harness.computers[0]!.movePointer([200, 200]);
+    const run = await each.harness.startRun();
+    const first = await each.harness.waitForPending(run.runId);
+    each.harness.computers[0]!.show(prompt);
+    await each.harness.approve(first);
     expect(
       await ranOrAskedAgain(run.runId, first),
       "Return ran on a screen with a prompt the approver never saw",
@@ -309,15 +299,15 @@ describe("a key press approved on a screen where a small dialog appears later", 
 describe("held: a stop racing an approval", () => {
   it("lets at most the approved action run, and nothing after it", async () => {
     const click: ComputerAction = { action: "left_click", coordinate: terminal };
-    await harness.startDesktop({ actions: [click, click] });
+    await each.harness.startDesktop({ actions: [click, click] });
     for (let trial = 0; trial < 3; trial += 1) {
-      const run = await harness.startRun();
-      const first = await harness.waitForPending(run.runId);
+      const run = await each.harness.startRun();
+      const first = await each.harness.waitForPending(run.runId);
       await Promise.all([
-        harness.approve(first),
-        harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" }),
+        each.harness.approve(first),
+        each.harness.backend.runDesk.cancelRun(run.runId, { userId: "U_ALICE" }),
       ]);
-      await harness.waitForStatus(run.runId, "cancelled");
+      await each.harness.waitForStatus(run.runId, "cancelled");
       expect(await executedSteps(run.runId)).not.toContain(2);
     }
   });
@@ -328,11 +318,11 @@ describe("held: an approved action whose numbers the vote store keeps to 14 digi
     // Fails closed today (denied as "does not match"), so nothing unapproved runs; but an
     // approved action never runs: Redis Lua's cjson re-encodes numbers with 14 digits.
     const hold: ComputerAction = { action: "hold_key", text: "shift", duration: 0.1 + 0.2 };
-    await harness.startDesktop({ actions: [hold] });
-    const run = await harness.startRun();
-    await harness.approve(await harness.waitForPending(run.runId));
-    await harness.waitForStatus(run.runId, "finished");
-    expect(await harness.denied(run.runId)).toEqual([]);
+    await each.harness.startDesktop({ actions: [hold] });
+    const run = await each.harness.startRun();
+    await each.harness.approve(await each.harness.waitForPending(run.runId));
+    await each.harness.waitForStatus(run.runId, "finished");
+    expect(await each.harness.denied(run.runId)).toEqual([]);
     expect(await executedSteps(run.runId)).toEqual([1]);
   });
 });

@@ -6,9 +6,10 @@ import { type Computer, createScreenBinding } from "@deskgate/desktop";
 import type { Policy } from "@deskgate/policy";
 import { connectRedis } from "@deskgate/redis";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { RedisApprovalGate } from "../../apps/worker/src/gate/redis-approval-gate.ts";
 import type { RunParking } from "../../apps/worker/src/gate/run-parking.ts";
+import { GateHarness } from "../../apps/worker/src/testing/gate-harness.ts";
 
 /** Thrown where the worker would park the run's job: the test decides, then reviews again. */
 export class Parked extends Error {}
@@ -94,6 +95,26 @@ export function backendForFile(logger: Logger): { readonly backend: ApprovalBack
     get backend() {
       if (!backend) throw new Error("the backend starts before the file's tests");
       return backend;
+    },
+  };
+}
+
+/** A private redis-server and a GateHarness on it, fresh for each test of the file. */
+export function gateHarnessPerTest(): { readonly harness: GateHarness } {
+  let redis: PrivateRedis | undefined;
+  let harness: GateHarness | undefined;
+  beforeEach(async () => {
+    redis = await startPrivateRedis();
+    harness = new GateHarness(redis.url);
+  });
+  afterEach(async () => {
+    await harness?.close();
+    await redis?.dispose();
+  });
+  return {
+    get harness() {
+      if (!harness) throw new Error("the harness starts before each test");
+      return harness;
     },
   };
 }
