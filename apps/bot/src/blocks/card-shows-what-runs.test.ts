@@ -67,6 +67,20 @@ describe("the card of an Enter typed as text", () => {
   });
 });
 
+describe("the card of a key sequence with two Enters", () => {
+  it("shows every line its Enters send, not only the first", () => {
+    const known: DesktopInputState = { ...initialInputState, line: "ls", lineUnknown: false };
+    const keys = "Return r m space minus r f space asciitilde Return";
+    const card = approvalCard(pendingState({ action: "key", text: keys }, known));
+    const blocks = card.blocks.map((block) => textsOf(block).join(" "));
+    const said = blocks.findIndex((text) => text.includes("the line typed since the last Enter"));
+    expect(said).toBeGreaterThanOrEqual(0);
+    // The block that says what this key sends names "ls" only; the second Enter runs
+    // "rm -rf ~", shown only as typed text further up.
+    expect(blocks.slice(said).join("\n")).toContain("rm -rf ~");
+  });
+});
+
 describe("the card of an edited version", () => {
   it("does not show the risk judge's opinion of the proposal as the risk of the edit", () => {
     const proposed: ComputerAction = { action: "type", text: "hello" };
