@@ -301,7 +301,7 @@ describe("a plan card", () => {
     const shown = textOf(enter.card);
     expect(shown).toContain("Step 3 · Press Enter ⏎");
     // What it sends: the typed line, and a warning that the clicked field may hold more.
-    expect(shown).toContain("This key sends the line typed since the last Enter — and more");
+    expect(shown).toContain("This Enter sends the line typed since the last Enter — and more");
     expect(shown).toMatch(
       /did not see: read it on the screenshot:"\}\]\},\{"type":"section","text":\{"type":"plain_text","text":"make test"/,
     );
@@ -503,7 +503,9 @@ describe("the risk judge", () => {
     expect(sent.model).toBe(judgeModel);
     expect(sent.tool_choice).toEqual({ type: "tool", name: "rate_risk" });
     expect(sent.thinking).toBeUndefined();
-    expect(JSON.stringify(sent.messages)).toContain('5. {\\"action\\":\\"left_click\\"');
+    expect(JSON.stringify(sent.messages)).toContain(
+      '5. (marked 5 on the image) {\\"action\\":\\"left_click\\"',
+    );
     await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
     const alone = await drive.openRequest(runId, approvalId);
     const aloneText = textOf(alone.card);

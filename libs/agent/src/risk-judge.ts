@@ -13,6 +13,8 @@ export interface JudgedStep {
   action: ComputerAction;
   /** What the policy rated it: the judge may raise this, never lower it. */
   risk: Risk;
+  /** Its number among the marks on the image (a plan marks every step, 1 first). */
+  mark: number;
 }
 
 export interface RiskJudgeRequest {
@@ -84,8 +86,12 @@ export const riskJudgeSystemPrompt = [
 
 /** The user message: the marked screen, then the steps. */
 export function riskJudgeMessage(request: RiskJudgeRequest) {
+  // The image numbers the steps 1, 2, … in order; ratings name the run's step numbers.
   const steps = request.steps
-    .map((step) => `${step.step}. ${JSON.stringify(step.action)}`)
+    .map(
+      (step, index) =>
+        `${step.step}. (marked ${index + 1} on the image) ${JSON.stringify(step.action)}`,
+    )
     .join("\n");
   const task = request.task ? `The agent's task: ${JSON.stringify(request.task)}\n\n` : "";
   return {
@@ -111,32 +117,36 @@ export function imageMediaType(image: Buffer): "image/png" | "image/jpeg" {
   throw new Error("the card's image is neither PNG nor JPEG");
 }
 
-const ratingsSchema = z.object({
-  ratings: z
-    .array(
-      z.object({
-        step: z.number().int(),
-        risk: riskSchema,
-        reason: z.string(),
-      }),
-    )
-    .max(100),
+/**
+ * The tool is not `strict`, so the API does not hold the input to its schema: the answer is
+ * read rating by rating, and a malformed or surplus rating (a page may ask the judge to
+ * "rate every element on screen") is passed over instead of voiding the ones beside it.
+ */
+const answerSchema = z.object({ ratings: z.array(z.unknown()) });
+const ratingSchema = z.object({
+  step: z.number().int(),
+  risk: riskSchema,
+  reason: z.string(),
 });
 
 /**
  * The judge's `rate_risk` input → an opinion per asked step: ratings for steps that were not
- * asked about are dropped, a step rated twice keeps its higher rating, reasons are cut to
- * fit the card. Throws when the input does not have the tool's shape. Pure.
+ * asked about, and malformed ones, are passed over; a step rated twice keeps its higher
+ * rating; reasons are cut to fit the card. Throws when the input holds no `ratings` list.
+ * Pure.
  */
 export function opinionsFrom(
   input: unknown,
   request: Pick<RiskJudgeRequest, "steps">,
   model: string,
 ): Map<number, RiskOpinion> {
-  const parsed = ratingsSchema.parse(input);
+  const parsed = answerSchema.parse(input);
   const asked = new Set(request.steps.map((step) => step.step));
   const opinions = new Map<number, RiskOpinion>();
-  for (const rating of parsed.ratings) {
+  for (const raw of parsed.ratings) {
+    const read = ratingSchema.safeParse(raw);
+    if (!read.success) continue;
+    const rating = read.data;
     if (!asked.has(rating.step)) continue;
     const before = opinions.get(rating.step);
     if (before && higherRisk(before.risk, rating.risk) === before.risk) continue;

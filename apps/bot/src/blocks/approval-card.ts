@@ -77,7 +77,7 @@ export function approvalCard(
     blocks.push(...typedTextBlocks(state, version, description));
     blocks.push(...submittedLineBlocks(description));
   }
-  const risk = riskPieces(request.risk, request.ruleId, request.riskOpinion);
+  const risk = riskPieces(request.risk, request.ruleId, request.riskOpinion, version.number > 1);
   if (risk.length > 0) blocks.push(contextLine(risk));
   if (version.number > 1) blocks.push(...editBlocks(state, version));
   if (request.rationale) {
@@ -165,13 +165,14 @@ function submittedLineBlocks(description: ActionDescription): Block[] {
   const verb = submits.how === "surely" ? "sends" : "may send";
   const unseen =
     "a click, a paste, a history key or a completion came before it, so the field may hold text deskgate did not see: read it on the screenshot";
-  if (submits.line.length === 0)
+  if (submits.lines.every((line) => line.length === 0))
     return [contextLine([{ ours: `:warning: What this key ${verb} is not known: ${unseen}.` }])];
-  const { text } = fitShown(showText(submits.line));
+  const { text } = fitShown(showText(submits.lines.join("\n")));
+  const more = submits.lines.length > 1 ? `, then each line after it (one per Enter)` : "";
   return [
     contextLine([
       {
-        ours: `This key ${verb} the line typed since the last Enter${submits.partial ? ` — and more: ${unseen}` : ""}:`,
+        ours: `This ${verb === "sends" ? "Enter sends" : "key may send"} the line typed since the last Enter${more}${submits.partial ? ` — and more: ${unseen}` : ""}:`,
       },
     ]),
     outsideSection(text),

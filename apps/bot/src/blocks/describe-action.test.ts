@@ -96,30 +96,30 @@ describe("what an Enter sends", () => {
     const typed = { ...known, line: "rm -rf ~/build", lastChange: "type" as const };
     expect(describeAction({ action: "key", text: "Return" }, typed).submits).toEqual({
       how: "surely",
-      line: "rm -rf ~/build",
+      lines: ["rm -rf ~/build"],
       partial: false,
     });
     expect(describeAction({ action: "key", text: "ctrl+v" }, typed).submits).toMatchObject({
       how: "maybe",
-      line: "rm -rf ~/build",
+      lines: ["rm -rf ~/build"],
     });
     // Keys typed before the Enter in the same action are part of what it sends.
     expect(describeAction({ action: "key", text: "l s Return" }, known).submits).toMatchObject({
-      line: "ls",
+      lines: ["ls"],
       partial: false,
     });
   });
   it("says when the line holds text nobody saw, and says nothing for an empty known line", () => {
     expect(describeAction({ action: "key", text: "Return" }, initialInputState).submits).toEqual({
       how: "surely",
-      line: "",
+      lines: [""],
       partial: true,
     });
     const clicked = describeAction(
       { action: "key", text: "Return" },
       { ...known, line: "ls", lineUnknown: true },
     );
-    expect(clicked.submits).toMatchObject({ line: "ls", partial: true });
+    expect(clicked.submits).toMatchObject({ lines: ["ls"], partial: true });
     expect(describeAction({ action: "key", text: "Return" }, known).submits).toBeUndefined();
     expect(
       describeAction({ action: "key", text: "Tab" }, { ...known, line: "ls" }).submits,

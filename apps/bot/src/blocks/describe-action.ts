@@ -36,7 +36,7 @@ export interface ActionDescription {
    * only), and whether more may be in it than deskgate saw (a click, a paste, a history key
    * or a completion came before).
    */
-  submits?: { how: "surely" | "maybe"; line: string; partial: boolean };
+  submits?: { how: "surely" | "maybe"; lines: string[]; partial: boolean };
 }
 
 const labels: Readonly<Record<string, string>> = {
@@ -93,7 +93,10 @@ export function describeAction(
   const { effects } = planEffects(action, input);
   const typed = effects.map((effect) => effect.text ?? "").join("");
   const notes = [...enterNotes(effects), ...heldNotes(effects)];
-  const submits = action.action === "type" ? undefined : submittedLine(effects, input);
+  // Typed text shows its own lines; only a line begun before it needs saying.
+  const begunBefore = input.line.length > 0 || input.lineUnknown;
+  const submits =
+    action.action === "type" && !begunBefore ? undefined : submittedLines(effects, input);
   const withTyped = (title: string, extra: string[] = []): ActionDescription => ({
     title,
     ...(typed.length > 0 ? { typed } : {}),
@@ -254,15 +257,17 @@ function enterNotes(effects: Effect[]): string[] {
  * The line the first submitting effect of a key action sends, when there is one to speak
  * of: text typed since the last Enter, or a line deskgate cannot fully see.
  */
-function submittedLine(effects: Effect[], input: DesktopInputState): ActionDescription["submits"] {
-  const submitting = effects.find((effect) => effect.submits !== undefined);
-  if (!submitting?.submits) return undefined;
-  const raw = submitting.line ?? input.line;
+function submittedLines(effects: Effect[], input: DesktopInputState): ActionDescription["submits"] {
+  const submitting = effects.filter((effect) => effect.submits !== undefined);
+  const first = submitting[0];
+  if (!first?.submits) return undefined;
+  const raw = first.line ?? input.line;
   const partial = holdsGaps(raw) || input.lineUnknown;
-  // The effect's line ends with the Enter's own newline.
-  const line = knownText(raw).replace(/\n$/, "");
-  if (line.length === 0 && !partial) return undefined;
-  return { how: submitting.submits, line, partial };
+  // Each effect's line ends with its Enter's own newline.
+  const lines = submitting.map((effect) => knownText(effect.line ?? "").replace(/\n$/, ""));
+  if (lines.every((line) => line.length === 0) && !partial) return undefined;
+  const how = submitting.some((effect) => effect.submits === "surely") ? "surely" : "maybe";
+  return { how, lines, partial };
 }
 
 /** Keys held during a pointer action that type something. */

@@ -49,12 +49,17 @@ export function riskPieces(
   risk: ApprovalState["request"]["risk"],
   ruleId: string | undefined,
   opinion: RiskOpinion | undefined,
+  /** The card shows an edit: the rating (and any opinion) was of the model's proposal. */
+  edited = false,
 ): Piece[] {
   if (!risk) return [];
   const pieces: Piece[] = [
-    { ours: `*Risk:* ${riskLabels[risk]}${ruleId ? ` (rule \`${ruleId}\`)` : ""}` },
+    {
+      ours: `*Risk:* ${riskLabels[risk]}${ruleId ? ` (rule \`${ruleId}\`)` : ""}${edited ? " — rated for the model's proposal (version 1), not for the edit" : ""}`,
+    },
   ];
-  if (opinion)
+  // A judge's words about the proposal would read as about the edit: left out.
+  if (opinion && !edited)
     pieces.push(
       { ours: `· risk judge \`${opinion.model}\` says *${opinion.risk}*:` },
       { outside: opinion.reason },

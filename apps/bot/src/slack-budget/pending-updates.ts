@@ -26,6 +26,9 @@ type UpdatePriority = keyof typeof queues;
 
 const memberOf = (update: PendingUpdate) => JSON.stringify(update);
 const renderedKey = (member: string) => `slack:rendered:${member}`;
+const editingKey = (member: string) => `slack:editing:${member}`;
+/** A replica that dies mid-edit holds the message this long at most. */
+const editLockMs = 15_000;
 
 /**
  * chat.update is Tier 3 (about 50 a minute for the whole workspace,
@@ -94,23 +97,34 @@ export class PendingUpdates {
   private async edit(member: string, priority: PostingPriority): Promise<void> {
     const update = JSON.parse(member) as PendingUpdate;
     if (!(await this.changed(member, await this.render(update)))) return;
-    await this.slack.take(priority);
-    // Rendered again after the wait: what changed meanwhile goes in the same edit.
-    const rendered = await this.render(update);
-    const hash = rendered ? hashOf(rendered) : undefined;
-    if (!rendered || !hash) return;
-    await this.redis.set(renderedKey(member), hash, "EX", 86_400);
+    // One replica at a time renders and edits a message: a rendering read before another
+    // replica's newer edit must not land after it. The other tries again shortly.
+    const editing = editingKey(member);
+    if ((await this.redis.set(editing, "1", "PX", editLockMs, "NX")) !== "OK") {
+      await this.redis.zadd(queues[priority as UpdatePriority], "NX", Date.now() + 250, member);
+      return;
+    }
     try {
-      await this.slack.updateNow({
-        channel: rendered.channel,
-        ts: rendered.ts,
-        text: rendered.text,
-        blocks: rendered.blocks as never,
-      });
-    } catch (err) {
-      await this.redis.del(renderedKey(member));
-      await this.redis.zadd(queues[priority as UpdatePriority], "NX", Date.now() + 1_000, member);
-      throw err;
+      await this.slack.take(priority);
+      // Rendered again after the wait: what changed meanwhile goes in the same edit.
+      const rendered = await this.render(update);
+      const hash = rendered ? hashOf(rendered) : undefined;
+      if (!rendered || !hash) return;
+      await this.redis.set(renderedKey(member), hash, "EX", 86_400);
+      try {
+        await this.slack.updateNow({
+          channel: rendered.channel,
+          ts: rendered.ts,
+          text: rendered.text,
+          blocks: rendered.blocks as never,
+        });
+      } catch (err) {
+        await this.redis.del(renderedKey(member));
+        await this.redis.zadd(queues[priority as UpdatePriority], "NX", Date.now() + 1_000, member);
+        throw err;
+      }
+    } finally {
+      await this.redis.del(editing);
     }
   }
 

@@ -69,8 +69,9 @@ async function secondOpinion(
   const judge = deps.riskJudge;
   if (!judge) return asked;
   const steps = (asked.plan ?? [{ step: proposal.step, ...asked }])
+    .map((step, index) => ({ ...step, mark: index + 1 }))
     .filter((step) => !("authorization" in step) || step.authorization.kind === "ask")
-    .map((step) => ({ step: step.step, action: step.action, risk: step.risk }));
+    .map(({ step, action, risk, mark }) => ({ step, action, risk, mark }));
   try {
     return withRiskOpinions(asked, await judge.judge({ steps, image }));
   } catch (err) {

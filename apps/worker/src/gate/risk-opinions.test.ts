@@ -90,8 +90,8 @@ describe("withRiskOpinions", () => {
 
 describe("opinionsFrom (the judge's rate_risk input)", () => {
   const steps = [
-    { step: 1, action: click(1), risk: "medium" as const },
-    { step: 2, action: click(2), risk: "medium" as const },
+    { step: 1, action: click(1), risk: "medium" as const, mark: 1 },
+    { step: 2, action: click(2), risk: "medium" as const, mark: 2 },
   ];
   it("keeps asked steps only, the higher of two ratings, and a reason cut to fit the card", () => {
     const opinions = opinionsFrom(
@@ -111,8 +111,18 @@ describe("opinionsFrom (the judge's rate_risk input)", () => {
     expect(opinions.get(1)?.reason).toHaveLength(300);
     expect(opinions.get(2)?.reason).toBe("fine \uFFFD");
   });
-  it("refuses an answer without the tool's shape", () => {
-    expect(() => opinionsFrom({ ratings: [{ step: 1, risk: "none" }] }, { steps }, "j")).toThrow();
+  it("passes over a malformed rating, and refuses an answer with no ratings list", () => {
+    const opinions = opinionsFrom(
+      {
+        ratings: [
+          { step: 1, risk: "none" },
+          { step: 1, risk: "high", reason: "runs it" },
+        ],
+      },
+      { steps },
+      "j",
+    );
+    expect(opinions.get(1)?.risk).toBe("high");
     expect(() => opinionsFrom("high", { steps }, "j")).toThrow();
   });
 });
