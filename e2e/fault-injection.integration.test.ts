@@ -122,7 +122,7 @@ describe("fault injection", () => {
             const [latest] = await retrying(() => backend.runDesk.listRuns({ limit: 1 }));
             return latest && !startedRuns.has(latest.request.runId) ? latest.request : undefined;
           },
-          { timeoutMs: 30_000, what: `trial ${trial}'s run` },
+          { timeoutMs: 60_000, what: `trial ${trial}'s run` },
         );
         startedRuns.add(request.runId);
         const decided = new Map<string, "approved" | "denied">();

@@ -15,24 +15,29 @@ export class CommandReplays {
   constructor(private readonly redis: Redis) {}
 
   /** True the first time this command is seen; false for a replay within the window. */
-  async firstSight(command: {
-    trigger_id?: string;
-    user_id: string;
-    channel_id: string;
-    text: string;
-  }): Promise<boolean> {
-    const identity =
-      command.trigger_id ??
-      createHash("sha256")
-        .update(JSON.stringify([command.user_id, command.channel_id, command.text]))
-        .digest("hex");
-    const set = await this.redis.set(
-      `slack:command-seen:${identity}`,
-      "1",
-      "PX",
-      replayWindowMs,
-      "NX",
-    );
+  async firstSight(command: SlashCommandIdentity): Promise<boolean> {
+    const set = await this.redis.set(seenKey(command), "1", "PX", replayWindowMs, "NX");
     return set === "OK";
   }
+
+  /** A command that could not be acted on may be sent again. */
+  async forget(command: SlashCommandIdentity): Promise<void> {
+    await this.redis.del(seenKey(command));
+  }
+}
+
+interface SlashCommandIdentity {
+  trigger_id?: string;
+  user_id: string;
+  channel_id: string;
+  text: string;
+}
+
+function seenKey(command: SlashCommandIdentity): string {
+  const identity =
+    command.trigger_id ??
+    createHash("sha256")
+      .update(JSON.stringify([command.user_id, command.channel_id, command.text]))
+      .digest("hex");
+  return `slack:command-seen:${identity}`;
 }

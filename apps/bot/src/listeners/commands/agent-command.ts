@@ -70,12 +70,22 @@ export function agentCommandHandler(ctx: BotContext) {
           updatedAt: request.requestedAt,
         };
         const root = runRootMessage(draft);
-        const posted = await ctx.slack.postMessage(
-          { channel, text: root.text, blocks: root.blocks as never },
-          postingPriority.thread,
-        );
-        await ctx.refs.saveThread(request.runId, { channel, rootTs: posted.ts });
-        await ctx.runDesk.startRun(request);
+        try {
+          // A card's priority: the person is waiting, and the run asks nothing before it.
+          const posted = await ctx.slack.postMessage(
+            { channel, text: root.text, blocks: root.blocks as never },
+            postingPriority.card,
+          );
+          await ctx.refs.saveThread(request.runId, { channel, rootTs: posted.ts });
+          await ctx.runDesk.startRun(request);
+        } catch (err) {
+          // Not started: the same command may be sent again.
+          await ctx.replays.forget(command).catch(() => undefined);
+          await reply(
+            "The run could not be started (Slack or Redis did not answer). Try again.",
+          ).catch(() => undefined);
+          throw err;
+        }
         ctx.logger.info(
           { runId: request.runId, user: command.user_id, channel },
           "run started from slack",
