@@ -2,12 +2,7 @@ import type { AuditEvent } from "@deskgate/audit";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import {
-  blockAction,
-  FakeSlack,
-  slashCommand,
-  viewSubmission,
-} from "@deskgate/test-support/fake-slack";
+import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
@@ -60,27 +55,6 @@ const escalating = {
   ],
 };
 
-function submitGrant(
-  approvalId: string,
-  userId: string,
-  terms: { kinds: string[]; scope?: "run" | "desktop" },
-) {
-  return slack.send({
-    type: "interactive",
-    payload: viewSubmission({
-      callbackId: "approval.grant_submit",
-      userId,
-      privateMetadata: `${approvalId}@1`,
-      values: {
-        kinds: { value: { checked: terms.kinds } },
-        where: { value: { picked: "class", kind: "radio_buttons" } },
-        scope: { value: { picked: terms.scope ?? "run", kind: "radio_buttons" } },
-        duration: { value: { picked: "900000", kind: "static_select" } },
-      },
-    }),
-  });
-}
-
 /** Until the backup stage of the request's escalation is on record. */
 function waitForBackupStage(runId: string) {
   return waitFor(
@@ -99,7 +73,7 @@ describe("a backup approver", () => {
     const runId = await drive.startRun(typing, escalating);
     const first = await drive.openRequest(runId);
     await waitForBackupStage(runId);
-    const answer = await submitGrant(first.approvalId, "U0BACKUP", { kinds: ["typing"] });
+    const answer = await drive.submitGrant(first.approvalId, "U0BACKUP", { kinds: ["typing"] });
     // Refused inside the form, with the reason; nothing recorded.
     expect(JSON.stringify(answer)).toContain("backup approver");
     expect((await harness.backend.store.get(first.approvalId))?.approvals ?? []).toEqual([]);
@@ -159,7 +133,7 @@ describe("a desktop grant under the four-eyes rule", () => {
     // Carol's run: Bob approves it and lets typing run on the whole desktop.
     const carols = await start("U0CAROL");
     const asked = await drive.openRequest(carols);
-    await submitGrant(asked.approvalId, "U0BOB", { kinds: ["typing"], scope: "desktop" });
+    await drive.submitGrant(asked.approvalId, "U0BOB", { kinds: ["typing"], scope: "desktop" });
     await harness.waitForStatus(carols, "finished");
     expect((await trail(carols)).some((e) => e.type === "grant.created")).toBe(true);
     // Bob's own run: he may not approve its actions, so neither may his grant.
@@ -226,7 +200,7 @@ describe("a plan card", () => {
   it("refuses a grant's Revoke from someone who is neither its maker, the requester nor an approver", async () => {
     const runId = await drive.startRun(typing, asking);
     const first = await drive.openRequest(runId);
-    await submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] });
+    await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] });
     await harness.waitForStatus(runId, "finished");
     const grantId = (await trail(runId)).find((e) => e.type === "grant.created");
     expect(grantId).toBeDefined();

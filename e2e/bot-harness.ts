@@ -149,6 +149,28 @@ export function slackDriver(harness: GateHarness, slack: FakeSlack) {
       });
     },
 
+    /** The grant form as a person fills it: kinds ticked, this window's class, 15 minutes. */
+    submitGrant(
+      approvalId: string,
+      userId: string,
+      terms: { kinds: string[]; scope?: "run" | "desktop" },
+    ) {
+      return slack.send({
+        type: "interactive",
+        payload: viewSubmission({
+          callbackId: "approval.grant_submit",
+          userId,
+          privateMetadata: `${approvalId}@1`,
+          values: {
+            kinds: { value: { checked: terms.kinds } },
+            where: { value: { picked: "class", kind: "radio_buttons" } },
+            scope: { value: { picked: terms.scope ?? "run", kind: "radio_buttons" } },
+            duration: { value: { picked: "900000", kind: "static_select" } },
+          },
+        }),
+      });
+    },
+
     /** Waits for a private answer to `userId` matching `pattern`. */
     ephemeralTo(userId: string, pattern: RegExp) {
       return waitFor(

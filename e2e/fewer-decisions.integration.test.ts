@@ -310,24 +310,6 @@ describe("a plan card", () => {
   });
 });
 
-/** The grant form as a person fills it: kinds ticked, where, for, how long. */
-function submitGrant(approvalId: string, userId: string, kinds: string[]) {
-  return slack.send({
-    type: "interactive",
-    payload: viewSubmission({
-      callbackId: "approval.grant_submit",
-      userId,
-      privateMetadata: `${approvalId}@1`,
-      values: {
-        kinds: { value: { checked: kinds } },
-        where: { value: { picked: "class", kind: "radio_buttons" } },
-        scope: { value: { picked: "run", kind: "radio_buttons" } },
-        duration: { value: { picked: "900000", kind: "static_select" } },
-      },
-    }),
-  });
-}
-
 describe("a grant", () => {
   it("covers similar actions in its window until it is revoked mid-run", async () => {
     const actions: ComputerAction[] = [
@@ -345,9 +327,9 @@ describe("a grant", () => {
       what: "the grant form",
     });
     expect(JSON.stringify(opened.args.view)).toContain("Only in XTerm windows");
-    expect(await submitGrant(first.approvalId, "U0BOB", ["typing"])).not.toHaveProperty(
-      "response_action",
-    );
+    expect(
+      await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] }),
+    ).not.toHaveProperty("response_action");
     const grantMessage = await waitForMessage(
       slack,
       (m) => textOf(m).includes("grant.revoke"),
@@ -397,7 +379,7 @@ describe("a grant", () => {
       screenshotPng: await formScreen(),
     });
     const first = await drive.openRequest(runId);
-    await submitGrant(first.approvalId, "U0BOB", ["clicks"]);
+    await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["clicks"] });
     await waitForMessage(slack, (m) => textOf(m).includes("grant.revoke"), "the grant");
     // The second click lands on another program's window.
     harness.computers[0]!.windowList = [
