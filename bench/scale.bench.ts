@@ -6,11 +6,12 @@ import { createApprovalBackend } from "@deskgate/approvals";
 import { createLogger } from "@deskgate/core";
 import { connectRedis } from "@deskgate/redis";
 import { startPrivateRedis } from "@deskgate/redis/testing";
-import { AppProcess, waitFor } from "@deskgate/test-support/app-process";
+import { waitFor } from "@deskgate/test-support/app-process";
 import { FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
 import { executedKey } from "../apps/worker/src/testing/scripted-run-agent.ts";
 import { botProcess } from "../e2e/app-processes.ts";
 import { report } from "./stats.ts";
+import { startWorkerProcesses } from "./support/worker-processes.ts";
 
 /**
  * Scale: N runs waiting for approval at once (N headless desktop doubles in 4 worker
@@ -20,7 +21,7 @@ import { report } from "./stats.ts";
  */
 const runs = Number(process.env.BENCH_RUNS ?? 200);
 const processes = 4;
-const repo = resolve(import.meta.dirname, "..");
+const _repo = resolve(import.meta.dirname, "..");
 const logger = createLogger({ level: "silent" });
 const dir = mkdtempSync(join(tmpdir(), "deskgate-scale-"));
 const screenshot = join(dir, "screen.png");
@@ -49,24 +50,12 @@ const bot = botProcess({
   logLevel: "warn",
   env: { SLACK_POSTING_BUDGET: "off" },
 }).start();
-const perProcess = Math.ceil(runs / processes);
-const workers = Array.from({ length: processes }, (_, p) =>
-  new AppProcess({
-    command: process.execPath,
-    args: ["--import", "tsx", "bench/support/scale-workers.ts"],
-    cwd: repo,
-    label: `workers-${p}`,
-    env: {
-      PATH: process.env.PATH ?? "",
-      REDIS_URL: redis.url,
-      SCREENSHOT: screenshot,
-      DESKTOPS: Array.from({ length: perProcess }, (_, i) => p * perProcess + i)
-        .filter((i) => i < runs)
-        .map((i) => `d-${i}`)
-        .join(","),
-    },
-  }).start(),
-);
+const workers = startWorkerProcesses({
+  redisUrl: redis.url,
+  screenshot,
+  desktops: Array.from({ length: runs }, (_, i) => `d-${i}`),
+  processes,
+});
 await slack.waitForSocket();
 for (const worker of workers) await worker.waitForLine(/desktops ready/, 120_000);
 const idleBotRss = rssMb(bot.pid);

@@ -5,7 +5,7 @@ import type { ComputerAction } from "@deskgate/contracts";
 import { createLogger } from "@deskgate/core";
 import { connectRedis } from "@deskgate/redis";
 import { startPrivateRedis } from "@deskgate/redis/testing";
-import { AppProcess, waitFor } from "@deskgate/test-support/app-process";
+import { waitFor } from "@deskgate/test-support/app-process";
 import {
   blockAction,
   FakeSlack,
@@ -15,6 +15,7 @@ import {
 import { executedKey } from "../../apps/worker/src/testing/scripted-run-agent.ts";
 import { botProcess } from "../../e2e/app-processes.ts";
 import { percentile } from "../stats.ts";
+import { startWorkerProcesses } from "./worker-processes.ts";
 
 export interface FleetScenario {
   name: string;
@@ -57,7 +58,7 @@ const fleetPolicy = {
     { id: "ask", match: {}, decision: "ask" },
   ],
 };
-const repo = resolve(import.meta.dirname, "../..");
+const _repo = resolve(import.meta.dirname, "../..");
 const channelOf = (group: number) => `C0FLEET${group}`;
 const rssMb = (pid: number | undefined) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -93,24 +94,17 @@ export async function runFleet(scenario: FleetScenario): Promise<FleetResult> {
     { length: scenario.runs },
     (_, i) => `g${i % scenario.channels}-${i}`,
   );
-  const perProcess = Math.ceil(scenario.runs / scenario.workerProcesses);
-  const workers = Array.from({ length: scenario.workerProcesses }, (_, p) =>
-    new AppProcess({
-      command: process.execPath,
-      args: ["--import", "tsx", "bench/support/scale-workers.ts"],
-      cwd: repo,
-      label: `workers-${p}`,
-      env: {
-        PATH: process.env.PATH ?? "",
-        REDIS_URL: redis.url,
-        SCREENSHOT: scenario.screenshot,
-        DESKTOPS: desktops.slice(p * perProcess, (p + 1) * perProcess).join(","),
-        ACTIONS: JSON.stringify(fleetScript),
-        POLICY: JSON.stringify(fleetPolicy),
-        ACTION_MS: "300",
-      },
-    }).start(),
-  );
+  const workers = startWorkerProcesses({
+    redisUrl: redis.url,
+    screenshot: scenario.screenshot,
+    desktops,
+    processes: scenario.workerProcesses,
+    env: {
+      ACTIONS: JSON.stringify(fleetScript),
+      POLICY: JSON.stringify(fleetPolicy),
+      ACTION_MS: "300",
+    },
+  });
   try {
     await waitFor(() => slack.connectionCount === 2, {
       timeoutMs: 60_000,
