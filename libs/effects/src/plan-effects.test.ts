@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type DesktopInputState, initialInputState } from "./input-state.ts";
 import { formatCombo } from "./key-combo.ts";
 import { planEffects } from "./plan-effects.ts";
+import { deletedText, lineReadings } from "./typed-line.ts";
 
 const state = (partial: Partial<DesktopInputState> = {}): DesktopInputState => ({
   ...initialInputState,
@@ -121,8 +122,22 @@ describe("planEffects", () => {
     expect(typed([text("xsudo ls"), key("Home Delete")])).toBe("sudo ls");
     expect(typed([text("sudx"), key("ctrl+h"), text("o ls")])).toBe("sudo ls");
     expect(typed([text("ls"), key("Left Left"), text("sudo ")])).toBe("sudo ls");
-    // With the cursor unknown, BackSpace removes nothing from what the rules read.
-    expect(planEffects(key("BackSpace"), state({ line: "lsx" })).after.line).toBe("lsx");
+    // With the cursor unknown, BackSpace may remove any one character: the line reads so.
+    const deleted = planEffects(key("BackSpace"), state({ line: "lsx" })).after.line;
+    expect(deleted).toBe(`lsx${deletedText}`);
+    expect(lineReadings(deleted, [])).toEqual(expect.arrayContaining(["lsx", "sx", "lx", "ls"]));
+    // Two BackSpaces there take out two characters in a row, not any two.
+    const twice = planEffects(key("BackSpace BackSpace"), state({ line: "abc" })).after.line;
+    expect(new Set(lineReadings(twice, []))).toEqual(new Set(["abc", "bc", "ac", "ab", "c", "a"]));
+    // A click in between: the second deletion may be anywhere.
+    const apart = planEffects(
+      key("BackSpace"),
+      planEffects(
+        { action: "left_click", coordinate: [1, 1] },
+        planEffects(key("BackSpace"), state({ line: "abc" })).after,
+      ).after,
+    ).after.line;
+    expect(lineReadings(apart, [])).toContain("b");
     // History, completion, paste keys: the line is no longer known.
     for (const k of ["Up", "Tab", "ctrl+y", "shift+Insert", "ctrl+r"])
       expect(

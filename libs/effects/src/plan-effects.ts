@@ -8,10 +8,14 @@ import { isEnterLike, lineEffectOf, submitsSurely } from "./submit-keys.ts";
 import {
   completionGap,
   continuedLine,
+  deletedText,
   displacedText,
   editLine,
+  endDeletionRun,
+  holdsPlacement,
   insertText,
   type LineEdit,
+  lineMarkers,
   unknownText,
   withUnknownText,
 } from "./typed-line.ts";
@@ -116,7 +120,7 @@ class Planner {
   /** Characters as typed text; newline is Enter and tab is Tab, pressed as keys. */
   typeText(text: string): void {
     // A private-use character is the line's own marker: typed, it is text nobody can read.
-    const safe = text.replace(/[\ue000-\ue002]/g, unknownText);
+    const safe = text.replace(lineMarkers, unknownText);
     for (const piece of safe.split(/([\n\t])/)) {
       if (piece === "") continue;
       if (piece === "\n") this.press(singleKeyCombo("return"), 1);
@@ -165,9 +169,16 @@ class Planner {
       );
       return;
     }
+    const lineBefore = this.state.line;
     this.edit(combo, presses);
+    // The line a deletion or a completion leaves is judged like typed text: `sudxo` with
+    // Left BackSpace reads `sudo`.
+    const changed = this.state.line !== lineBefore ? { line: this.state.line } : {};
     const tab = once === "\t" ? { text: "\t".repeat(presses), line: this.state.line } : {};
-    this.add({ kind: "key", combo, presses, ...tab, changesDesktop: true }, typedBefore);
+    this.add(
+      { kind: "key", combo, presses, ...changed, ...tab, changesDesktop: true },
+      typedBefore,
+    );
     // A bare Escape makes the next key Meta with it (an Escape after Escape is Meta-Escape).
     if (!afterEscape && combo.keys.length === 1 && combo.keys[0] === "escape")
       this.state.escapePending = true;
@@ -194,10 +205,17 @@ class Planner {
       },
       typedBefore,
     );
-    const joined = presses === 1 ? continuedLine(this.state.line) : undefined;
+    const { line } = this.state;
+    if (presses === 1 && holdsPlacement(line) && line.includes("\\")) {
+      // Whether a backslash ends the line depends on where text went unseen: the line may
+      // have run, or go on without that backslash (a deletion, then text nobody saw).
+      const kept = `${line}${deletedText}${unknownText}`;
+      this.setLine(kept, kept.length);
+      return;
+    }
+    const joined = presses === 1 ? continuedLine(line) : undefined;
     if (joined !== undefined) {
-      this.state.line = joined;
-      this.state.cursor = joined.length;
+      this.setLine(joined, joined.length);
       return;
     }
     this.state.line = "";
@@ -288,6 +306,7 @@ class Planner {
 
   private lineUnknown(): void {
     this.state.lineUnknown = true;
+    this.state.line = endDeletionRun(this.state.line);
     delete this.state.cursor;
   }
 

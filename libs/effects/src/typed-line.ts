@@ -1,6 +1,7 @@
 /**
  * The typed line (`DesktopInputState.line`, `Effect.line`) holds what is known of the
- * focused field's line, with two markers where text may be that nobody saw. They are
+ * focused field's line, with markers where text may be that nobody saw or where it may
+ * have changed unseen. They are
  * private-use characters, which `validateAction` refuses in typed text, so no action can
  * type one.
  * - `completionGap`: Tab completion may have extended the word before it (letters, not a
@@ -8,13 +9,19 @@
  * - `unknownText`: anything may be there — a paste, a history entry, a kill or a yank,
  *   text that fell off the front of a line longer than `maxLineLength`.
  * - `displacedText`: what follows it was typed where the cursor was not known (after a
- *   click): it may stand anywhere in what comes before it.
+ *   click): it may stand anywhere in what comes before it. An empty piece (the marker last,
+ *   or right before another marker) places nothing and only ends a run of deletions.
+ * - `deletedText`: a BackSpace or Delete pressed where the cursor was not known: one
+ *   character anywhere in what comes before it may be gone. A run of n markers is n such
+ *   presses at one place: up to n characters in a row may be gone.
  */
 export const completionGap = "\ue000";
 export const unknownText = "\ue001";
 export const displacedText = "\ue002";
+export const deletedText = "\ue003";
 
-const markers = /[\ue000-\ue002]/g;
+/** Every marker, and every character `validateAction` would have to refuse to keep them apart. */
+export const lineMarkers = /[\ue000-\ue003]/g;
 
 /** Whether the line holds text nobody saw (an `unknownText` marker). */
 export function holdsUnknownText(line: string): boolean {
@@ -23,29 +30,51 @@ export function holdsUnknownText(line: string): boolean {
 
 /** Whether the line holds any marker. */
 export function holdsGaps(line: string): boolean {
-  return line.includes(completionGap) || line.includes(unknownText) || line.includes(displacedText);
+  return /[\ue000-\ue003]/.test(line);
+}
+
+/**
+ * Whether positions in the line are not what they seem: text in it was placed, or
+ * deleted, where the cursor was not known — so a cursor key cannot be followed in it.
+ */
+export function holdsPlacement(line: string): boolean {
+  return line.includes(displacedText) || line.includes(deletedText);
 }
 
 /** The line as far as it is known, markers taken out (what a card may show). */
 export function knownText(line: string): string {
-  return line.replace(markers, "");
+  return line.replace(lineMarkers, "");
 }
 
 /**
- * Every arrangement of displaced text: each piece typed after a `displacedText` marker
- * placed at each position of what came before it, piece by piece. Undefined past `limit`.
+ * Every line the markers of placement stand for: each piece typed after a `displacedText`
+ * marker placed at each position of what came before it, and each run of `deletedText`
+ * markers taking out up to that many characters in a row anywhere before it, in the order
+ * they happened. Undefined past `limit`.
  */
 function arrangements(line: string, limit: number): string[] | undefined {
-  const [first = "", ...pieces] = line.split(displacedText);
-  let results = [first];
-  for (const piece of pieces) {
-    const next: string[] = [];
-    for (const base of results)
-      for (let at = 0; at <= base.length; at += 1) {
-        if (next.length >= limit) return undefined;
-        next.push(`${base.slice(0, at)}${piece}${base.slice(at)}`);
-      }
-    results = [...new Set(next)];
+  let results = [""];
+  let placing = false;
+  for (const token of line.split(/(\ue002|\ue003+)/)) {
+    if (token === displacedText) {
+      placing = true;
+      continue;
+    }
+    const next = new Set<string>();
+    for (const base of results) {
+      if (token.startsWith(deletedText)) {
+        next.add(base);
+        for (let length = 1; length <= Math.min(token.length, base.length); length += 1)
+          for (let at = 0; at + length <= base.length; at += 1)
+            next.add(`${base.slice(0, at)}${base.slice(at + length)}`);
+      } else if (placing)
+        for (let at = 0; at <= base.length; at += 1)
+          next.add(`${base.slice(0, at)}${token}${base.slice(at)}`);
+      else next.add(`${base}${token}`);
+      if (next.size > limit) return undefined;
+    }
+    if (!token.startsWith(deletedText)) placing = false;
+    results = [...next];
   }
   return results;
 }
@@ -87,7 +116,7 @@ export interface LineAndCursor {
 }
 
 const isMarker = (character: string | undefined) =>
-  character === completionGap || character === unknownText || character === displacedText;
+  character !== undefined && /[\ue000-\ue003]/.test(character);
 
 /** `line` with `unknownText` appended, once. */
 export function withUnknownText(line: string): string {
@@ -134,14 +163,25 @@ export type LineEdit = "home" | "end" | "left" | "right" | "backspace" | "delete
 /**
  * A cursor key or deletion, `presses` times, as a line editor applies it. A marker stands
  * for text of unknown length: deleting into it leaves unknown text there, and moving
- * across it leaves the cursor unknown. With the cursor unknown, nothing is deleted from
- * what the rules read.
+ * across it leaves the cursor unknown. Where positions in the line cannot be followed
+ * (text placed or deleted where the cursor was not known), a cursor key leaves the cursor
+ * unknown, and so does a deletion that is not of a character typed just before it. A
+ * deletion where the cursor is not known takes out a character anywhere (`deletedText`).
  */
 export function editLine(state: LineAndCursor, edit: LineEdit, presses: number): LineAndCursor {
   let { line, cursor } = state;
-  if (edit === "home") return { line, cursor: 0 };
-  if (edit === "end") return { line, cursor: line.length };
-  for (let press = 0; press < presses && cursor !== undefined; press += 1) {
+  if (holdsPlacement(line)) {
+    const deletesTyped =
+      edit === "backspace" && cursor !== undefined && cursor > 0 && !isMarker(line[cursor - 1]);
+    if (!deletesTyped) cursor = undefined;
+  } else if (edit === "home") return { line, cursor: 0 };
+  else if (edit === "end") return { line, cursor: line.length };
+  if (cursor === undefined) {
+    if (edit !== "backspace" && edit !== "delete") return { line: endDeletionRun(line) };
+    return { line: deletedAnywhere(line, presses) };
+  }
+  for (let press = 0; press < presses; press += 1) {
+    if (cursor === undefined) return { line: deletedAnywhere(line, presses - press) };
     switch (edit) {
       case "left":
         if (isMarker(line[cursor - 1])) cursor = undefined;
@@ -167,7 +207,27 @@ export function editLine(state: LineAndCursor, edit: LineEdit, presses: number):
         break;
     }
   }
-  return { line, cursor };
+  return cursor === undefined ? { line: endDeletionRun(line) } : { line, cursor };
+}
+
+/**
+ * `presses` deletions where the cursor is not known: they extend the run of `deletedText`
+ * markers the line ends with (the cursor has not moved since), up to the characters there
+ * are to delete. An empty line stays empty.
+ */
+function deletedAnywhere(line: string, presses: number): string {
+  const run = line.length - line.replace(/\ue003+$/, "").length;
+  const text = knownText(line).length + (holdsUnknownText(line) ? 1 : 0);
+  const room = text - run;
+  return room > 0 ? `${line}${deletedText.repeat(Math.min(presses, room))}` : line;
+}
+
+/**
+ * The cursor moved where nobody can follow it: a run of deletions ends (an empty
+ * displaced piece parts it from the next run), so later deletions are read apart.
+ */
+export function endDeletionRun(line: string): string {
+  return line.endsWith(deletedText) ? `${line}${displacedText}` : line;
 }
 
 /**

@@ -143,6 +143,49 @@ describe("text the line does not show", () => {
       [{ action: "type", text: `sudo rm -rf / ${" ".repeat(4_200)}\n` }],
     ],
     ["a backslash-newline line continuation", [{ action: "type", text: "su\\\ndo ls\n" }]],
+    [
+      "`ssdo`, a click, then BackSpace and `u` where the cursor is not known",
+      [{ action: "type", text: "ssdo" }, click, { action: "key", text: "BackSpace u Return" }],
+    ],
+    [
+      "`sudxo` with Left and BackSpace (the deletion itself reads `sudo`)",
+      [
+        { action: "type", text: "sudxo" },
+        { action: "key", text: "Left BackSpace" },
+      ],
+    ],
+    [
+      "`udo`, `sx` typed after a click, then Home Right Delete",
+      [
+        { action: "type", text: "udo" },
+        click,
+        { action: "type", text: "sx" },
+        { action: "key", text: "Home Right Delete" },
+        enter,
+      ],
+    ],
+    [
+      "`sd`, `u` typed after a click, then End and `o`",
+      [
+        { action: "type", text: "sd" },
+        click,
+        { action: "type", text: "u" },
+        { action: "key", text: "End" },
+        { action: "type", text: "o" },
+        enter,
+      ],
+    ],
+    [
+      "deletions at two places the cursor was moved to unseen",
+      [
+        { action: "type", text: "sxuxdo" },
+        click,
+        { action: "key", text: "BackSpace" },
+        click,
+        { action: "key", text: "BackSpace" },
+        enter,
+      ],
+    ],
   ])("refuses what may be `sudo`: %s", (_, actions) => {
     const verdicts = judgeRun(actions);
     expect(verdicts.some((v) => v.kind === "deny")).toBe(true);
