@@ -46,37 +46,53 @@ export function knownText(line: string): string {
   return line.replace(lineMarkers, "");
 }
 
+/** A reading being built, and where a deletion left the cursor in it (if known). */
+interface Arranged {
+  text: string;
+  at?: number;
+}
+
 /**
- * Every line the markers of placement stand for: each piece typed after a `displacedText`
- * marker placed at each position of what came before it, and each run of `deletedText`
- * markers taking out up to that many characters in a row anywhere before it, in the order
- * they happened. Undefined past `limit`.
+ * Every line the markers of placement stand for, in the order things happened: each run
+ * of `deletedText` markers takes out up to that many characters in a row anywhere in what
+ * came before it, and leaves the cursor there; a piece typed right after such a run goes
+ * where the deletion was, any other piece after a `displacedText` marker at each position
+ * (an empty piece is the cursor moving unseen). Undefined past `limit`.
  */
 function arrangements(line: string, limit: number): string[] | undefined {
-  let results = [""];
+  let results: Arranged[] = [{ text: "" }];
   let placing = false;
+  const forgetPlace = () => {
+    results = results.map(({ text }) => ({ text }));
+  };
   for (const token of line.split(/(\ue002|\ue003+)/)) {
+    if (token === "") continue;
     if (token === displacedText) {
+      if (placing) forgetPlace();
       placing = true;
       continue;
     }
-    const next = new Set<string>();
-    for (const base of results) {
+    const next = new Map<string, Arranged>();
+    const add = (reading: Arranged) => next.set(`${reading.at ?? -1}:${reading.text}`, reading);
+    if (token.startsWith(deletedText) && placing) forgetPlace();
+    for (const { text, at } of results) {
       if (token.startsWith(deletedText)) {
-        next.add(base);
-        for (let length = 1; length <= Math.min(token.length, base.length); length += 1)
-          for (let at = 0; at + length <= base.length; at += 1)
-            next.add(`${base.slice(0, at)}${base.slice(at + length)}`);
-      } else if (placing)
-        for (let at = 0; at <= base.length; at += 1)
-          next.add(`${base.slice(0, at)}${token}${base.slice(at)}`);
-      else next.add(`${base}${token}`);
+        add({ text });
+        for (let length = 1; length <= Math.min(token.length, text.length); length += 1)
+          for (let from = 0; from + length <= text.length; from += 1)
+            add({ text: `${text.slice(0, from)}${text.slice(from + length)}`, at: from });
+      } else if (placing && at !== undefined)
+        add({ text: `${text.slice(0, at)}${token}${text.slice(at)}` });
+      else if (placing)
+        for (let from = 0; from <= text.length; from += 1)
+          add({ text: `${text.slice(0, from)}${token}${text.slice(from)}` });
+      else add({ text: `${text}${token}` });
       if (next.size > limit) return undefined;
     }
-    if (!token.startsWith(deletedText)) placing = false;
-    results = [...next];
+    placing = false;
+    results = [...next.values()];
   }
-  return results;
+  return [...new Set(results.map(({ text }) => text))];
 }
 
 /**
@@ -91,7 +107,7 @@ function arrangements(line: string, limit: number): string[] | undefined {
 export function lineReadings(
   line: string,
   words: readonly string[],
-  limit = 4_096,
+  limit = 16_384,
 ): string[] | "too many" {
   const arranged = arrangements(line, limit);
   if (!arranged) return "too many";

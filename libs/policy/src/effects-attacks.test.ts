@@ -104,6 +104,20 @@ describe("keys that may submit a typed command", () => {
   });
 });
 
+describe("a line that may go on after Enter", () => {
+  it("needs two people for the next Enter when a backslash may end the line after a click", () => {
+    // `\`, a click before it, `s` and Enter: the line reads `s\` and goes on; the next
+    // Enter runs `s`, a typed command.
+    const verdicts = judgeRun([
+      { action: "type", text: "\\" },
+      click,
+      { action: "type", text: "s\n" },
+      { action: "type", text: "\ns" },
+    ]);
+    expect(strictness(verdicts.at(-1)!)).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("text the line does not show", () => {
   it.each<[string, ComputerAction[]]>([
     [
@@ -184,6 +198,15 @@ describe("text the line does not show", () => {
         click,
         { action: "key", text: "BackSpace" },
         enter,
+      ],
+    ],
+    [
+      "`s`, `s\\` typed after a click and Enter (it may have run), then `s` and Tab",
+      [
+        { action: "type", text: "s" },
+        click,
+        { action: "type", text: "s\\\n" },
+        { action: "type", text: "s\t" },
       ],
     ],
   ])("refuses what may be `sudo`: %s", (_, actions) => {
