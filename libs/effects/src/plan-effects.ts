@@ -16,6 +16,7 @@ import {
   insertText,
   type LineEdit,
   lineMarkers,
+  removedAround,
   unknownText,
   withUnknownText,
 } from "./typed-line.ts";
@@ -109,6 +110,8 @@ function withMeta(combo: KeyCombo): KeyCombo {
 class Planner {
   readonly effects: Effect[] = [];
   readonly state: DesktopInputState;
+  /** Index of the last effect, when it is an edit of the line (a later edit supersedes it). */
+  private lineEditAt = -1;
 
   constructor(
     before: DesktopInputState,
@@ -171,10 +174,16 @@ class Planner {
     }
     const lineBefore = this.state.line;
     this.edit(combo, presses);
-    // The line a deletion or a completion leaves is judged like typed text: `sudxo` with
-    // Left BackSpace reads `sudo`.
-    const changed = this.state.line !== lineBefore ? { line: this.state.line } : {};
     const tab = once === "\t" ? { text: "\t".repeat(presses), line: this.state.line } : {};
+    // The line an edit leaves is judged like typed text (`sudxo`, Left, BackSpace reads
+    // `sudo`); of edits in a row, only the last one's line stays in the field to be read.
+    const edited = this.state.line !== lineBefore && !tab.line;
+    const changed = edited ? { line: this.state.line } : {};
+    if (edited && this.lineEditAt >= 0 && this.lineEditAt === this.effects.length - 1) {
+      const { line: _superseded, ...previous } = this.effects[this.lineEditAt]!;
+      this.effects[this.lineEditAt] = previous;
+    }
+    this.lineEditAt = edited ? this.effects.length : -1;
     this.add(
       { kind: "key", combo, presses, ...changed, ...tab, changesDesktop: true },
       typedBefore,
@@ -338,6 +347,13 @@ class Planner {
         this.setLine(next.line, next.cursor);
         return;
       }
+      case "cursor":
+        this.setLine(endDeletionRun(this.state.line), undefined);
+        return;
+      case "removal":
+        this.setLine(removedAround(this.state.line), undefined);
+        this.state.lineUnknown = true;
+        return;
       case "completion": {
         const { line, cursor } = this.state;
         // Where the cursor is not known, the completion may be anywhere in the line.

@@ -11,12 +11,18 @@ import { characterOf, type Modifier } from "./key-vocabulary.ts";
  * Each entry also says what the key does to the line the focused field holds, as far as
  * `textMatches` rules read it (`planEffects`): `edit` keys are applied by the line editor
  * model; `unchanged` keys leave it; `completion` may extend the word at the cursor (Tab in
- * a shell); `unknown` may put text there that nobody saw (history, yank, overwrite mode).
+ * a shell); `cursor` may move the cursor anywhere, or leave it (ctrl+Home: a document's
+ * start in an editor, nothing in bash); `removal` may take out text in a row around the
+ * cursor, and what is typed next goes there (a kill, a selection that typing replaces);
+ * `unknown` may put text there that nobody saw (history, yank, overwrite mode).
+ * Where programs differ, the entry covers each of them.
  */
 export type LineEffect =
   | { kind: "edit"; edit: "home" | "end" | "left" | "right" | "backspace" | "delete" }
   | { kind: "unchanged" }
   | { kind: "completion" }
+  | { kind: "cursor" }
+  | { kind: "removal" }
   | { kind: "unknown" };
 
 interface NotSubmitting {
@@ -38,24 +44,32 @@ const edit = (e: Extract<LineEffect, { kind: "edit" }>["edit"]): LineEffect => (
 });
 const unchanged: LineEffect = { kind: "unchanged" };
 const unknown: LineEffect = { kind: "unknown" };
+const cursor: LineEffect = { kind: "cursor" };
+const removal: LineEffect = { kind: "removal" };
 
 const notSubmitting: readonly NotSubmitting[] = [
   { key: "backspace", modifiers: plain, line: edit("backspace"), why: "deletes backwards" },
   { key: "delete", modifiers: plain, line: edit("delete"), why: "deletes forwards" },
-  // ctrl/shift+BackSpace and +Delete delete a word or cut: what goes is not tracked.
+  // ctrl/shift+BackSpace and +Delete delete a word or cut: text in a row goes.
   ...["backspace", "delete"].map((key) => ({
     key,
     modifiers: [["ctrl"], ["shift"], ["ctrl", "shift"]] as Modifier[][],
-    line: unknown,
+    line: removal,
     why: "deletes a word, or cuts (shift+Delete; a file manager deletes for good, which rules ask about)",
   })),
   { key: "left", modifiers: plain, line: edit("left"), why: "moves the cursor" },
   { key: "right", modifiers: plain, line: edit("right"), why: "moves the cursor" },
   ...["left", "right"].map((key) => ({
     key,
-    modifiers: [["ctrl"], ["shift"], ["ctrl", "shift"]] as Modifier[][],
-    line: unknown,
-    why: "moves by words or selects (typing then replaces the selection)",
+    modifiers: [["ctrl"]] as Modifier[][],
+    line: cursor,
+    why: "moves by words (or not at all: xterm's ESC[1;5D may be unbound)",
+  })),
+  ...["left", "right"].map((key) => ({
+    key,
+    modifiers: [["shift"], ["ctrl", "shift"]] as Modifier[][],
+    line: removal,
+    why: "selects (typing then replaces the selection)",
   })),
   // In a shell Up and Down recall history; in an editor they move to a line nobody typed.
   ...["up", "down"].map((key) => ({
@@ -64,12 +78,18 @@ const notSubmitting: readonly NotSubmitting[] = [
     line: unknown,
     why: "moves between lines or through history",
   })),
-  { key: "home", modifiers: [[], ["ctrl"]], line: edit("home"), why: "moves to the start" },
-  { key: "end", modifiers: [[], ["ctrl"]], line: edit("end"), why: "moves to the end" },
+  { key: "home", modifiers: plain, line: edit("home"), why: "moves to the start" },
+  { key: "end", modifiers: plain, line: edit("end"), why: "moves to the end" },
+  ...["home", "end"].map((key) => ({
+    key,
+    modifiers: ctrl,
+    line: cursor,
+    why: "moves to a document's start or end in an editor; xterm sends ESC[1;5H/F, which bash leaves unbound (the cursor stays)",
+  })),
   ...["home", "end"].map((key) => ({
     key,
     modifiers: [["shift"], ["ctrl", "shift"]] as Modifier[][],
-    line: unknown,
+    line: removal,
     why: "selects (typing then replaces the selection)",
   })),
   ...["page_up", "page_down"].map((key) => ({
@@ -97,12 +117,22 @@ const notSubmitting: readonly NotSubmitting[] = [
     why: "cancels; in a terminal it prefixes the next key as Meta, judged with that key",
   },
   { key: "insert", modifiers: plain, line: unknown, why: "toggles overwrite: typing replaces" },
-  { key: "a", modifiers: ctrl, line: edit("home"), why: "start of line (readline), select all" },
+  {
+    key: "a",
+    modifiers: ctrl,
+    line: removal,
+    why: "start of line (readline); selects all, which typing then replaces",
+  },
   { key: "e", modifiers: ctrl, line: edit("end"), why: "end of line (readline)" },
   { key: "b", modifiers: ctrl, line: edit("left"), why: "back a character (readline)" },
   { key: "f", modifiers: ctrl, line: edit("right"), why: "forward a character; find" },
   { key: "h", modifiers: ctrl, line: edit("backspace"), why: "a terminal reads it as BackSpace" },
-  { key: "c", modifiers: ctrl, line: unchanged, why: "copies; in a terminal drops the line" },
+  {
+    key: "c",
+    modifiers: ctrl,
+    line: removal,
+    why: "copies; in a terminal interrupts and drops the line (what follows starts anew)",
+  },
   {
     key: "l",
     modifiers: ctrl,
@@ -112,9 +142,9 @@ const notSubmitting: readonly NotSubmitting[] = [
   { key: "s", modifiers: ctrl, line: unchanged, why: "saves; pauses a terminal's output" },
   { key: "g", modifiers: ctrl, line: unchanged, why: "aborts (readline, emacs)" },
   { key: "z", modifiers: ctrl, line: unknown, why: "undoes; suspends a program in a terminal" },
-  { key: "k", modifiers: ctrl, line: unknown, why: "kills to the end of line (readline)" },
-  { key: "u", modifiers: ctrl, line: unknown, why: "kills to the start of line (readline)" },
-  { key: "w", modifiers: ctrl, line: unknown, why: "kills a word; closes a tab (rules ask)" },
+  { key: "k", modifiers: ctrl, line: removal, why: "kills to the end of line (readline)" },
+  { key: "u", modifiers: ctrl, line: removal, why: "kills to the start of line (readline)" },
+  { key: "w", modifiers: ctrl, line: removal, why: "kills a word; closes a tab (rules ask)" },
   { key: "y", modifiers: ctrl, line: unknown, why: "yanks killed text (readline); redoes" },
   { key: "t", modifiers: ctrl, line: unknown, why: "transposes characters (readline)" },
   { key: "r", modifiers: ctrl, line: unknown, why: "searches history backwards (readline)" },
@@ -135,22 +165,22 @@ function comboKey(combo: KeyCombo): string | undefined {
 }
 
 /**
- * True when programs surely take the combination as Enter: Return or the keypad's Enter
- * with any modifiers (ctrl+Return sends in many chat boxes); ctrl+m and ctrl+j, which a
- * terminal reads as carriage return and line feed; ctrl+o (bash's operate-and-get-next)
- * and alt+# (insert-comment, which then accepts the line).
+ * True when a terminal surely takes the combination as Enter, running the line and
+ * starting a new one: Return or the keypad's Enter, alone or with Shift or Ctrl (xterm
+ * sends a carriage return for each); ctrl+m and ctrl+j, which a terminal reads as carriage
+ * return and line feed; ctrl+o (bash's operate-and-get-next).
  * https://www.gnu.org/software/bash/manual/html_node/Commands-For-History.html
+ * With Alt or Super, or after Escape, a Return only may submit (`isEnterLike`): xterm
+ * sends Alt+Return as one 8-bit byte, and readline reads ESC CR as vi-editing-mode; both
+ * leave the line in place. Likewise alt+# (readline's insert-comment, or `£` in xterm).
  */
 export function submitsSurely(combo: KeyCombo): boolean {
-  if (combo.keys.some((key) => key === "return" || key === "kp_enter")) return true;
-  if (combo.keys.length !== 1) return false;
+  const plainOrShiftCtrl = combo.modifiers.every((m) => m === "shift" || m === "ctrl");
+  if (combo.keys.length !== 1 || !plainOrShiftCtrl) return false;
   const [key] = combo.keys;
-  const ctrlOnly =
-    combo.modifiers.includes("ctrl") &&
-    !combo.modifiers.includes("alt") &&
-    !combo.modifiers.includes("super");
-  if (ctrlOnly && (key === "m" || key === "j" || key === "o")) return true;
-  return key === "3" && combo.modifiers.includes("alt") && combo.modifiers.includes("shift");
+  if (key === "return" || key === "kp_enter") return true;
+  const ctrlOnly = combo.modifiers.length === 1 && combo.modifiers[0] === "ctrl";
+  return ctrlOnly && (key === "m" || key === "j" || key === "o");
 }
 
 /** Plain or shifted characters (and Space): they type, nothing else. */

@@ -75,6 +75,17 @@ function arrangements(line: string, limit: number): string[] | undefined {
     const next = new Map<string, Arranged>();
     const add = (reading: Arranged) => next.set(`${reading.at ?? -1}:${reading.text}`, reading);
     if (token.startsWith(deletedText) && placing) forgetPlace();
+    // What this step could make at most, counted before any of it is built.
+    let most = 0;
+    for (const { text, at } of results) {
+      const run = Math.min(token.length, text.length);
+      most += token.startsWith(deletedText)
+        ? 1 + run * (text.length + 1) - (run * (run + 1)) / 2
+        : placing && at === undefined
+          ? text.length + 1
+          : 1;
+    }
+    if (most > limit) return undefined;
     for (const { text, at } of results) {
       if (token.startsWith(deletedText)) {
         add({ text });
@@ -236,6 +247,14 @@ function deletedAnywhere(line: string, presses: number): string {
   const text = knownText(line).length + (holdsUnknownText(line) ? 1 : 0);
   const room = text - run;
   return room > 0 ? `${line}${deletedText.repeat(Math.min(presses, room))}` : line;
+}
+
+/**
+ * A kill or a selection that typing replaces, where the cursor ends up is not followed:
+ * any characters in a row may be gone, and what is typed next goes there.
+ */
+export function removedAround(line: string): string {
+  return deletedAnywhere(endDeletionRun(line), Number.POSITIVE_INFINITY);
 }
 
 /**

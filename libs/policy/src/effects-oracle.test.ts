@@ -72,6 +72,21 @@ function fresh(): Terminal {
 class Oracle {
   t = fresh();
   observed: Observed = { submitted: [], typedBanned: false, submittedTyped: false };
+  /** The last text killed (ctrl+k, ctrl+u, ctrl+w), which ctrl+y yanks back. */
+  private killed = { text: "", seen: true };
+
+  /**
+   * `eightBit`: xterm's default eightBitInput, where Alt with a key sends that byte with
+   * its high bit set (Alt+j types `ê`, Alt+Return a C1 byte) instead of ESC and the key.
+   */
+  constructor(private readonly eightBit = false) {}
+
+  private kill(from: number, to: number): void {
+    const { line } = this.t;
+    this.killed = { text: line.slice(from, to), seen: !this.t.unseen };
+    this.t.line = `${line.slice(0, from)}${line.slice(to)}`;
+    this.t.cursor = from;
+  }
 
   insert(text: string, seen: boolean): void {
     const { line, cursor } = this.t;
@@ -102,6 +117,11 @@ class Oracle {
 
   /** One key as readline gets it; `meta` when ESC came first or Alt was held. */
   key(key: KeyName): void {
+    if (key.alt && this.eightBit && !this.t.escape) {
+      const code = key.kind === "char" ? key.char.charCodeAt(0) : key.name === "return" ? 13 : 0;
+      if (code > 0 && code < 0x80) this.insert(String.fromCharCode(code | 0x80), true);
+      return;
+    }
     const meta = this.t.escape || key.alt;
     this.t.escape = false;
     const ctrlX = this.t.ctrlX;
@@ -153,7 +173,31 @@ class Oracle {
       return;
     }
     const { line, cursor } = this.t;
-    if (name === "backspace" || (ctrl && name === "h")) {
+    // ctrl+c: SIGINT; bash drops the line and prompts again.
+    if (ctrl && name === "c") {
+      this.t = fresh();
+      return;
+    }
+    // xterm sends ESC[1;5H / ESC[1;5F, which readline leaves unbound.
+    if (ctrl && (name === "home" || name === "end")) return;
+    if (ctrl && name === "k") this.kill(cursor, line.length);
+    else if (ctrl && name === "u") this.kill(0, cursor);
+    else if (ctrl && name === "w") {
+      const before = line.slice(0, cursor);
+      const start = before.replace(/\S*\s*$/, "").length;
+      this.kill(start, cursor);
+    } else if (ctrl && name === "y") this.insert(this.killed.text, this.killed.seen);
+    else if (ctrl && name === "t") {
+      // transpose-chars: the characters before and at the cursor (the last two at the end).
+      const at = cursor === line.length ? cursor - 1 : cursor;
+      if (at >= 1 && line.length >= 2) {
+        this.t.line = `${line.slice(0, at - 1)}${line[at]}${line[at - 1]}${line.slice(at + 1)}`;
+        this.t.cursor = at + 1;
+      }
+    } else if (ctrl && name === "d") {
+      // delete-char; on an empty line it ends the shell, which runs nothing.
+      this.t.line = `${line.slice(0, cursor)}${line.slice(cursor + 1)}`;
+    } else if (name === "backspace" || (ctrl && name === "h")) {
       if (cursor > 0) {
         this.t.line = `${line.slice(0, cursor - 1)}${line.slice(cursor)}`;
         this.t.cursor = cursor - 1;
@@ -273,6 +317,16 @@ const keySpelling = fc.constantFrom(
   "Caps_Lock",
   "ctrl+m+x",
   "ctrl+c",
+  "ctrl+Home",
+  "ctrl+End",
+  "alt+Return",
+  "ctrl+k",
+  "ctrl+u",
+  "ctrl+w",
+  "ctrl+y",
+  "ctrl+t",
+  "ctrl+d",
+  "alt+j",
 );
 const typedText = fc
   .array(
@@ -305,9 +359,10 @@ describe("the effect model against a reference terminal", () => {
       fc.property(
         fc.array(fc.tuple(action, fc.nat(40)), { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 2, max: 3 }),
-        (steps, approvers) => {
+        fc.boolean(),
+        (steps, approvers, eightBit) => {
           const policy = policyFor(approvers);
-          const oracle = new Oracle();
+          const oracle = new Oracle(eightBit);
           let input: DesktopInputState = { ...initialInputState, lineUnknown: false, cursor: 0 };
           for (const [proposed, clickAt] of steps) {
             // What validation refuses never reaches the desktop.

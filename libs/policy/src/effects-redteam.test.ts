@@ -104,6 +104,21 @@ describe("keys bash reads differently from the effect model", () => {
       "alt+numbersign types a character (bash ran `sudo`)",
       [type("su"), key("alt+numbersign"), key("BackSpace"), type("do"), key("Return")],
     ],
+    [
+      // transpose-chars swaps `us` into `su`.
+      "ctrl+t transposes (bash ran `sudo`)",
+      [type("usdo"), key("Home Right ctrl+t"), key("Return")],
+    ],
+    [
+      // kill-line takes the `x` after the cursor.
+      "ctrl+k kills to the end (bash ran `sudo`)",
+      [type("sudox"), key("Left ctrl+k"), key("Return")],
+    ],
+    [
+      // unix-line-discard takes `x ` before the cursor.
+      "ctrl+u kills to the start (bash ran `sudo`)",
+      [type("x sudo"), key("Home Right Right ctrl+u"), key("Return")],
+    ],
   ])("refuses what runs `sudo`: %s", (_, actions) => {
     const verdicts = judgeRun(actions);
     expect(
@@ -125,17 +140,34 @@ describe("an Enter that submits a command nobody approved in that version", () =
     // The approvers of alt+Return saw `rm -rf ~/tmp/cache`; the line was not submitted,
     // nine BackSpaces made it `rm -rf ~/`, and Return ran that. Checked in bash with
     // `echo abc/xyz`, alt+Return, four BackSpaces, Return: it ran `echo abc`.
-    const verdicts = judgeRun(shortened);
-    expect(verdicts.at(-1)).toMatchObject({ kind: "ask", requiredApprovals: 2 });
+    // The line after alt+Return holds what it may have typed (an 8-bit byte nobody can
+    // read), so an Enter on it is refused: stricter than two people, never laxer.
+    const last = judgeRun(shortened).at(-1)!;
+    expect(last.kind === "deny" || (last.kind === "ask" && last.requiredApprovals >= 2)).toBe(true);
   });
 
-  it("asks about that Return as high risk under the example policy (no grant or trust window)", () => {
-    const verdicts = judgeRun(shortened, examplePolicy);
-    expect(verdicts.at(-1)).toMatchObject({ kind: "ask", risk: "high" });
+  it("refuses that Return, or asks it as high risk, under the example policy (no grant or trust window)", () => {
+    const last = judgeRun(shortened, examplePolicy).at(-1)!;
+    expect(last.kind === "deny" || (last.kind === "ask" && last.risk === "high")).toBe(true);
   });
 });
 
 describe("how long one action takes to judge", () => {
+  it("judges 50 rounds of 28 ctrl+h after a click in a long line within a second", () => {
+    let input: DesktopInputState = { ...initialInputState };
+    for (const action of [
+      type("abcdefghij ".repeat(364).slice(0, 4_000)),
+      { action: "left_click", coordinate: [640, 400] } satisfies ComputerAction,
+    ])
+      input = planEffects(action, input).after;
+    const keys = key(Array(28).fill("ctrl+h").join(" "), 50);
+    expect(validateAction(keys, screen).ok).toBe(true);
+    const started = performance.now();
+    authorizeAction(keys, { desktop: "desktop-1", input }, commandsNeedTwo);
+    const elapsedMs = performance.now() - started;
+    expect(elapsedMs, `took ${Math.round(elapsedMs)} ms`).toBeLessThan(1_000);
+  });
+
   it("judges a held BackSpace after a click in a long line within a second", {
     timeout: 300_000,
   }, () => {

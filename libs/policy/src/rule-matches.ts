@@ -25,7 +25,7 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  * - `afterAction: type` also holds while typed text is pending in the field.
  * - `textMatches`: allow needs the line fully known and matching; ask and deny match a
  *   line that may read so (`lineReadings`: text typed after a click placed anywhere, a
- *   Tab completion filled in), and, for an effect that may submit, whenever the line
+ *   Tab completion filled in, each line of it on its own), and, for an effect that may submit, whenever the line
  *   holds text nobody saw (a paste, a history entry).
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
@@ -106,7 +106,16 @@ function textMatches(pattern: RegExp, effect: Effect, broad: boolean): boolean {
   if (!broad) return !holdsGaps(line) && pattern.test(line);
   if (effect.submits && holdsUnknownText(line)) return true;
   const readings = lineReadings(line, literalWordsOf(pattern));
-  return readings === "too many" || readings.some((reading) => pattern.test(reading));
+  return readings === "too many" || readings.some((reading) => readsAs(pattern, reading));
+}
+
+/**
+ * A reading matches as a whole and line by line: where unknown text reads as a line break,
+ * what follows it may be a line of its own (`^sudo` after ctrl+c dropped the line).
+ */
+function readsAs(pattern: RegExp, reading: string): boolean {
+  if (pattern.test(reading)) return true;
+  return reading.includes("\n") && reading.split("\n").some((part) => pattern.test(part));
 }
 
 const wordsByPattern = new WeakMap<RegExp, string[]>();
