@@ -1,3 +1,4 @@
+import { redisKeys } from "@deskgate/approvals";
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
@@ -140,5 +141,38 @@ describe("approval channels named by a desktop's policy", () => {
       /its approvals are here\. The policy of `qa-7` routes them to <#C0ELSEWHERE>/,
     );
     expect(postedIn("C0ELSEWHERE")).toEqual([]);
+  });
+
+  it("falls back to SLACK_DESKTOP_CHANNELS when the published policy cannot be read by this bot", async () => {
+    stopBot = (
+      await startBot(harness, slack, {
+        channels: ["C0RUNS", "C0QA"],
+        desktopChannels: [{ pattern: "qa-*", channel: "C0ENVQA" }],
+      })
+    ).stop;
+    // A newer worker's policy: a key this bot's schema does not know, beside a route.
+    await harness.backend.redis.set(
+      redisKeys.desktopPolicy("qa-9"),
+      JSON.stringify({
+        source: {
+          approvalChannels: [{ desktops: ["qa-*"], channel: "C0QA" }],
+          futureKey: true,
+          rules: [],
+        },
+      }),
+    );
+    await slack.send({
+      type: "slash_commands",
+      payload: slashCommand("start look around --desktop qa-9", { userId: "U0ALICE" }),
+    });
+    const root = await waitForMessage(
+      slack,
+      (m) => !m.threadTs && textOf(m).includes("look around"),
+      "the run's root message",
+    );
+    expect(root.channel).toBe("C0ENVQA");
+    await replyTo("U0ALICE", /^Started `run_\w+`; its approvals are in <#C0ENVQA>\.$/);
+    const [run] = await harness.backend.runDesk.listRuns();
+    expect(run?.request.channel).toBe("C0ENVQA");
   });
 });
