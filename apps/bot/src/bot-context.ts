@@ -1,8 +1,8 @@
 import type { RunDesk } from "@deskgate/approvals";
+import type { DesktopRoute } from "@deskgate/contracts";
 import type { Logger } from "@deskgate/core";
 import type { App } from "@slack/bolt";
 import type { ApproverCheck } from "./approver-check.ts";
-import type { DesktopRoute } from "./channels/desktop-channels.ts";
 import type { CommandReplays } from "./command-replays.ts";
 import type { BudgetedSlack } from "./slack-budget/budgeted-slack.ts";
 import type { PendingUpdates } from "./slack-budget/pending-updates.ts";

@@ -1,6 +1,7 @@
 export * from "./approval.ts";
 export * from "./computer-action.ts";
 export * from "./desktop-input-state.ts";
+export * from "./desktop-route.ts";
 export * from "./grant.ts";
 export * from "./ids.ts";
 export * from "./job-catalog.ts";

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,6 +101,24 @@ describe("loadPolicyFile", () => {
     expect(loadError(path).message).toBe(
       `${path}: rules[0] (id "oops") decision: unknown decision "allow-ish" (use allow, deny or ask)`,
     );
+  });
+
+  it("loads the example policy's commented approvalChannels once uncommented", () => {
+    const example = readFileSync(
+      new URL("../../../infra/policy/example-policy.yaml", import.meta.url),
+      "utf8",
+    );
+    const uncommented = example.replace(
+      /^# (approvalChannels:\n(?:# {2}.*\n)+)/m,
+      (block: string) => block.replace(/^# ?/gm, ""),
+    );
+    expect(uncommented).not.toBe(example);
+    const policy = loadPolicyFile(write("example-with-channels.yaml", uncommented), options);
+    expect(policy.approvalChannels).toEqual([
+      { pattern: "prod", channel: "C0123PROD" },
+      { pattern: "staging", channel: "C0123PROD" },
+      { pattern: "qa-*", channel: "C0123QA" },
+    ]);
   });
 
   it("loads the shipped example policy and applies it as documented", () => {

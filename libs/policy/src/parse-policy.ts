@@ -38,6 +38,11 @@ function compilePolicy(file: PolicyFile, options: PolicyOptions, source: unknown
     plans: file.plans,
     defaults: Object.freeze(defaults),
     rules: Object.freeze(rules),
+    approvalChannels: Object.freeze(
+      file.approvalChannels.flatMap(({ desktops, channel }) =>
+        desktops.map((pattern) => Object.freeze({ pattern, channel })),
+      ),
+    ),
     source: JSON.parse(JSON.stringify(source)) as unknown,
   });
 }
@@ -115,13 +120,20 @@ function riskByDecision(decision: RuleEntry["decision"], asking: Risk): Risk {
   }
 }
 
-/** `rules[2] (id "no-sudo") match.textMatches: invalid regular expression: …` */
+/**
+ * `rules[2] (id "no-sudo") match.textMatches: invalid regular expression: …`,
+ * `approvalChannels[0] channel: must be a Slack channel id …`
+ */
 export function describePolicyIssues(error: z.ZodError, raw: unknown): string[] {
   return error.issues.map((issue) => {
     const [head, index, ...rest] = issue.path.map(String);
-    if (head === "rules" && index !== undefined && /^\d+$/.test(index)) {
-      const id = ruleIdAt(raw, Number(index));
-      const where = `rules[${index}]${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
+    if (
+      (head === "rules" || head === "approvalChannels") &&
+      index !== undefined &&
+      /^\d+$/.test(index)
+    ) {
+      const id = head === "rules" ? ruleIdAt(raw, Number(index)) : undefined;
+      const where = `${head}[${index}]${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
       return rest.length > 0
         ? `${where} ${rest.join(".")}: ${issue.message}`
         : `${where}: ${issue.message}`;

@@ -1,8 +1,11 @@
 import {
   computerActionNames,
   desktopNameSchema,
+  desktopPatternCovers,
+  desktopPatternSchema,
   expiryModeSchema,
   riskSchema,
+  slackChannelIdSchema,
 } from "@deskgate/contracts";
 import { envDuration } from "@deskgate/core";
 import { parseKeyCombo } from "@deskgate/effects";
@@ -158,6 +161,49 @@ export const policyDefaultsSchema = z.strictObject({
   escalation: escalationFileSchema.optional(),
 });
 
+const approvalRouteSchema = z.strictObject({
+  desktops: z.preprocess(
+    (value) => (value === undefined || Array.isArray(value) ? value : [value]),
+    z
+      .array(desktopPatternSchema, {
+        error: (issue) =>
+          issue.input === undefined
+            ? "required: the desktops (names, or prefixes ending in *) whose runs go to this channel"
+            : undefined,
+      })
+      .min(1, "name at least one desktop, or a prefix ending in *"),
+  ),
+  channel: slackChannelIdSchema,
+});
+
+/**
+ * `approvalChannels`: which Slack channel the runs of which desktops are posted in, first
+ * matching route wins (one file may serve a fleet). A route after another that already
+ * names all its desktops would never be used: refused, like a duplicate rule id.
+ */
+const approvalChannelsSchema = z
+  .array(approvalRouteSchema, {
+    error: (issue) =>
+      issue.code === "invalid_type"
+        ? "must be a list of routes such as [{ desktops: [qa-*], channel: C0123ABCD }]"
+        : undefined,
+  })
+  .superRefine((routes, ctx) => {
+    const earlier: Array<{ pattern: string; route: number }> = [];
+    routes.forEach((route, index) => {
+      route.desktops.forEach((pattern, position) => {
+        const first = earlier.find((seen) => desktopPatternCovers(seen.pattern, pattern));
+        if (first)
+          ctx.addIssue({
+            code: "custom",
+            path: [index, "desktops", position],
+            message: `${JSON.stringify(pattern)} is never reached: approvalChannels[${first.route}] routes ${JSON.stringify(first.pattern)} first`,
+          });
+        earlier.push({ pattern, route: index });
+      });
+    });
+  });
+
 /** A rules file (JSON or YAML) as written by an operator; see infra/policy/example-policy.yaml. */
 export const policyFileSchema = z
   .strictObject({
@@ -168,6 +214,11 @@ export const policyFileSchema = z
      */
     plans: z.boolean().default(true),
     defaults: policyDefaultsSchema.default({}),
+    /**
+     * The Slack channel runs on these desktops are posted in (root message, cards, thread),
+     * ahead of the bot's SLACK_DESKTOP_CHANNELS; followed only if the bot serves it.
+     */
+    approvalChannels: approvalChannelsSchema.default([]),
     rules: z.array(policyRuleSchema),
   })
   .superRefine((file, ctx) => {

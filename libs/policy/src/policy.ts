@@ -1,4 +1,10 @@
-import type { ComputerActionName, Escalation, ExpiryMode, Risk } from "@deskgate/contracts";
+import type {
+  ComputerActionName,
+  DesktopRoute,
+  Escalation,
+  ExpiryMode,
+  Risk,
+} from "@deskgate/contracts";
 import type { DesktopInputState, Effect, KeyCombo } from "@deskgate/effects";
 
 export type PolicyMode = "enforce" | "shadow";
@@ -48,6 +54,12 @@ export interface Policy {
   readonly defaults: AskSettings;
   /** First matching rule wins, effect by effect. */
   readonly rules: readonly PolicyRule[];
+  /**
+   * The `approvalChannels` routes, one per desktop pattern in file order (first match
+   * wins): the Slack channel of runs on those desktops. The bot follows a route only to a
+   * channel it serves (apps/bot/src/channels/choose-run-channel.ts).
+   */
+  readonly approvalChannels: readonly DesktopRoute[];
   /**
    * The rules file's content as written (JSON-safe), so another process (the bot,
    * checking an approver's edit) can compile exactly the same policy.

@@ -1,41 +1,32 @@
+import { type DesktopRoute, desktopPatternSchema, slackChannelIdSchema } from "@deskgate/contracts";
 import { z } from "zod";
 
+const routeHint = "desktop (or prefix*) = channel id, e.g. qa-*=C0123ABCD";
+
 /**
- * Which approval channel a desktop's runs are posted in: `pattern=channel`, where the
- * pattern is a desktop name or a prefix ending in `*` (a desktop group, e.g. `qa-*`).
- * The first route that matches wins. A channel takes about one post a second
- * (chat.postMessage, https://docs.slack.dev/reference/methods/chat.postMessage#rate-limiting),
- * so a fleet is spread over several channels by desktop group. Pure.
+ * One SLACK_DESKTOP_CHANNELS entry, `pattern=channel`: the pattern is a desktop name or a
+ * prefix ending in `*` (the same syntax, checked by the same schemas, as a policy's
+ * `approvalChannels`). Pure.
  */
-export interface DesktopRoute {
-  pattern: string;
-  channel: string;
-}
+export const desktopRouteSchema = z.string().transform((entry, ctx): DesktopRoute => {
+  const [pattern = "", channel = "", ...rest] = entry.split("=");
+  if (
+    rest.length > 0 ||
+    !desktopPatternSchema.safeParse(pattern).success ||
+    !slackChannelIdSchema.safeParse(channel).success
+  ) {
+    ctx.addIssue({ code: "custom", message: routeHint });
+    return z.NEVER;
+  }
+  return { pattern, channel };
+});
 
-export const desktopRouteSchema = z
-  .string()
-  .regex(/^[a-z0-9-]+\*?=[CG][A-Z0-9]+$/, "desktop (or prefix*) = channel id, e.g. qa-*=C0123ABCD")
-  .transform((entry): DesktopRoute => {
-    const [pattern = "", channel = ""] = entry.split("=");
-    return { pattern, channel };
-  });
-
-export function routeMatches(route: DesktopRoute, desktop: string): boolean {
-  return route.pattern.endsWith("*")
-    ? desktop.startsWith(route.pattern.slice(0, -1))
-    : desktop === route.pattern;
-}
-
-/** The channel for `desktop`'s runs, or undefined when no route names it. */
-export function channelForDesktop(
-  routes: readonly DesktopRoute[],
-  desktop: string | undefined,
-): string | undefined {
-  if (!desktop) return undefined;
-  return routes.find((route) => routeMatches(route, desktop))?.channel;
-}
-
-/** Every channel runs may live in: the start channels and the routed ones. */
+/**
+ * Every channel the bot serves, and so every channel a run may be posted in: the start
+ * channels (SLACK_CHANNELS) and the targets of SLACK_DESKTOP_CHANNELS. A desktop policy's
+ * route is followed only when it names one of these (`chooseRunChannel`), so policies add
+ * no channel: this list is the whole set, for posting and for `/agent list|status`.
+ */
 export function approvalChannels(
   startChannels: readonly string[],
   routes: readonly DesktopRoute[],

@@ -1,22 +1,15 @@
 import type { RunRecord } from "@deskgate/contracts";
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { customAlphabet } from "nanoid";
 import { agentUsage, parseAgentCommand } from "../../agent-command.ts";
 import type { Piece } from "../../blocks/block-kit.ts";
-import { runListPieces, runRootMessage } from "../../blocks/run-messages.ts";
+import { runListPieces } from "../../blocks/run-messages.ts";
 import type { BotContext } from "../../bot-context.ts";
-import { approvalChannels, channelForDesktop } from "../../channels/desktop-channels.ts";
-import { postingPriority } from "../../slack-budget/posting-budget.ts";
+import { approvalChannels } from "../../channels/desktop-channels.ts";
 import { readSlackText } from "../../slack-text/from-slack.ts";
 import { escapeMrkdwn, notificationText } from "../../slack-text/to-slack.ts";
+import { startRun } from "./start-run.ts";
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-/** 14 letters and digits (~83 bits): `run_` ids must match runIdSchema (no '-' or '_'). */
-const newRunId = (() => {
-  const id = customAlphabet("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 14);
-  return () => `run_${id()}`;
-})();
 
 /**
  * `/agent start|stop|status|list|help`. Acknowledges first (Slack allows 3 s). A command
@@ -46,54 +39,15 @@ export function agentCommandHandler(ctx: BotContext) {
       case "usage":
         await reply(`${parsed.problem}\n\n${agentUsage}`);
         return;
-      case "start": {
+      case "start":
         if (!ctx.channels.includes(command.channel_id)) {
           await reply(
             `Runs can't be started in this channel. Use one of: ${ctx.channels.map((c) => `<#${c}>`).join(", ")}`,
           );
           return;
         }
-        const channel =
-          channelForDesktop(ctx.desktopChannels, parsed.desktop) ?? command.channel_id;
-        const request = {
-          runId: newRunId(),
-          task: parsed.task,
-          requester: { userId: command.user_id, name: command.user_name },
-          channel,
-          requestedAt: new Date().toISOString(),
-          ...(parsed.desktop ? { desktop: parsed.desktop } : {}),
-        };
-        const draft: RunRecord = {
-          request,
-          status: "queued",
-          step: 0,
-          updatedAt: request.requestedAt,
-        };
-        const root = runRootMessage(draft);
-        try {
-          // A card's priority: the person is waiting, and the run asks nothing before it.
-          const posted = await ctx.slack.postMessage(
-            { channel, text: root.text, blocks: root.blocks as never },
-            postingPriority.card,
-          );
-          await ctx.refs.saveThread(request.runId, { channel, rootTs: posted.ts });
-          await ctx.runDesk.startRun(request);
-        } catch (err) {
-          // Not started: the same command may be sent again.
-          await ctx.replays.forget(command).catch(() => undefined);
-          await reply(
-            "The run could not be started (Slack or Redis did not answer). Try again.",
-          ).catch(() => undefined);
-          throw err;
-        }
-        ctx.logger.info(
-          { runId: request.runId, user: command.user_id, channel },
-          "run started from slack",
-        );
-        if (channel !== command.channel_id)
-          await reply(`Started \`${request.runId}\`; its approvals are in <#${channel}>.`);
+        await startRun(ctx, command, parsed, reply);
         return;
-      }
       case "stop": {
         const run = await ctx.runDesk.getRun(parsed.runId);
         if (!run) {
@@ -143,7 +97,9 @@ export function agentCommandHandler(ctx: BotContext) {
 /**
  * Which runs a listing here may show: in an approval channel, the runs posted there; in
  * a direct message with the bot, the runs this person started; anywhere else, none (a
- * run's task is for the people of its channel).
+ * run's task is for the people of its channel). The approval channels are the channels the
+ * bot serves (`approvalChannels`); a desktop policy's route is followed only into one of
+ * them, so every channel a run may be posted in is listed here already.
  */
 function listScope(
   ctx: BotContext,
