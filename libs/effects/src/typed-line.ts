@@ -189,8 +189,9 @@ export type LineEdit = "home" | "end" | "left" | "right" | "backspace" | "delete
 
 /**
  * A cursor key or deletion, `presses` times, as a line editor applies it. A marker stands
- * for text of unknown length: deleting into it leaves unknown text there, and moving
- * across it leaves the cursor unknown. Where positions in the line cannot be followed
+ * for text of unknown length, perhaps none: deleting into it may delete what is before it
+ * (a deletion where the cursor is not known), and moving across it leaves the cursor
+ * unknown. Where positions in the line cannot be followed
  * (text placed or deleted where the cursor was not known), a cursor key leaves the cursor
  * unknown, and so does a deletion that is not of a character typed just before it. A
  * deletion where the cursor is not known takes out a character anywhere (`deletedText`).
@@ -220,17 +221,14 @@ export function editLine(state: LineAndCursor, edit: LineEdit, presses: number):
         break;
       case "backspace":
         if (cursor === 0) break;
-        if (isMarker(line[cursor - 1]))
-          line = `${line.slice(0, cursor - 1)}${unknownText}${line.slice(cursor)}`;
-        else {
-          line = `${line.slice(0, cursor - 1)}${line.slice(cursor)}`;
-          cursor -= 1;
-        }
+        // Into a marker: its text may be empty, so what goes may be before it.
+        if (isMarker(line[cursor - 1])) return { line: deletedAnywhere(line, presses - press) };
+        line = `${line.slice(0, cursor - 1)}${line.slice(cursor)}`;
+        cursor -= 1;
         break;
       case "delete":
-        if (isMarker(line[cursor]))
-          line = `${line.slice(0, cursor)}${unknownText}${line.slice(cursor + 1)}`;
-        else line = `${line.slice(0, cursor)}${line.slice(cursor + 1)}`;
+        if (isMarker(line[cursor])) return { line: deletedAnywhere(line, presses - press) };
+        line = `${line.slice(0, cursor)}${line.slice(cursor + 1)}`;
         break;
     }
   }

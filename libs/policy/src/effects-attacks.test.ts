@@ -209,6 +209,14 @@ describe("text the line does not show", () => {
         { action: "type", text: "s\t" },
       ],
     ],
+    [
+      "`sudoss`, a Tab that completes nothing, `s`, then three ctrl+h through the gap",
+      [
+        { action: "type", text: "sudoss" },
+        { action: "type", text: "\ts" },
+        { action: "key", text: "ctrl+h", repeat: 3 },
+      ],
+    ],
   ])("refuses what may be `sudo`: %s", (_, actions) => {
     const verdicts = judgeRun(actions);
     expect(verdicts.some((v) => v.kind === "deny")).toBe(true);
