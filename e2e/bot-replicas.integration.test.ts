@@ -1,13 +1,7 @@
 import type { ComputerAction } from "@deskgate/contracts";
 import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { type AppProcess, waitFor } from "@deskgate/test-support/app-process";
-import {
-  blockAction,
-  FakeSlack,
-  formEncoded,
-  signedRequest,
-  slashCommand,
-} from "@deskgate/test-support/fake-slack";
+import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
 import { botProcess } from "./app-processes.ts";
@@ -15,11 +9,10 @@ import { textOf } from "./bot-harness.ts";
 
 /**
  * Two real bot processes on one Redis and one (strict) fake Slack: in Socket Mode each
- * envelope goes to one of their connections, in HTTP mode a load balancer sends each
- * request to either. Every card is posted once, and every click is handled by whichever
- * bot gets it.
+ * envelope goes to one of their connections, in HTTP mode the fake Slack posts each signed
+ * request to either bot's Request URL in turn (a round-robin load balancer). Every card is
+ * posted once, and every click is handled by whichever bot gets it.
  */
-const signingSecret = "5f4dcc3b5aa765d61d8327deb882cf99";
 const click: ComputerAction = { action: "left_click", coordinate: [40, 50] };
 const runs = 4;
 
@@ -41,7 +34,8 @@ afterEach(async () => {
   await redis.dispose();
 });
 
-async function startBots(mode: "socket" | "http"): Promise<Array<number | undefined>> {
+/** Starts both bots; in HTTP mode points the fake Slack's Request URLs at them. */
+async function startBots(mode: "socket" | "http"): Promise<string[]> {
   bots = [1, 2].map((n) =>
     botProcess({
       redisUrl: redis.url,
@@ -50,49 +44,40 @@ async function startBots(mode: "socket" | "http"): Promise<Array<number | undefi
       env: {
         SLACK_APPROVERS: "U0BOB",
         ...(mode === "http"
-          ? { SLACK_MODE: "http", SLACK_SIGNING_SECRET: signingSecret, HTTP_PORT: "0" }
+          ? { SLACK_MODE: "http", SLACK_SIGNING_SECRET: slack.signingSecret, HTTP_PORT: "0" }
           : {}),
       },
     }).start(),
   );
-  const ports: Array<number | undefined> = [];
+  const requestUrls: string[] = [];
   for (const bot of bots) {
     const ready = await bot.waitForLine(/bot ready/, 60_000);
-    ports.push((JSON.parse(ready) as { httpPort?: number }).httpPort);
+    const { httpPort } = JSON.parse(ready) as { httpPort?: number };
+    if (httpPort) requestUrls.push(`http://127.0.0.1:${httpPort}/slack/events`);
   }
   if (mode === "socket")
     await waitFor(() => slack.connectionCount === 2, { what: "both bots connected" });
-  return ports;
+  else {
+    // Slack checks a Request URL (url_verification) when it is saved in the app's settings.
+    for (const url of requestUrls) await slack.verifyRequestUrl(url);
+    slack.useRequestUrls(requestUrls);
+  }
+  return requestUrls;
 }
 
 describe("two bot replicas", () => {
   it.each(["socket", "http"] as const)(
     "post each card once and take any click on any card (%s mode)",
     async (mode) => {
-      const ports = await startBots(mode);
-      let turn = 0;
-      /** Slack (Socket Mode) or a round-robin load balancer (HTTP) delivering to a bot. */
-      const deliver = async (type: "slash_commands" | "interactive", payload: object) => {
-        if (mode === "socket") return slack.send({ type, payload: payload as never });
-        const port = ports[turn++ % ports.length];
-        const body =
-          type === "slash_commands"
-            ? formEncoded(payload as Record<string, string>)
-            : formEncoded({ payload: JSON.stringify(payload) });
-        const signed = signedRequest(body, signingSecret);
-        const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-          method: "POST",
-          headers: signed.headers,
-          body: signed.body,
-        });
-        expect(response.status).toBe(200);
-      };
+      await startBots(mode);
       for (let i = 0; i < runs; i += 1) {
         await harness.startDesktop({ desktop: `replica-${i}`, actions: [click] });
-        await deliver(
-          "slash_commands",
-          slashCommand(`start replica run ${i} --desktop replica-${i}`, { userId: "U0ALICE" }),
-        );
+        await slack.send({
+          type: "slash_commands",
+          payload: slashCommand(`start replica run ${i} --desktop replica-${i}`, {
+            userId: "U0ALICE",
+          }),
+        });
       }
       const approvals = await waitFor(
         async () => {
@@ -116,15 +101,15 @@ describe("two bot replicas", () => {
         const card = [...slack.webApi.messages.values()].find((m) =>
           textOf(m).includes(`${approvalId}@`),
         )!;
-        await deliver(
-          "interactive",
-          blockAction({
+        await slack.send({
+          type: "interactive",
+          payload: blockAction({
             actionId: "approval.approve",
             value: `${approvalId}@1`,
             userId: "U0BOB",
             messageTs: card.ts,
           }),
-        );
+        });
       }
       await waitFor(
         async () =>
@@ -136,9 +121,15 @@ describe("two bot replicas", () => {
       for (const approvalId of approvals) expect(cardsFor(approvalId)).toHaveLength(1);
       for (const run of await harness.backend.runDesk.listRuns({ limit: 100 }))
         expect((await harness.executed(run.request.runId)).map((e) => e.step)).toEqual([1]);
-      if (mode === "socket") {
-        const connections = new Set(slack.deliveries.map((d) => d.connection));
-        expect(connections.size, "both bots got envelopes").toBe(2);
+      const targets = new Set(slack.deliveries.map((d) => d.connection));
+      expect(targets, "both bots got deliveries").toEqual(new Set([0, 1]));
+      expect(slack.userErrors).toEqual([]);
+      if (mode === "http") {
+        const deliveredBodies = slack.sentRequests.filter(
+          (r) => r.headers["content-type"] === "application/x-www-form-urlencoded",
+        );
+        expect(deliveredBodies).toHaveLength(2 * runs);
+        expect(slack.connectionCount, "no Socket Mode in HTTP mode").toBe(0);
       }
       const roots = [...slack.webApi.messages.values()].filter((m) => !m.threadTs);
       expect(roots).toHaveLength(runs);
@@ -147,17 +138,20 @@ describe("two bot replicas", () => {
   );
 
   it("start one run for a signed slash command replayed to the other replica (HTTP mode)", async () => {
-    const ports = await startBots("http");
+    const requestUrls = await startBots("http");
     await harness.startDesktop({ desktop: "replica-once", actions: [click] });
-    const body = formEncoded(
-      slashCommand("start only once --desktop replica-once", { userId: "U0ALICE" }) as never,
-    );
-    const signed = signedRequest(body, signingSecret);
-    for (const port of [ports[0], ports[1], ports[0]]) {
-      const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    await slack.send({
+      type: "slash_commands",
+      payload: slashCommand("start only once --desktop replica-once", { userId: "U0ALICE" }),
+    });
+    // An attacker who captured Slack's signed request sends the very same bytes again,
+    // within the five minutes the signature is good for, to each replica.
+    const captured = slack.sentRequests.at(-1)!;
+    for (const url of [requestUrls[1]!, requestUrls[0]!, requestUrls[1]!]) {
+      const response = await fetch(url, {
         method: "POST",
-        headers: signed.headers,
-        body: signed.body,
+        headers: captured.headers,
+        body: captured.body,
       });
       expect(response.status).toBe(200);
     }

@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { type WebSocket, WebSocketServer } from "ws";
+import { eventCallbackSchema } from "./event-callback.ts";
 import { FakeSlackWebApi } from "./fake-slack-web-api.ts";
+import type { SentRequest } from "./post-to-request-url.ts";
+import { RequestUrlTransport } from "./request-url-transport.ts";
 import { type RateLimitSettings, slackRateLimits } from "./slack-rate-limits.ts";
+import type { AttemptOutcome, Envelope, RetryReason, SlackTransport } from "./slack-transport.ts";
+import { SocketModeTransport } from "./socket-mode-transport.ts";
+import { verifyRequestUrl } from "./verify-request-url.ts";
 
-export interface Envelope {
-  type: "slash_commands" | "interactive" | "events_api";
-  payload: Record<string, unknown>;
-}
+export type { Envelope, RetryReason } from "./slack-transport.ts";
+export { maxSocketConnections } from "./socket-mode-transport.ts";
 
 export interface FakeSlackOptions {
   /**
@@ -16,38 +19,54 @@ export interface FakeSlackOptions {
    */
   rateLimits?: RateLimitSettings | "off";
   /**
-   * When an Events API envelope is not acked in 3 s Slack sends it again, at once, then
-   * after a minute and after five (https://docs.slack.dev/apis/events-api/#retries).
+   * When an Events API delivery fails (not answered in 3 s, or, over HTTP, not answered
+   * 2xx) Slack sends it again, at once, then after a minute and after five
+   * (https://docs.slack.dev/apis/events-api/#retries).
    */
   eventRetryDelaysMs?: readonly number[];
+  /** The app's signing secret, used to sign requests to Request URLs. */
+  signingSecret?: string;
+  /** Deliver over HTTP to these Request URLs from the start (see `useRequestUrls`). */
+  requestUrls?: readonly string[];
 }
 
-/** Slack allows an app at most 10 Socket Mode connections (the 11th is told `too_many_websockets`). */
-export const maxSocketConnections = 10;
+/** What the person saw instead of the app's answer to a command or an interaction. */
+export interface UserError {
+  type: Envelope["type"];
+  /** `operation_timeout`: no answer in 3 s; `dispatch_failed`: the app could not be reached or answered an error. */
+  error: "operation_timeout" | "dispatch_failed";
+}
 
 /**
- * Slack on loopback: the Web API (`apiUrl`, for `clientOptions.slackApiUrl`) and Socket
- * Mode (the WebSocket URL `apps.connections.open` hands out). Tests push envelopes as
- * Slack would and get the app's acknowledgement back.
+ * Slack on loopback: the Web API (`apiUrl`, for `clientOptions.slackApiUrl`) and delivery
+ * to the app, over Socket Mode (the WebSocket URL `apps.connections.open` hands out; the
+ * default) or, after `useRequestUrls`, as signed HTTP requests to Request URLs. Tests push
+ * envelopes as Slack would and get the app's acknowledgement back.
  */
 export class FakeSlack {
   readonly botToken = "xoxb-fake-bot-token-000000000";
   readonly appToken = "xapp-fake-app-token-000000000";
+  readonly signingSecret: string;
   readonly webApi: FakeSlackWebApi;
+  readonly userErrors: UserError[] = [];
+  /**
+   * Each attempt at delivering an envelope: the Socket Mode connection (index in order of
+   * connecting) or the Request URL (index in the list) it went to.
+   */
+  readonly deliveries: Array<{
+    envelopeId: string;
+    connection: number;
+    retryAttempt: number;
+    retryReason?: RetryReason;
+  }> = [];
+  /** Every HTTP request made to a Request URL, as sent (signed body and headers). */
+  readonly sentRequests: SentRequest[] = [];
   private server: Server | undefined;
-  private wss: WebSocketServer | undefined;
-  /** What people saw instead of the app's answer (an interaction not acked within 3 s). */
-  readonly userErrors: Array<{ type: Envelope["type"]; error: "operation_timeout" }> = [];
-  /** Envelope id → the connection (index in order of connecting) it was delivered on. */
-  readonly deliveries: Array<{ envelopeId: string; connection: number; retryAttempt: number }> = [];
-  private readonly sockets: WebSocket[] = [];
-  private readonly socketIndex = new Map<WebSocket, number>();
-  private readonly pendingAcks = new Map<string, (payload: unknown) => void>();
+  private readonly socketMode = new SocketModeTransport();
+  private started = false;
+  private requestUrls: RequestUrlTransport | undefined;
   private port = 0;
-  private nextSocket = 0;
-  private connectionsEver = 0;
-  private connected: (() => void) | undefined;
-  private connectedOnce: Promise<void>;
+  private turn = 0;
   private readonly eventRetryDelaysMs: readonly number[];
 
   constructor(options: FakeSlackOptions = {}) {
@@ -59,9 +78,8 @@ export class FakeSlack {
       options.rateLimits === "off" ? undefined : (options.rateLimits ?? slackRateLimits),
     );
     this.eventRetryDelaysMs = options.eventRetryDelaysMs ?? [0, 60_000, 300_000];
-    this.connectedOnce = new Promise((resolve) => {
-      this.connected = resolve;
-    });
+    this.signingSecret = options.signingSecret ?? "6e0a1f3b9c4d8e2f7a5b1c9d3e8f4a2b";
+    if (options.requestUrls) this.useRequestUrls(options.requestUrls);
   }
 
   get apiUrl(): string {
@@ -69,127 +87,110 @@ export class FakeSlack {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
+    const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         void this.webApi.handle(request, response, Buffer.concat(chunks));
       });
     });
-    this.wss = new WebSocketServer({ server: this.server, path: "/socket" });
-    this.wss.on("connection", (socket) => {
-      if (this.sockets.length >= maxSocketConnections) {
-        // What Slack does past 10 connections per app (seen in slackapi/bolt-js#2225).
-        socket.send(JSON.stringify({ type: "disconnect", reason: "too_many_websockets" }));
-        socket.close();
-        return;
-      }
-      this.sockets.push(socket);
-      this.socketIndex.set(socket, this.connectionsEver++);
-      socket.on("close", () => {
-        const at = this.sockets.indexOf(socket);
-        if (at >= 0) this.sockets.splice(at, 1);
-      });
-      socket.on("message", (data) => {
-        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
-        if (message.envelope_id) this.pendingAcks.get(message.envelope_id)?.(message.payload);
-      });
-      socket.send(
-        JSON.stringify({
-          type: "hello",
-          num_connections: this.sockets.length,
-          debug_info: { host: "fake" },
-          connection_info: { app_id: "A0FAKE" },
-        }),
-      );
-      this.connected?.();
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", () => resolve()));
-    const address = this.server.address();
+    this.server = server;
+    this.socketMode.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const address = server.address();
     this.port = typeof address === "object" && address ? address.port : 0;
+    this.started = true;
     return this;
+  }
+
+  /**
+   * Switches delivery to HTTP mode: each envelope becomes a request signed with
+   * `signingSecret` and POSTed to one of `urls`, in turn (several URLs stand for a
+   * round-robin load balancer in front of app replicas).
+   */
+  useRequestUrls(urls: readonly string[]): void {
+    this.requestUrls = new RequestUrlTransport(urls, this.signingSecret, (sent) =>
+      this.sentRequests.push(sent),
+    );
+  }
+
+  /** Slack's `url_verification` handshake against a Request URL; throws if it fails. */
+  verifyRequestUrl(url: string): Promise<void> {
+    return verifyRequestUrl(url, this.signingSecret, (sent) => this.sentRequests.push(sent));
   }
 
   /** Resolves once an app has opened a Socket Mode connection. */
   waitForSocket(): Promise<void> {
-    return this.connectedOnce;
+    return this.socketMode.connectedOnce;
   }
 
   /** Open Socket Mode connections. */
   get connectionCount(): number {
-    return this.sockets.length;
+    return this.socketMode.connectionCount;
   }
 
   /**
-   * Sends an envelope over Socket Mode to one connection (Slack picks one of the app's
-   * connections per envelope; here they take turns); resolves with the app's ack payload.
-   * Slack waits 3 s for the ack (https://docs.slack.dev/apis/events-api/#responding).
-   * An Events API envelope not acked in time is sent again with `retry_attempt` and
-   * `retry_reason: "timeout"`; an interaction or slash command is not: the person sees
-   * an error (recorded in `userErrors`) and the send fails. An interaction's trigger id
-   * is issued now and lasts 3 s.
+   * Delivers an envelope to the app (Socket Mode: to one connection, Slack picks one per
+   * envelope; HTTP: to one Request URL; here they take turns) and resolves with the app's
+   * response payload: the Socket Mode ack's `payload`, or the body of the HTTP 200.
+   * Slack waits 3 s for it (https://docs.slack.dev/apis/events-api/#responding). A failed
+   * Events API delivery is sent again (Socket Mode: `retry_attempt`/`retry_reason`; HTTP:
+   * `X-Slack-Retry-Num`/`X-Slack-Retry-Reason`); an interaction or slash command is not:
+   * the person sees an error (recorded in `userErrors`) and the send fails. An
+   * interaction's trigger id is issued now and lasts 3 s.
    */
   async send(envelope: Envelope, timeoutMs = 3_000): Promise<unknown> {
+    if (envelope.type === "events_api") eventCallbackSchema.parse(envelope.payload);
+    const transport = this.transport();
     const triggerId = envelope.payload.trigger_id;
     if (typeof triggerId === "string") this.webApi.issueTrigger(triggerId);
     const envelopeId = randomBytes(8).toString("hex");
     const retries = envelope.type === "events_api" ? this.eventRetryDelaysMs : [];
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.deliver(envelope, envelopeId, attempt, timeoutMs);
-      } catch (err) {
-        if (attempt >= retries.length) {
-          if (envelope.type !== "events_api")
-            this.userErrors.push({ type: envelope.type, error: "operation_timeout" });
-          throw err;
-        }
-        await new Promise((resolve) => setTimeout(resolve, retries[attempt]));
+    let retryReason: RetryReason | undefined;
+    for (let retryNum = 0; ; retryNum += 1) {
+      const { target, outcome } = transport.attempt({
+        envelope,
+        envelopeId,
+        retryNum,
+        retryReason,
+        turn: this.turn++,
+        timeoutMs,
+      });
+      this.deliveries.push({
+        envelopeId,
+        connection: target,
+        retryAttempt: retryNum,
+        ...(retryReason ? { retryReason } : {}),
+      });
+      const result: AttemptOutcome = await outcome;
+      if (result.kind === "acknowledged") return result.payload;
+      if (!result.retryable || retryNum >= retries.length) {
+        if (envelope.type !== "events_api")
+          this.userErrors.push({
+            type: envelope.type,
+            error: timedOut(result.reason) ? "operation_timeout" : "dispatch_failed",
+          });
+        throw new Error(result.detail);
       }
+      retryReason = result.reason;
+      await new Promise((resolve) => setTimeout(resolve, retries[retryNum]));
     }
   }
 
-  private deliver(
-    envelope: Envelope,
-    envelopeId: string,
-    retryAttempt: number,
-    timeoutMs: number,
-  ): Promise<unknown> {
-    const socket = this.sockets[this.nextSocket++ % Math.max(1, this.sockets.length)];
-    if (!socket) throw new Error("no Socket Mode connection");
-    this.deliveries.push({
-      envelopeId,
-      connection: this.socketIndex.get(socket) ?? -1,
-      retryAttempt,
-    });
-    const acked = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingAcks.delete(envelopeId);
-        reject(new Error(`no ack for ${envelope.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pendingAcks.set(envelopeId, (payload) => {
-        clearTimeout(timer);
-        this.pendingAcks.delete(envelopeId);
-        resolve(payload);
-      });
-    });
-    socket.send(
-      JSON.stringify({
-        envelope_id: envelopeId,
-        type: envelope.type,
-        payload: envelope.payload,
-        accepts_response_payload: envelope.type !== "events_api",
-        ...(retryAttempt > 0 ? { retry_attempt: retryAttempt, retry_reason: "timeout" } : {}),
-      }),
-    );
-    return acked;
-  }
-
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.terminate();
-    this.wss?.close();
+    await this.socketMode.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
   }
+
+  private transport(): SlackTransport {
+    if (!this.started) throw new Error("start the fake Slack first");
+    return this.requestUrls ?? this.socketMode;
+  }
+}
+
+function timedOut(reason: RetryReason): boolean {
+  return reason === "timeout" || reason === "http_timeout";
 }

@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
 import { slackEscapeTyped } from "./block-kit-rules.ts";
+import { slackSignature } from "./slack-signature.ts";
 
 let triggers = 0;
 /** A trigger id as Slack makes one: unique per interaction. */
@@ -171,24 +171,30 @@ export function viewSubmission(options: {
 
 /**
  * A request signed as Slack signs it (v0 HMAC-SHA256 of `v0:timestamp:body`), with knobs
- * to forge the signature or move the timestamp.
- * https://api.slack.com/authentication/verifying-requests-from-slack
+ * to forge the signature or move the timestamp. Form-encoded unless `contentType` says
+ * otherwise (Events API bodies are `application/json`).
+ * https://docs.slack.dev/authentication/verifying-requests-from-slack
  */
 export function signedRequest(
   body: string,
   signingSecret: string,
-  options: { timestampOffsetSeconds?: number; forge?: boolean } = {},
+  options: {
+    timestampOffsetSeconds?: number;
+    forge?: boolean;
+    contentType?: "application/x-www-form-urlencoded" | "application/json";
+  } = {},
 ): { body: string; headers: Record<string, string> } {
-  const timestamp = String(Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0));
-  const digest = createHmac("sha256", options.forge ? "not-the-secret" : signingSecret)
-    .update(`v0:${timestamp}:${body}`)
-    .digest("hex");
+  const timestamp = Math.floor(Date.now() / 1000) + (options.timestampOffsetSeconds ?? 0);
   return {
     body,
     headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": `v0=${digest}`,
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": slackSignature(
+        options.forge ? "not-the-secret" : signingSecret,
+        timestamp,
+        body,
+      ),
     },
   };
 }
