@@ -73,7 +73,7 @@ class Oracle {
   t = fresh();
   observed: Observed = { submitted: [], typedBanned: false, submittedTyped: false };
   /** The last text killed (ctrl+k, ctrl+u, ctrl+w), which ctrl+y yanks back. */
-  private killed = { text: "", seen: true };
+  private killed = { text: "" };
 
   /**
    * `eightBit`: xterm's default eightBitInput, where Alt with a key sends that byte with
@@ -83,7 +83,7 @@ class Oracle {
 
   private kill(from: number, to: number): void {
     const { line } = this.t;
-    this.killed = { text: line.slice(from, to), seen: !this.t.unseen };
+    this.killed = { text: line.slice(from, to) };
     this.t.line = `${line.slice(0, from)}${line.slice(to)}`;
     this.t.cursor = from;
   }
@@ -186,13 +186,17 @@ class Oracle {
       const before = line.slice(0, cursor);
       const start = before.replace(/\S*\s*$/, "").length;
       this.kill(start, cursor);
-    } else if (ctrl && name === "y") this.insert(this.killed.text, this.killed.seen);
+    }
+    // Yank and transpose make a line the effect model does not read (it holds "unknown
+    // text" against the Enter that may send it, as after a paste): the line is unseen.
+    else if (ctrl && name === "y") this.insert(this.killed.text, false);
     else if (ctrl && name === "t") {
       // transpose-chars: the characters before and at the cursor (the last two at the end).
       const at = cursor === line.length ? cursor - 1 : cursor;
       if (at >= 1 && line.length >= 2) {
         this.t.line = `${line.slice(0, at - 1)}${line[at]}${line[at - 1]}${line.slice(at + 1)}`;
         this.t.cursor = at + 1;
+        this.t.unseen = true;
       }
     } else if (ctrl && name === "d") {
       // delete-char; on an empty line it ends the shell, which runs nothing.
