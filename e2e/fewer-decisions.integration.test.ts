@@ -303,7 +303,7 @@ describe("a plan card", () => {
     // What it sends: the typed line, and a warning that the clicked field may hold more.
     expect(shown).toContain("This Enter sends the line typed since the last Enter — and more");
     expect(shown).toMatch(
-      /did not see: read it on the screenshot:"\}\]\},\{"type":"section","text":\{"type":"plain_text","text":"make test"/,
+      /read it on the screenshot:"\}\]\},\{"type":"section","text":\{"type":"plain_text","text":"make test"/,
     );
     expect(shown).toContain("high — always asked on its own");
     expect(shown).not.toContain("approval.allow_similar");
