@@ -1,12 +1,11 @@
 import type { AuditEvent } from "@deskgate/audit";
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
+import { blockAction, slashCommand } from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { slackDriver, startBot, textOf } from "./bot-harness.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { textOf } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 /**
  * Standing decisions attacked: a grant, a trust window or a plan card must never carry
@@ -14,27 +13,10 @@ import { slackDriver, startBot, textOf } from "./bot-harness.ts";
  * decide one escalated request, nothing after it), not a grant maker's own run under the
  * four-eyes rule — and a plan card must say which steps it approves.
  */
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: (() => Promise<void>) | undefined;
-let drive: ReturnType<typeof slackDriver>;
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  drive = slackDriver(harness, slack);
-});
-afterEach(async () => {
-  await stopBot?.();
-  stopBot = undefined;
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
+const each = useSlackGate();
 
 async function trail(runId: string): Promise<AuditEvent[]> {
-  return (await harness.backend.audit.read(runId)).map((record) => record.event);
+  return (await each.harness.backend.audit.read(runId)).map((record) => record.event);
 }
 
 const typing: ComputerAction[] = [
@@ -66,20 +48,22 @@ function waitForBackupStage(runId: string) {
 
 describe("a backup approver", () => {
   beforeEach(async () => {
-    stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+    await each.startBot({ approvers: ["U0BOB", "U0CAROL"] });
   });
 
   it("may decide the escalated request, but makes no grant that outlives it", async () => {
-    const runId = await drive.startRun(typing, escalating);
-    const first = await drive.openRequest(runId);
+    const runId = await each.drive.startRun(typing, escalating);
+    const first = await each.drive.openRequest(runId);
     await waitForBackupStage(runId);
-    const answer = await drive.submitGrant(first.approvalId, "U0BACKUP", { kinds: ["typing"] });
+    const answer = await each.drive.submitGrant(first.approvalId, "U0BACKUP", {
+      kinds: ["typing"],
+    });
     // Refused inside the form, with the reason; nothing recorded.
     expect(JSON.stringify(answer)).toContain("backup approver");
-    expect((await harness.backend.store.get(first.approvalId))?.approvals ?? []).toEqual([]);
+    expect((await each.harness.backend.store.get(first.approvalId))?.approvals ?? []).toEqual([]);
     // The plain approval of this one request stands.
-    await drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
-    const second = await drive.openRequest(runId, first.approvalId);
+    await each.drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
+    const second = await each.drive.openRequest(runId, first.approvalId);
     expect(textOf(second.card)).toContain("Step 2");
     const events = await trail(runId);
     expect(events.some((e) => e.type === "grant.created")).toBe(false);
@@ -87,19 +71,19 @@ describe("a backup approver", () => {
   });
 
   it("opens no trust window with an old card's “Approve for 10 min”", async () => {
-    const runId = await drive.startRun(typing, escalating);
-    const first = await drive.openRequest(runId);
+    const runId = await each.drive.startRun(typing, escalating);
+    const first = await each.drive.openRequest(runId);
     await waitForBackupStage(runId);
-    await drive.click(
+    await each.drive.click(
       `${first.approvalId}@1`,
       "U0BACKUP",
       first.card.ts,
       "approval.approve_window",
     );
-    await drive.ephemeralTo("U0BACKUP", /backup approver/);
-    expect((await harness.backend.store.get(first.approvalId))?.status).toBe("pending");
-    await drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
-    const second = await drive.openRequest(runId, first.approvalId);
+    await each.drive.ephemeralTo("U0BACKUP", /backup approver/);
+    expect((await each.harness.backend.store.get(first.approvalId))?.status).toBe("pending");
+    await each.drive.click(`${first.approvalId}@1`, "U0BACKUP", first.card.ts);
+    const second = await each.drive.openRequest(runId, first.approvalId);
     expect(textOf(second.card)).toContain("Step 2");
     expect((await trail(runId)).some((e) => e.type === "trust_window.opened")).toBe(false);
   });
@@ -107,54 +91,56 @@ describe("a backup approver", () => {
 
 describe("a desktop grant under the four-eyes rule", () => {
   it("never covers a run started by the person who made it", async () => {
-    stopBot = (
-      await startBot(harness, slack, {
-        approvers: ["U0BOB", "U0CAROL"],
-        requireSecondApprover: true,
-      })
-    ).stop;
+    await each.startBot({
+      approvers: ["U0BOB", "U0CAROL"],
+      requireSecondApprover: true,
+    });
     const policy = { rules: [{ id: "rest", match: {}, decision: "ask" }] };
-    await harness.startDesktop({ actions: [{ action: "type", text: "ls" }], policy });
+    await each.harness.startDesktop({ actions: [{ action: "type", text: "ls" }], policy });
     const start = async (requester: string) => {
       const before = new Set(
-        (await harness.backend.runDesk.listRuns()).map((run) => run.request.runId),
+        (await each.harness.backend.runDesk.listRuns()).map((run) => run.request.runId),
       );
-      await slack.send({
+      await each.slack.send({
         type: "slash_commands",
         payload: slashCommand("start type a command", { userId: requester }),
       });
       return waitFor(
         async () =>
-          (await harness.backend.runDesk.listRuns()).find((run) => !before.has(run.request.runId))
-            ?.request.runId,
+          (await each.harness.backend.runDesk.listRuns()).find(
+            (run) => !before.has(run.request.runId),
+          )?.request.runId,
         { what: `the run ${requester} started` },
       );
     };
     // Carol's run: Bob approves it and lets typing run on the whole desktop.
     const carols = await start("U0CAROL");
-    const asked = await drive.openRequest(carols);
-    await drive.submitGrant(asked.approvalId, "U0BOB", { kinds: ["typing"], scope: "desktop" });
-    await harness.waitForStatus(carols, "finished");
+    const asked = await each.drive.openRequest(carols);
+    await each.drive.submitGrant(asked.approvalId, "U0BOB", {
+      kinds: ["typing"],
+      scope: "desktop",
+    });
+    await each.harness.waitForStatus(carols, "finished");
     expect((await trail(carols)).some((e) => e.type === "grant.created")).toBe(true);
     // Bob's own run: he may not approve its actions, so neither may his grant.
     const bobs = await start("U0BOB");
     const settled = await waitFor(
       async () => {
-        const status = (await harness.run(bobs))?.status;
+        const status = (await each.harness.run(bobs))?.status;
         return status === "waiting" || status === "finished" ? status : undefined;
       },
       { what: "Bob's run to wait or finish" },
     );
     expect((await trail(bobs)).filter((e) => e.type === "action.auto_approved")).toEqual([]);
     expect(settled).toBe("waiting");
-    const own = await drive.openRequest(bobs);
+    const own = await each.drive.openRequest(bobs);
     expect(textOf(own.card)).toContain("Step 1");
   });
 });
 
 describe("a plan card", () => {
   beforeEach(async () => {
-    stopBot = (await startBot(harness, slack, { approvers: ["U0BOB", "U0CAROL"] })).stop;
+    await each.startBot({ approvers: ["U0BOB", "U0CAROL"] });
   });
 
   const plainTurn: ComputerAction[] = [
@@ -164,7 +150,7 @@ describe("a plan card", () => {
   ];
   const asking = { rules: [{ id: "rest", match: {}, decision: "ask" }] };
   const through = (value: string, userId: string, messageTs: string) =>
-    slack.send({
+    each.slack.send({
       type: "interactive",
       payload: blockAction({
         actionId: "approval.approve_through",
@@ -176,38 +162,38 @@ describe("a plan card", () => {
     });
 
   it("refuses “approve through” beyond the plan or for a version the card does not show; an edit ends the plan", async () => {
-    const runId = await drive.startRun(plainTurn, asking, { turnSizes: [3] });
-    const { approvalId, card } = await drive.openRequest(runId);
+    const runId = await each.drive.startRun(plainTurn, asking, { turnSizes: [3] });
+    const { approvalId, card } = await each.drive.openRequest(runId);
     await through(`${approvalId}@1#9`, "U0BOB", card.ts);
-    await drive.ephemeralTo("U0BOB", /no longer shows that plan/);
+    await each.drive.ephemeralTo("U0BOB", /no longer shows that plan/);
     await through(`${approvalId}@2#2`, "U0BOB", card.ts);
-    await drive.ephemeralTo("U0BOB", /Not recorded/);
-    expect((await harness.backend.store.get(approvalId))?.approvals).toEqual([]);
+    await each.drive.ephemeralTo("U0BOB", /Not recorded/);
+    expect((await each.harness.backend.store.get(approvalId))?.approvals).toEqual([]);
     // Carol edits step 1 (her edit carries her approval): one action now, no plan.
-    await drive.submitEdit(approvalId, 1, "U0CAROL", { x: "110", y: "100" });
-    const second = await drive.openRequest(runId, approvalId);
+    await each.drive.submitEdit(approvalId, 1, "U0CAROL", { x: "110", y: "100" });
+    const second = await each.drive.openRequest(runId, approvalId);
     // Steps 2–3 are asked about anew (a plan card of their own).
     expect(textOf(second.card)).toContain("Plan · 2 steps (2–3)");
     // Bob's menu choice on the old card comes too late, and changes nothing.
     await through(`${approvalId}@1#3`, "U0BOB", card.ts);
-    await drive.ephemeralTo("U0BOB", /Already decided/);
-    expect((await harness.executed(runId)).map((e) => e.action)).toEqual([
+    await each.drive.ephemeralTo("U0BOB", /Already decided/);
+    expect((await each.harness.executed(runId)).map((e) => e.action)).toEqual([
       { action: "left_click", coordinate: [110, 100] },
     ]);
     expect((await trail(runId)).some((e) => e.type === "action.auto_approved")).toBe(false);
   });
 
   it("refuses a grant's Revoke from someone who is neither its maker, the requester nor an approver", async () => {
-    const runId = await drive.startRun(typing, asking);
-    const first = await drive.openRequest(runId);
-    await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] });
-    await harness.waitForStatus(runId, "finished");
+    const runId = await each.drive.startRun(typing, asking);
+    const first = await each.drive.openRequest(runId);
+    await each.drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] });
+    await each.harness.waitForStatus(runId, "finished");
     const grantId = (await trail(runId)).find((e) => e.type === "grant.created");
     expect(grantId).toBeDefined();
     const id = grantId?.type === "grant.created" ? grantId.grant.grantId : "";
-    await drive.click(id, "U0MALLORY", first.card.ts, "grant.revoke");
-    await drive.ephemeralTo("U0MALLORY", /Only the person who made this grant/);
-    expect(await harness.backend.grants.get(id)).toBeDefined();
+    await each.drive.click(id, "U0MALLORY", first.card.ts, "grant.revoke");
+    await each.drive.ephemeralTo("U0MALLORY", /Only the person who made this grant/);
+    expect(await each.harness.backend.grants.get(id)).toBeDefined();
   });
 
   it("says “runs by policy” only of steps the policy allows, not of low-risk asks", async () => {
@@ -224,8 +210,8 @@ describe("a plan card", () => {
       { action: "wait", duration: 1 },
       { action: "left_click", coordinate: [200, 200] },
     ];
-    const runId = await drive.startRun(turn, policy, { turnSizes: [4] });
-    const { card } = await drive.openRequest(runId);
+    const runId = await each.drive.startRun(turn, policy, { turnSizes: [4] });
+    const { card } = await each.drive.openRequest(runId);
     const shown = textOf(card);
     expect(shown).toContain("Plan · 4 steps");
     expect(shown).not.toMatch(/Step 2 · [^"]*runs by policy/);
@@ -255,23 +241,23 @@ describe("a plan's later step on a page that changes", () => {
       { action: "left_click", coordinate: [730, 349] },
     ];
     const changed = await dialogScreen("Delete ALL files permanently?");
-    await harness.startDesktop({
+    await each.harness.startDesktop({
       actions: turn,
       policy,
       turnSizes: [2],
       screenshotPng: await dialogScreen("Keep the selected files?"),
       // The page answers step 1 by rewording the dialog that step 2 clicks OK on.
       onApproved: (step) => {
-        if (step === 1) harness.computers[0]!.show(changed);
+        if (step === 1) each.harness.computers[0]!.show(changed);
       },
     });
-    const { runId } = await harness.startRun({ desktop: "desk-a" });
-    const plan = await harness.waitForPending(runId);
-    expect((await harness.backend.store.get(plan))?.request.plan).toHaveLength(2);
-    await harness.approve(plan, "U0BOB");
+    const { runId } = await each.harness.startRun({ desktop: "desk-a" });
+    const plan = await each.harness.waitForPending(runId);
+    expect((await each.harness.backend.store.get(plan))?.request.plan).toHaveLength(2);
+    await each.harness.approve(plan, "U0BOB");
     const settled = await waitFor(
       async () => {
-        const record = await harness.run(runId);
+        const record = await each.harness.run(runId);
         if (record?.status === "finished") return "finished";
         return record?.status === "waiting" && record.pendingApprovalId !== plan
           ? "asked"
@@ -279,7 +265,7 @@ describe("a plan's later step on a page that changes", () => {
       },
       { what: "step 2 to be asked about or run" },
     );
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1]);
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1]);
     expect(settled).toBe("asked");
     expect((await trail(runId)).find((e) => e.type === "plan.stopped")).toMatchObject({
       step: 2,

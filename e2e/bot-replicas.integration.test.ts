@@ -1,11 +1,11 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
-import { type AppProcess, waitFor } from "@deskgate/test-support/app-process";
-import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
+import { waitFor } from "@deskgate/test-support/app-process";
+import { blockAction, slashCommand } from "@deskgate/test-support/fake-slack";
+import { describe, expect, it } from "vitest";
 import { botProcess } from "./app-processes.ts";
 import { textOf } from "./bot-harness.ts";
+import { stopInOrder } from "./support/stop-in-order.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 /**
  * Two real bot processes on one Redis and one (strict) fake Slack: in Socket Mode each
@@ -16,39 +16,24 @@ import { textOf } from "./bot-harness.ts";
 const click: ComputerAction = { action: "left_click", coordinate: [40, 50] };
 const runs = 4;
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let bots: AppProcess[];
-
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  bots = [];
-});
-afterEach(async () => {
-  for (const bot of bots) await bot.stop();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
+const each = useSlackGate();
 
 /** Starts both bots; in HTTP mode points the fake Slack's Request URLs at them. */
 async function startBots(mode: "socket" | "http"): Promise<string[]> {
-  bots = [1, 2].map((n) =>
+  const bots = [1, 2].map((n) =>
     botProcess({
-      redisUrl: redis.url,
-      slack,
+      redisUrl: each.redis.url,
+      slack: each.slack,
       label: `bot-${n}`,
       env: {
         SLACK_APPROVERS: "U0BOB",
         ...(mode === "http"
-          ? { SLACK_MODE: "http", SLACK_SIGNING_SECRET: slack.signingSecret, HTTP_PORT: "0" }
+          ? { SLACK_MODE: "http", SLACK_SIGNING_SECRET: each.slack.signingSecret, HTTP_PORT: "0" }
           : {}),
       },
     }).start(),
   );
+  each.stopBotWith(() => stopInOrder(bots.map((bot) => () => bot.stop())));
   const requestUrls: string[] = [];
   for (const bot of bots) {
     const ready = await bot.waitForLine(/bot ready/, 60_000);
@@ -56,11 +41,11 @@ async function startBots(mode: "socket" | "http"): Promise<string[]> {
     if (httpPort) requestUrls.push(`http://127.0.0.1:${httpPort}/slack/events`);
   }
   if (mode === "socket")
-    await waitFor(() => slack.connectionCount === 2, { what: "both bots connected" });
+    await waitFor(() => each.slack.connectionCount === 2, { what: "both bots connected" });
   else {
     // Slack checks a Request URL (url_verification) when it is saved in the app's settings.
-    for (const url of requestUrls) await slack.verifyRequestUrl(url);
-    slack.useRequestUrls(requestUrls);
+    for (const url of requestUrls) await each.slack.verifyRequestUrl(url);
+    each.slack.useRequestUrls(requestUrls);
   }
   return requestUrls;
 }
@@ -71,8 +56,8 @@ describe("two bot replicas", () => {
     async (mode) => {
       await startBots(mode);
       for (let i = 0; i < runs; i += 1) {
-        await harness.startDesktop({ desktop: `replica-${i}`, actions: [click] });
-        await slack.send({
+        await each.harness.startDesktop({ desktop: `replica-${i}`, actions: [click] });
+        await each.slack.send({
           type: "slash_commands",
           payload: slashCommand(`start replica run ${i} --desktop replica-${i}`, {
             userId: "U0ALICE",
@@ -81,14 +66,14 @@ describe("two bot replicas", () => {
       }
       const approvals = await waitFor(
         async () => {
-          const all = await harness.backend.runDesk.listRuns({ limit: 100 });
+          const all = await each.harness.backend.runDesk.listRuns({ limit: 100 });
           const waiting = all.filter((r) => r.status === "waiting" && r.pendingApprovalId);
           return waiting.length === runs ? waiting.map((r) => r.pendingApprovalId!) : undefined;
         },
         { timeoutMs: 30_000, what: "every run waiting" },
       );
       const cardsFor = (approvalId: string) =>
-        slack.webApi
+        each.slack.webApi
           .callsOf("chat.postMessage")
           .filter(
             (c) => !c.rateLimited && JSON.stringify(c.blocks ?? []).includes(`${approvalId}@`),
@@ -98,10 +83,10 @@ describe("two bot replicas", () => {
         what: "every card",
       });
       for (const approvalId of approvals) {
-        const card = [...slack.webApi.messages.values()].find((m) =>
+        const card = [...each.slack.webApi.messages.values()].find((m) =>
           textOf(m).includes(`${approvalId}@`),
         )!;
-        await slack.send({
+        await each.slack.send({
           type: "interactive",
           payload: blockAction({
             actionId: "approval.approve",
@@ -113,25 +98,25 @@ describe("two bot replicas", () => {
       }
       await waitFor(
         async () =>
-          (await harness.backend.runDesk.listRuns({ limit: 100 })).filter(
+          (await each.harness.backend.runDesk.listRuns({ limit: 100 })).filter(
             (r) => r.status === "finished",
           ).length === runs,
         { timeoutMs: 30_000, what: "every run finished" },
       );
       for (const approvalId of approvals) expect(cardsFor(approvalId)).toHaveLength(1);
-      for (const run of await harness.backend.runDesk.listRuns({ limit: 100 }))
-        expect((await harness.executed(run.request.runId)).map((e) => e.step)).toEqual([1]);
-      const targets = new Set(slack.deliveries.map((d) => d.connection));
+      for (const run of await each.harness.backend.runDesk.listRuns({ limit: 100 }))
+        expect((await each.harness.executed(run.request.runId)).map((e) => e.step)).toEqual([1]);
+      const targets = new Set(each.slack.deliveries.map((d) => d.connection));
       expect(targets, "both bots got deliveries").toEqual(new Set([0, 1]));
-      expect(slack.userErrors).toEqual([]);
+      expect(each.slack.userErrors).toEqual([]);
       if (mode === "http") {
-        const deliveredBodies = slack.sentRequests.filter(
+        const deliveredBodies = each.slack.sentRequests.filter(
           (r) => r.headers["content-type"] === "application/x-www-form-urlencoded",
         );
         expect(deliveredBodies).toHaveLength(2 * runs);
-        expect(slack.connectionCount, "no Socket Mode in HTTP mode").toBe(0);
+        expect(each.slack.connectionCount, "no Socket Mode in HTTP mode").toBe(0);
       }
-      const roots = [...slack.webApi.messages.values()].filter((m) => !m.threadTs);
+      const roots = [...each.slack.webApi.messages.values()].filter((m) => !m.threadTs);
       expect(roots).toHaveLength(runs);
     },
     120_000,
@@ -139,14 +124,14 @@ describe("two bot replicas", () => {
 
   it("start one run for a signed slash command replayed to the other replica (HTTP mode)", async () => {
     const requestUrls = await startBots("http");
-    await harness.startDesktop({ desktop: "replica-once", actions: [click] });
-    await slack.send({
+    await each.harness.startDesktop({ desktop: "replica-once", actions: [click] });
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("start only once --desktop replica-once", { userId: "U0ALICE" }),
     });
     // An attacker who captured Slack's signed request sends the very same bytes again,
     // within the five minutes the signature is good for, to each replica.
-    const captured = slack.sentRequests.at(-1)!;
+    const captured = each.slack.sentRequests.at(-1)!;
     for (const url of [requestUrls[1]!, requestUrls[0]!, requestUrls[1]!]) {
       const response = await fetch(url, {
         method: "POST",
@@ -155,11 +140,11 @@ describe("two bot replicas", () => {
       });
       expect(response.status).toBe(200);
     }
-    await waitFor(async () => (await harness.backend.runDesk.listRuns()).length === 1, {
+    await waitFor(async () => (await each.harness.backend.runDesk.listRuns()).length === 1, {
       what: "the run",
     });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await harness.backend.runDesk.listRuns()).toHaveLength(1);
-    expect([...slack.webApi.messages.values()].filter((m) => !m.threadTs)).toHaveLength(1);
+    expect(await each.harness.backend.runDesk.listRuns()).toHaveLength(1);
+    expect([...each.slack.webApi.messages.values()].filter((m) => !m.threadTs)).toHaveLength(1);
   }, 60_000);
 });

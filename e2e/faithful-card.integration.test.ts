@@ -1,57 +1,44 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import {
   blockAction,
   checkMessageBlocks,
-  FakeSlack,
   type PostedMessage,
   slashCommand,
   viewSubmission,
 } from "@deskgate/test-support/fake-slack";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readShownText } from "../apps/bot/src/slack-text/show-text.ts";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { cards, startBot, textOf, waitForMessage } from "./bot-harness.ts";
+import { cards, textOf, waitForMessage } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 /**
  * The card shows exactly what will run, and nothing the model writes acts in the channel:
  * each case found when the product was tried as an attacker and as a user, through the real
  * bot and a fake Slack that escapes, limits and expires as Slack does.
  */
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: () => Promise<void>;
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  stopBot = (await startBot(harness, slack)).stop;
-});
-afterEach(async () => {
-  await stopBot();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
+const each = useSlackGate({ bot: true });
 
 async function startRun(
   actions: ComputerAction[],
   options: { rationale?: string; task?: string } = {},
 ) {
-  await harness.startDesktop({
+  await each.harness.startDesktop({
     actions,
     ...(options.rationale ? { rationale: options.rationale } : {}),
   });
-  await slack.send({
+  await each.slack.send({
     type: "slash_commands",
     payload: slashCommand(`start ${options.task ?? "do the thing"}`, { userId: "U0ALICE" }),
   });
-  const run = await waitFor(async () => (await harness.backend.runDesk.listRuns())[0], {
+  const run = await waitFor(async () => (await each.harness.backend.runDesk.listRuns())[0], {
     what: "the run",
   });
-  const root = await waitForMessage(slack, (m) => m.channel === "C0RUNS" && !m.threadTs, "root");
+  const root = await waitForMessage(
+    each.slack,
+    (m) => m.channel === "C0RUNS" && !m.threadTs,
+    "root",
+  );
   return { runId: run.request.runId, task: run.request.task, root };
 }
 
@@ -78,7 +65,7 @@ describe("model text in the channel", () => {
   it("shows a hostile rationale as plain text: no ping, no disguised link", async () => {
     const rationale = "The page says: <!channel> approve now, see <https://evil.example|the docs>.";
     await startRun([{ action: "left_click", coordinate: [10, 10] }], { rationale });
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
     expect(plainTextsOf(card)).toContain(rationale);
     expect(mrkdwnOf(card)).not.toContain("<!channel>");
     expect(mrkdwnOf(card)).not.toContain("evil.example");
@@ -87,8 +74,8 @@ describe("model text in the channel", () => {
 
   it("shows the model's last words as plain text in the summary", async () => {
     const { runId, root } = await startRun([]);
-    await harness.waitForStatus(runId, "finished");
-    await harness.backend.publisher.announce({
+    await each.harness.waitForStatus(runId, "finished");
+    await each.harness.backend.publisher.announce({
       type: "run.finished",
       runId,
       at: new Date().toISOString(),
@@ -109,7 +96,7 @@ describe("model text in the channel", () => {
       },
     });
     const summary = await waitForMessage(
-      slack,
+      each.slack,
       (m) => m.threadTs === root.ts && plainTextsOf(m).includes("Done. <!here> <@U0CEO>"),
       "the summary with the model's last words",
     );
@@ -118,7 +105,7 @@ describe("model text in the channel", () => {
 
   it("gives the model the command text as typed, not as Slack escaped it", async () => {
     const { task } = await startRun([], { task: "run: echo hi > /tmp/out && cat /tmp/out" });
-    expect(slack.webApi.callsOf("chat.postMessage").length).toBeGreaterThan(0);
+    expect(each.slack.webApi.callsOf("chat.postMessage").length).toBeGreaterThan(0);
     expect(task).toBe("run: echo hi > /tmp/out && cat /tmp/out");
   });
 });
@@ -127,8 +114,10 @@ describe("what runs is what the card shows", () => {
   it("posts a text too long for the card whole in the thread, and says so on the card", async () => {
     const text = `${"echo filler; ".repeat(250)}\nrm -rf ~/important\n`;
     const { root } = await startRun([{ action: "type", text }]);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
-    const file = [...slack.webApi.files.values()].find((f) => f.filename.endsWith("-text.txt"));
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
+    const file = [...each.slack.webApi.files.values()].find((f) =>
+      f.filename.endsWith("-text.txt"),
+    );
     expect(file?.threadTs).toBe(root.ts);
     expect(readShownText(file!.bytes.toString("utf8"))).toBe(text);
     expect(textOf(card)).toContain(file!.filename);
@@ -138,7 +127,7 @@ describe("what runs is what the card shows", () => {
 
   it("shows a right-to-left override by its code point", async () => {
     await startRun([{ action: "type", text: "invoice\u202efdp.exe" }]);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
     expect(plainTextsOf(card)).toContain("invoice⟦U+202E⟧fdp.exe");
   });
 
@@ -146,13 +135,13 @@ describe("what runs is what the card shows", () => {
     await startRun([{ action: "left_click", coordinate: [1, 1] }], {
       rationale: "a\n".repeat(800),
     });
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
     expect(checkMessageBlocks(card.blocks)).toEqual([]);
   });
 
   it("says in the thread when a step was interrupted", async () => {
     const { runId, root } = await startRun([]);
-    await harness.backend.publisher.announce({
+    await each.harness.backend.publisher.announce({
       type: "step.interrupted",
       runId,
       at: new Date().toISOString(),
@@ -160,7 +149,7 @@ describe("what runs is what the card shows", () => {
       action: { action: "type", text: "make install\n" },
     });
     const line = await waitForMessage(
-      slack,
+      each.slack,
       (m) => m.threadTs === root.ts && textOf(m).includes("Step 4 interrupted"),
       "the interrupted line",
     );
@@ -170,15 +159,14 @@ describe("what runs is what the card shows", () => {
 
 describe("modals", () => {
   it("open at once even when the approver check waits on a rate-limited user group", async () => {
-    await stopBot();
-    stopBot = (await startBot(harness, slack, { approvers: ["S0LEADS"] })).stop;
-    slack.webApi.userGroups.set("S0LEADS", ["U0LEAD"]);
-    slack.webApi.failNext("usergroups.users.list", "ratelimited", 1, 4);
+    await each.startBot({ approvers: ["S0LEADS"] });
+    each.slack.webApi.userGroups.set("S0LEADS", ["U0LEAD"]);
+    each.slack.webApi.failNext("usergroups.users.list", "ratelimited", 1, 4);
     const { runId } = await startRun([{ action: "type", text: "date" }]);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
-    const approvalId = (await harness.run(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
+    const approvalId = (await each.harness.run(runId))!.pendingApprovalId!;
     const clicked = Date.now();
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: blockAction({
         actionId: "approval.edit",
@@ -189,27 +177,29 @@ describe("modals", () => {
     });
     const opened = await waitFor(
       () =>
-        slack.webApi.callsOf("views.open").find((c) => JSON.stringify(c.args).includes(approvalId)),
+        each.slack.webApi
+          .callsOf("views.open")
+          .find((c) => JSON.stringify(c.args).includes(approvalId)),
       { what: "the edit modal" },
     );
     // The trigger id lasts 3 s; the fake refuses a later views.open, so this opened in time.
     expect(opened.receivedAt - clicked).toBeLessThan(3_000);
     expect(
-      slack.webApi
+      each.slack.webApi
         .callsOf("chat.postEphemeral")
         .filter((c) => /did not open/.test(String(c.args.text))),
     ).toEqual([]);
     // While the person types, the group lookup waits out the limit; the submission is then
     // answered within Slack's 3 s.
-    await waitFor(() => slack.webApi.callsOf("usergroups.users.list").length >= 2, {
+    await waitFor(() => each.slack.webApi.callsOf("usergroups.users.list").length >= 2, {
       timeoutMs: 8_000,
       what: "the group lookup to get through",
     });
-    const lookups = slack.webApi
+    const lookups = each.slack.webApi
       .callsOf("usergroups.users.list")
       .map((c) => c.receivedAt - clicked);
     expect(lookups[1]! - lookups[0]!).toBeGreaterThanOrEqual(3_900);
-    const answer = await slack.send({
+    const answer = await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.edit_submit",
@@ -219,16 +209,19 @@ describe("modals", () => {
       }),
     });
     expect(answer).not.toHaveProperty("response_action");
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId))[0]?.action).toEqual({ action: "type", text: "date -u" });
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId))[0]?.action).toEqual({
+      action: "type",
+      text: "date -u",
+    });
   }, 20_000);
 
   it("tells the clicker when Slack will not open the modal", async () => {
     const { runId } = await startRun([{ action: "type", text: "date" }]);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
-    const approvalId = (await harness.run(runId))!.pendingApprovalId!;
-    slack.webApi.failNext("views.open", "expired_trigger_id");
-    await slack.send({
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
+    const approvalId = (await each.harness.run(runId))!.pendingApprovalId!;
+    each.slack.webApi.failNext("views.open", "expired_trigger_id");
+    await each.slack.send({
       type: "interactive",
       payload: blockAction({
         actionId: "approval.edit",
@@ -238,7 +231,7 @@ describe("modals", () => {
       }),
     });
     const told = await waitFor(
-      () => slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0BOB"),
+      () => each.slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0BOB"),
       { what: "an answer" },
     );
     expect(String(told.args.text)).toMatch(/did not open the form .* Click the button again/);

@@ -1,7 +1,6 @@
 import { createAnthropicRiskJudge } from "@deskgate/agent";
 import type { AuditEvent } from "@deskgate/audit";
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
 import {
   type FakeAnthropic,
@@ -9,12 +8,12 @@ import {
   type ScriptStep,
   startFakeAnthropic,
 } from "@deskgate/test-support/fake-anthropic";
-import { blockAction, FakeSlack, viewSubmission } from "@deskgate/test-support/fake-slack";
+import { blockAction, viewSubmission } from "@deskgate/test-support/fake-slack";
 import sharp from "sharp";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { unthrottledPostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { slackDriver, startBot, textOf, waitForMessage } from "./bot-harness.ts";
+import { textOf, waitForMessage } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 /**
  * Fewer decisions, the same promise, through real Bolt and the fake Slack: a plan card for
@@ -22,32 +21,11 @@ import { slackDriver, startBot, textOf, waitForMessage } from "./bot-harness.ts"
  * a card and revoked mid-run, high risk that is never covered, and a request nobody answers
  * escalating to a backup approver who then decides it.
  */
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: () => Promise<void>;
-let drive: ReturnType<typeof slackDriver>;
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
+const each = useSlackGate({
   // Decisions per task, not scale: these tests change the screen between a grant's message
   // and the next proposal, timing that Slack's posting limits would move.
-  slack = await new FakeSlack({ rateLimits: "off" }).start();
-  drive = slackDriver(harness, slack);
-  stopBot = (
-    await startBot(
-      harness,
-      slack,
-      { approvers: ["U0BOB", "U0CAROL"] },
-      { postingLimits: unthrottledPostingLimits },
-    )
-  ).stop;
-});
-afterEach(async () => {
-  await stopBot();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
+  slack: { rateLimits: "off" },
+  bot: { settings: { approvers: ["U0BOB", "U0CAROL"] }, postingLimits: unthrottledPostingLimits },
 });
 
 /** A 1280×800 form: two fields and a button (the targets below), drawn as asked. */
@@ -83,7 +61,7 @@ const careful = {
 };
 
 async function trail(runId: string): Promise<AuditEvent[]> {
-  return (await harness.backend.audit.read(runId)).map((record) => record.event);
+  return (await each.harness.backend.audit.read(runId)).map((record) => record.event);
 }
 
 const formTurn: ComputerAction[] = [
@@ -96,21 +74,21 @@ const formTurn: ComputerAction[] = [
 
 describe("a plan card", () => {
   it("asks once for a model turn: every step numbered, Approve all runs them, each checked", async () => {
-    const runId = await drive.startRun(formTurn, careful, {
+    const runId = await each.drive.startRun(formTurn, careful, {
       turnSizes: [5],
       screenshotPng: await formScreen(),
     });
-    const { approvalId, card } = await drive.openRequest(runId);
+    const { approvalId, card } = await each.drive.openRequest(runId);
     const shown = textOf(card);
     expect(shown).toContain("Plan · 5 steps (1–5)");
     for (const n of [1, 2, 3, 4, 5]) expect(shown).toContain(`*${n}.* Step ${n}`);
     expect(shown).toContain("Approve all 5 steps");
     expect(shown).toContain("approval.approve_through");
     // One picture, every target numbered.
-    expect(harness.rendered.map((r) => r.action)).toEqual(formTurn);
-    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId)).map((e) => e.action)).toEqual(formTurn);
+    expect(each.harness.rendered.map((r) => r.action)).toEqual(formTurn);
+    await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId)).map((e) => e.action)).toEqual(formTurn);
     const events = await trail(runId);
     expect(events.filter((e) => e.type === "approval.requested")).toMatchObject([
       { step: 1, planSteps: [1, 2, 3, 4, 5] },
@@ -130,7 +108,7 @@ describe("a plan card", () => {
   });
 
   it("is off with `plans: false`: each step of the turn gets a card of its own", async () => {
-    const runId = await drive.startRun(
+    const runId = await each.drive.startRun(
       formTurn.slice(0, 2),
       { ...careful, plans: false },
       {
@@ -140,14 +118,14 @@ describe("a plan card", () => {
     );
     let previous: string | undefined;
     for (const step of [1, 2]) {
-      const { approvalId, card } = await drive.openRequest(runId, previous);
+      const { approvalId, card } = await each.drive.openRequest(runId, previous);
       expect(textOf(card)).not.toContain("Plan ·");
       expect(textOf(card)).not.toContain("approval.approve_through");
-      await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
-      await waitFor(async () => (await harness.executed(runId)).length === step);
+      await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+      await waitFor(async () => (await each.harness.executed(runId)).length === step);
       previous = approvalId;
     }
-    await harness.waitForStatus(runId, "finished");
+    await each.harness.waitForStatus(runId, "finished");
     const events = await trail(runId);
     expect(events.filter((e) => e.type === "approval.requested").map((e) => e.step)).toEqual([
       1, 2,
@@ -156,12 +134,12 @@ describe("a plan card", () => {
   });
 
   it("Approve through step 2 runs steps 1–2; the rest of the turn is asked about again", async () => {
-    const runId = await drive.startRun(formTurn, careful, {
+    const runId = await each.drive.startRun(formTurn, careful, {
       turnSizes: [5],
       screenshotPng: await formScreen(),
     });
-    const { approvalId, card } = await drive.openRequest(runId);
-    await slack.send({
+    const { approvalId, card } = await each.drive.openRequest(runId);
+    await each.slack.send({
       type: "interactive",
       payload: blockAction({
         actionId: "approval.approve_through",
@@ -171,33 +149,33 @@ describe("a plan card", () => {
         select: { text: "Steps 1–2 only" },
       }),
     });
-    const next = await drive.openRequest(runId, approvalId);
+    const next = await each.drive.openRequest(runId, approvalId);
     expect(textOf(next.card)).toContain("Plan · 3 steps (3–5)");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2]);
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2]);
     await waitFor(
-      () => textOf(slack.webApi.messages.get(card.ts)!).includes("steps 1–2 of the plan's 5"),
+      () => textOf(each.slack.webApi.messages.get(card.ts)!).includes("steps 1–2 of the plan's 5"),
       {
         what: "the first card to say how far it was approved",
       },
     );
-    await drive.click(`${next.approvalId}@1`, "U0CAROL", next.card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
+    await each.drive.click(`${next.approvalId}@1`, "U0CAROL", next.card.ts);
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("holds back the steps picked: each gets a card of its own, the rest run as approved", async () => {
-    const runId = await drive.startRun(formTurn, careful, {
+    const runId = await each.drive.startRun(formTurn, careful, {
       turnSizes: [5],
       screenshotPng: await formScreen(),
     });
-    const { approvalId, card } = await drive.openRequest(runId);
-    await drive.click(`${approvalId}@1`, "U0BOB", card.ts, "approval.hold_back");
-    const form = await waitFor(() => slack.webApi.callsOf("views.open")[0], {
+    const { approvalId, card } = await each.drive.openRequest(runId);
+    await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts, "approval.hold_back");
+    const form = await waitFor(() => each.slack.webApi.callsOf("views.open")[0], {
       what: "the hold-back form",
     });
     expect(JSON.stringify(form.args.view)).toContain("4. Step 4");
     // Hold back the email typed (step 4) and the Save click (step 5).
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.hold_back_submit",
@@ -206,15 +184,15 @@ describe("a plan card", () => {
         values: { steps: { value: { chosen: ["4", "5"] } } },
       }),
     });
-    const email = await drive.openRequest(runId, approvalId);
+    const email = await each.drive.openRequest(runId, approvalId);
     expect(textOf(email.card)).toContain("Step 4 · Type 15 characters");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3]);
-    await drive.click(`${email.approvalId}@1`, "U0CAROL", email.card.ts);
-    const save = await drive.openRequest(runId, email.approvalId);
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3]);
+    await each.drive.click(`${email.approvalId}@1`, "U0CAROL", email.card.ts);
+    const save = await each.drive.openRequest(runId, email.approvalId);
     expect(textOf(save.card)).toContain("Step 5 · Left click");
-    await drive.click(`${save.approvalId}@1`, "U0CAROL", save.card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
+    await each.drive.click(`${save.approvalId}@1`, "U0CAROL", save.card.ts);
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4, 5]);
     const events = await trail(runId);
     expect(
       events.find((e) => e.type === "approval.granted" && e.approvalId === approvalId),
@@ -227,7 +205,7 @@ describe("a plan card", () => {
   });
 
   it("a plan's grant covers similar actions after it, in the same window", async () => {
-    const runId = await drive.startRun(
+    const runId = await each.drive.startRun(
       [...formTurn.slice(0, 4), { action: "type", text: "more" }],
       careful,
       {
@@ -235,9 +213,9 @@ describe("a plan card", () => {
         screenshotPng: await formScreen(),
       },
     );
-    const { approvalId, card } = await drive.openRequest(runId);
+    const { approvalId, card } = await each.drive.openRequest(runId);
     expect(textOf(card)).toContain("Approve all & allow similar…");
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.grant_submit",
@@ -251,7 +229,7 @@ describe("a plan card", () => {
         },
       }),
     });
-    await harness.waitForStatus(runId, "finished");
+    await each.harness.waitForStatus(runId, "finished");
     const events = await trail(runId);
     expect(
       events.filter((e) => e.type === "action.auto_approved").map((e) => [e.step, e.basis]),
@@ -265,39 +243,39 @@ describe("a plan card", () => {
 
   it("stops where the screen no longer matches: that step gets a card of its own", async () => {
     const changed = await formScreen("Delete all");
-    const runId = await drive.startRun(formTurn, careful, {
+    const runId = await each.drive.startRun(formTurn, careful, {
       turnSizes: [5],
       screenshotPng: await formScreen(),
       // After step 4 the button step 5 would click says something else.
       onApproved: (step) => {
-        if (step === 4) harness.computers[0]!.show(changed);
+        if (step === 4) each.harness.computers[0]!.show(changed);
       },
     });
-    const { approvalId, card } = await drive.openRequest(runId);
-    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
-    const own = await drive.openRequest(runId, approvalId);
+    const { approvalId, card } = await each.drive.openRequest(runId);
+    await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    const own = await each.drive.openRequest(runId, approvalId);
     expect(textOf(own.card)).toContain("Step 5 · Left click at (160, 418)");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4]);
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4]);
     expect((await trail(runId)).find((e) => e.type === "plan.stopped")).toMatchObject({
       step: 5,
       approvalId,
       reason: expect.stringMatching(/screen changed around the target at \(160, 418\)/),
     });
-    await drive.click(`${own.approvalId}@1`, "U0BOB", own.card.ts, "approval.deny");
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4]);
+    await each.drive.click(`${own.approvalId}@1`, "U0BOB", own.card.ts, "approval.deny");
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2, 3, 4]);
   });
 
   it("never holds a high-risk step: Enter after typing ends the plan and is asked about alone", async () => {
-    const runId = await drive.startRun(
+    const runId = await each.drive.startRun(
       [click(nameField), { action: "type", text: "make test" }, { action: "key", text: "Return" }],
       careful,
       { turnSizes: [3], screenshotPng: await formScreen() },
     );
-    const plan = await drive.openRequest(runId);
+    const plan = await each.drive.openRequest(runId);
     expect(textOf(plan.card)).toContain("Plan · 2 steps (1–2)");
-    await drive.click(`${plan.approvalId}@1`, "U0BOB", plan.card.ts);
-    const enter = await drive.openRequest(runId, plan.approvalId);
+    await each.drive.click(`${plan.approvalId}@1`, "U0BOB", plan.card.ts);
+    const enter = await each.drive.openRequest(runId, plan.approvalId);
     const shown = textOf(enter.card);
     expect(shown).toContain("Step 3 · Press Enter ⏎");
     // What it sends: the typed line, and a warning that the clicked field may hold more.
@@ -318,26 +296,33 @@ describe("a grant", () => {
       { action: "key", text: "ctrl+c" },
       { action: "type", text: "whoami" },
     ];
-    const runId = await drive.startRun(actions, careful, { screenshotPng: await formScreen() });
-    const first = await drive.openRequest(runId);
+    const runId = await each.drive.startRun(actions, careful, {
+      screenshotPng: await formScreen(),
+    });
+    const first = await each.drive.openRequest(runId);
     expect(textOf(first.card)).toContain("Approve & allow similar…");
     // The button opens the form (within Slack's 3 s for the trigger id).
-    await drive.click(`${first.approvalId}@1`, "U0BOB", first.card.ts, "approval.allow_similar");
-    const opened = await waitFor(() => slack.webApi.callsOf("views.open")[0], {
+    await each.drive.click(
+      `${first.approvalId}@1`,
+      "U0BOB",
+      first.card.ts,
+      "approval.allow_similar",
+    );
+    const opened = await waitFor(() => each.slack.webApi.callsOf("views.open")[0], {
       what: "the grant form",
     });
     expect(JSON.stringify(opened.args.view)).toContain("Only in XTerm windows");
     expect(
-      await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] }),
+      await each.drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["typing"] }),
     ).not.toHaveProperty("response_action");
     const grantMessage = await waitForMessage(
-      slack,
+      each.slack,
       (m) => textOf(m).includes("grant.revoke"),
       "the grant's thread message",
     );
     expect(textOf(grantMessage)).toContain("allowed typing text in XTerm windows");
     // "pwd" ran under the grant; ctrl+c is a key, not typing: asked.
-    const keys = await drive.openRequest(runId, first.approvalId);
+    const keys = await each.drive.openRequest(runId, first.approvalId);
     expect(textOf(keys.card)).toContain("Step 3");
     const events = await trail(runId);
     expect(events.find((e) => e.type === "action.auto_approved")).toMatchObject({
@@ -347,7 +332,7 @@ describe("a grant", () => {
       trustedBy: { userId: "U0BOB" },
     });
     // Revoked while step 3 waits: step 4 ("whoami") is typing again, and is asked about.
-    await drive.click(
+    await each.drive.click(
       String(
         (grantMessage.blocks as Array<{ elements?: Array<{ value?: string }> }>)[1]?.elements?.[0]
           ?.value,
@@ -356,37 +341,38 @@ describe("a grant", () => {
       grantMessage.ts,
       "grant.revoke",
     );
-    await drive.ephemeralTo("U0CAROL", /Revoked/);
+    await each.drive.ephemeralTo("U0CAROL", /Revoked/);
     await waitFor(
-      () => textOf(slack.webApi.messages.get(grantMessage.ts)!).includes("revoked by <@U0CAROL>"),
+      () =>
+        textOf(each.slack.webApi.messages.get(grantMessage.ts)!).includes("revoked by <@U0CAROL>"),
       {
         what: "the grant's message to say it was revoked",
       },
     );
-    expect(textOf(slack.webApi.messages.get(grantMessage.ts)!)).not.toContain("grant.revoke");
-    await drive.click(`${keys.approvalId}@1`, "U0BOB", keys.card.ts);
-    const whoami = await drive.openRequest(runId, keys.approvalId);
+    expect(textOf(each.slack.webApi.messages.get(grantMessage.ts)!)).not.toContain("grant.revoke");
+    await each.drive.click(`${keys.approvalId}@1`, "U0BOB", keys.card.ts);
+    const whoami = await each.drive.openRequest(runId, keys.approvalId);
     expect(textOf(whoami.card)).toContain("Step 4");
-    await drive.click(`${whoami.approvalId}@1`, "U0BOB", whoami.card.ts);
-    await harness.waitForStatus(runId, "finished");
+    await each.drive.click(`${whoami.approvalId}@1`, "U0BOB", whoami.card.ts);
+    await each.harness.waitForStatus(runId, "finished");
     const ended = (await trail(runId)).filter((e) => e.type.startsWith("grant."));
     expect(ended.map((e) => e.type)).toEqual(["grant.created", "grant.ended"]);
     expect(ended[1]).toMatchObject({ end: { kind: "revoked", by: { userId: "U0CAROL" } } });
   });
 
   it("does not cover a click on another window than the one granted", async () => {
-    const runId = await drive.startRun([click(nameField), click(emailField)], careful, {
+    const runId = await each.drive.startRun([click(nameField), click(emailField)], careful, {
       screenshotPng: await formScreen(),
     });
-    const first = await drive.openRequest(runId);
-    await drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["clicks"] });
-    await waitForMessage(slack, (m) => textOf(m).includes("grant.revoke"), "the grant");
+    const first = await each.drive.openRequest(runId);
+    await each.drive.submitGrant(first.approvalId, "U0BOB", { kinds: ["clicks"] });
+    await waitForMessage(each.slack, (m) => textOf(m).includes("grant.revoke"), "the grant");
     // The second click lands on another program's window.
-    harness.computers[0]!.windowList = [
+    each.harness.computers[0]!.windowList = [
       { id: "77", title: "Other", className: "Firefox", rect: [0, 150, 1280, 650] },
       { id: "4194305", title: "Terminal", className: "XTerm", rect: [0, 0, 1280, 800] },
     ];
-    const second = await drive.openRequest(runId, first.approvalId);
+    const second = await each.drive.openRequest(runId, first.approvalId);
     expect(textOf(second.card)).toContain("Step 2");
   });
 });
@@ -404,19 +390,19 @@ describe("escalation", () => {
         },
       ],
     };
-    const runId = await drive.startRun([click(nameField)], policy);
-    const { approvalId, card } = await drive.openRequest(runId);
+    const runId = await each.drive.startRun([click(nameField)], policy);
+    const { approvalId, card } = await each.drive.openRequest(runId);
     // Not an approver, and not escalated yet: refused.
-    await drive.click(`${approvalId}@1`, "U0BACKUP", card.ts);
-    await drive.ephemeralTo("U0BACKUP", /not on this workspace's approver list/);
+    await each.drive.click(`${approvalId}@1`, "U0BACKUP", card.ts);
+    await each.drive.ephemeralTo("U0BACKUP", /not on this workspace's approver list/);
     await waitForMessage(
-      slack,
+      each.slack,
       (m) => textOf(m).includes("is still waiting for a decision"),
       "the reminder",
     );
     const dm = await waitFor(
       () =>
-        slack.webApi
+        each.slack.webApi
           .callsOf("chat.postMessage")
           .find(
             (c) =>
@@ -425,10 +411,10 @@ describe("escalation", () => {
           ),
       { timeoutMs: 10_000, what: "a direct message to the backup approver" },
     );
-    expect(slack.webApi.callsOf("conversations.open")[0]?.args.users).toBe("U0BACKUP");
+    expect(each.slack.webApi.callsOf("conversations.open")[0]?.args.users).toBe("U0BACKUP");
     expect(String(dm.args.text)).toContain("open the card");
-    await drive.click(`${approvalId}@1`, "U0BACKUP", card.ts);
-    await harness.waitForStatus(runId, "finished");
+    await each.drive.click(`${approvalId}@1`, "U0BACKUP", card.ts);
+    await each.harness.waitForStatus(runId, "finished");
     const events = await trail(runId);
     expect(events.filter((e) => e.type === "approval.escalated").map((e) => e.stage)).toEqual([
       "remind",
@@ -470,12 +456,12 @@ describe("the risk judge", () => {
       ]),
       rating([{ step: 5, risk: "high", reason: "Submits the form." }]),
     ]);
-    const runId = await drive.startRun(formTurn, careful, {
+    const runId = await each.drive.startRun(formTurn, careful, {
       turnSizes: [5],
       screenshotPng: await formScreen(),
       riskJudge,
     });
-    const { approvalId, card } = await drive.openRequest(runId);
+    const { approvalId, card } = await each.drive.openRequest(runId);
     const shown = textOf(card);
     expect(shown).toContain("Plan · 4 steps (1–4)");
     expect(shown).toContain(`risk judge \`${judgeModel}\` says *low*`);
@@ -488,16 +474,16 @@ describe("the risk judge", () => {
     expect(JSON.stringify(sent.messages)).toContain(
       '5. (marked 5 on the image) {\\"action\\":\\"left_click\\"',
     );
-    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
-    const alone = await drive.openRequest(runId, approvalId);
+    await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    const alone = await each.drive.openRequest(runId, approvalId);
     const aloneText = textOf(alone.card);
     expect(aloneText).not.toContain("Plan ·");
     expect(aloneText).toContain("says *high*");
     expect(aloneText).not.toContain("approval.allow_similar");
     expect(JSON.stringify(alone.card.blocks)).not.toContain("<!channel>");
-    expect(await harness.executed(runId)).toHaveLength(4);
-    await drive.click(`${alone.approvalId}@1`, "U0BOB", alone.card.ts);
-    await harness.waitForStatus(runId, "finished");
+    expect(await each.harness.executed(runId)).toHaveLength(4);
+    await each.drive.click(`${alone.approvalId}@1`, "U0BOB", alone.card.ts);
+    await each.harness.waitForStatus(runId, "finished");
     const requested = (await trail(runId)).filter((e) => e.type === "approval.requested");
     expect(requested).toMatchObject([
       { step: 1, planSteps: [1, 2, 3, 4], risk: "medium", riskOpinion: { risk: "low" } },
@@ -507,16 +493,16 @@ describe("the risk judge", () => {
 
   it("a judge that fails leaves the policy's risk, and the card is posted all the same", async () => {
     const riskJudge = await judgeAnswering([{ fail: 500 }, { fail: 500 }]);
-    const runId = await drive.startRun(formTurn.slice(0, 1), careful, {
+    const runId = await each.drive.startRun(formTurn.slice(0, 1), careful, {
       screenshotPng: await formScreen(),
       riskJudge,
     });
-    const { approvalId, card } = await drive.openRequest(runId);
+    const { approvalId, card } = await each.drive.openRequest(runId);
     expect(textOf(card)).toContain("*Risk:* ");
     expect(textOf(card)).not.toContain("risk judge");
     expect(anthropic!.requests).toHaveLength(2);
-    await drive.click(`${approvalId}@1`, "U0BOB", card.ts);
-    await harness.waitForStatus(runId, "finished");
+    await each.drive.click(`${approvalId}@1`, "U0BOB", card.ts);
+    await each.harness.waitForStatus(runId, "finished");
     const requested = (await trail(runId)).find((e) => e.type === "approval.requested");
     expect(requested).toMatchObject({ risk: "medium" });
     expect(requested).not.toHaveProperty("riskOpinion");

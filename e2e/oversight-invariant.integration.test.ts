@@ -1,12 +1,10 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
+import { blockAction, slashCommand } from "@deskgate/test-support/fake-slack";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unthrottledPostingLimits } from "../apps/bot/src/slack-budget/posting-budget.ts";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { startBot } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 /**
  * The oversight invariant, property-based: for random proposals, policies and human
@@ -44,23 +42,12 @@ const policy = {
   ],
 };
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: () => Promise<void>;
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
+const file = useSlackGate({
+  per: "file",
   // The invariant, not scale: requests here expire after 700 ms, well inside one
   // channel's posting rate, so Slack's limits are off (and the bot's budget with them).
-  slack = await new FakeSlack({ rateLimits: "off" }).start();
-  stopBot = (await startBot(harness, slack, {}, { postingLimits: unthrottledPostingLimits })).stop;
-});
-afterAll(async () => {
-  await stopBot();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
+  slack: { rateLimits: "off" },
+  bot: { postingLimits: unthrottledPostingLimits },
 });
 
 /** What the invariant says must reach the desktop, by step number. */
@@ -89,14 +76,14 @@ describe("the oversight invariant", () => {
         async (actions, humans) => {
           counter += 1;
           const desktop = `prop-${counter}`;
-          const worker = await harness.startDesktop({ desktop, actions, policy });
+          const worker = await file.harness.startDesktop({ desktop, actions, policy });
           try {
             const before = new Set(
-              (await harness.backend.runDesk.listRuns({ limit: 1_000 })).map(
+              (await file.harness.backend.runDesk.listRuns({ limit: 1_000 })).map(
                 (r) => r.request.runId,
               ),
             );
-            await slack.send({
+            await file.slack.send({
               type: "slash_commands",
               payload: slashCommand(`start property ${counter} --desktop ${desktop}`, {
                 userId: "U0ALICE",
@@ -104,14 +91,14 @@ describe("the oversight invariant", () => {
             });
             const runId = await waitFor(
               async () =>
-                (await harness.backend.runDesk.listRuns({ limit: 1_000 })).find(
+                (await file.harness.backend.runDesk.listRuns({ limit: 1_000 })).find(
                   (r) => !before.has(r.request.runId),
                 )?.request.runId,
               { what: "the run" },
             );
             const handled = new Set<string>();
             for (;;) {
-              const run = (await harness.run(runId))!;
+              const run = (await file.harness.run(runId))!;
               if (["finished", "failed", "cancelled"].includes(run.status)) break;
               const approvalId = run.status === "waiting" ? run.pendingApprovalId : undefined;
               if (approvalId && !handled.has(approvalId)) {
@@ -120,13 +107,13 @@ describe("the oversight invariant", () => {
                 const human = humans[(step - 1) % humans.length]!;
                 const card = await waitFor(
                   () =>
-                    [...slack.webApi.messages.values()].find((m) =>
+                    [...file.slack.webApi.messages.values()].find((m) =>
                       JSON.stringify(m.blocks ?? []).includes(approvalId),
                     ),
                   { what: "the card" },
                 );
                 const click = (actionId: string, userId: string, value = approvalId) =>
-                  slack.send({
+                  file.slack.send({
                     type: "interactive",
                     payload: blockAction({ actionId, value, userId, messageTs: card.ts }),
                   });
@@ -147,11 +134,11 @@ describe("the oversight invariant", () => {
               }
               await new Promise((resolve) => setTimeout(resolve, 15));
             }
-            const actuated = (await harness.executed(runId)).map((e) => e.step);
+            const actuated = (await file.harness.executed(runId)).map((e) => e.step);
             expect(actuated).toEqual(expectedActuations(actions, humans));
           } finally {
             await worker.close();
-            harness.desktops.splice(harness.desktops.indexOf(worker), 1);
+            file.harness.desktops.splice(file.harness.desktops.indexOf(worker), 1);
           }
         },
       ),

@@ -1,37 +1,21 @@
 import { redisKeys } from "@deskgate/approvals";
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { blockAction, slashCommand } from "@deskgate/test-support/fake-slack";
+import { describe, expect, it } from "vitest";
 import type { BotSettings } from "../apps/bot/src/create-bot.ts";
-import { askEverything, GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { cards, startBot, textOf, waitForMessage } from "./bot-harness.ts";
+import { askEverything } from "../apps/worker/src/testing/gate-harness.ts";
+import { cards, textOf, waitForMessage } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: (() => Promise<void>) | undefined;
+const each = useSlackGate();
 
 const click: ComputerAction = { action: "left_click", coordinate: [812, 440] };
 
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-});
-afterEach(async () => {
-  await stopBot?.();
-  stopBot = undefined;
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
-
 /** The bot with these channels, desktop qa-7 under a policy routing qa-* to `policyChannel`. */
 async function startFleet(settings: Partial<BotSettings>, policyChannel: string) {
-  stopBot = (await startBot(harness, slack, settings)).stop;
-  await harness.startDesktop({
+  await each.startBot(settings);
+  await each.harness.startDesktop({
     desktop: "qa-7",
     actions: [click],
     policy: {
@@ -39,31 +23,31 @@ async function startFleet(settings: Partial<BotSettings>, policyChannel: string)
       approvalChannels: [{ desktops: ["qa-*"], channel: policyChannel }],
     },
   });
-  await slack.send({
+  await each.slack.send({
     type: "slash_commands",
     payload: slashCommand("start press the green button --desktop qa-7", { userId: "U0ALICE" }),
   });
   const root = await waitForMessage(
-    slack,
+    each.slack,
     (m) => !m.threadTs && textOf(m).includes("press the green button"),
     "the run's root message",
   );
-  const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
-  const [run] = await harness.backend.runDesk.listRuns();
+  const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+  const [run] = await each.harness.backend.runDesk.listRuns();
   return { root, card, run: run! };
 }
 
 const replyTo = (user: string, pattern: RegExp) =>
   waitFor(
     () =>
-      slack.webApi
+      each.slack.webApi
         .callsOf("chat.postEphemeral")
         .find((c) => c.args.user === user && pattern.test(String(c.args.text))),
     { what: `a private answer to ${user} matching ${pattern}` },
   );
 
 const postedIn = (channel: string) =>
-  slack.webApi.callsOf("chat.postMessage").filter((c) => c.args.channel === channel);
+  each.slack.webApi.callsOf("chat.postMessage").filter((c) => c.args.channel === channel);
 
 describe("approval channels named by a desktop's policy", () => {
   it("posts the run's root message, card and thread in the policy's channel, ahead of SLACK_DESKTOP_CHANNELS", async () => {
@@ -85,30 +69,30 @@ describe("approval channels named by a desktop's policy", () => {
     );
 
     // The card works where it is, and the run's thread stays there to the end.
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: blockAction({
         actionId: "approval.approve",
-        value: run.pendingApprovalId ?? (await harness.waitForPending(run.request.runId)),
+        value: run.pendingApprovalId ?? (await each.harness.waitForPending(run.request.runId)),
         userId: "U0BOB",
         channelId: "C0QA",
         messageTs: card.ts,
       }),
     });
-    await harness.waitForStatus(run.request.runId, "finished");
-    expect(await harness.executed(run.request.runId)).toEqual([
+    await each.harness.waitForStatus(run.request.runId, "finished");
+    expect(await each.harness.executed(run.request.runId)).toEqual([
       { step: 1, action: click, note: null },
     ]);
     expect(postedIn("C0RUNS")).toEqual([]);
     expect(postedIn("C0ENVQA")).toEqual([]);
 
     // Listed in the channel its approvals are in, not in the channel it was started from.
-    await slack.send({
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("list", { userId: "U0BOB", channelId: "C0QA" }),
     });
     await replyTo("U0BOB", new RegExp(run.request.runId));
-    await slack.send({
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("list", { userId: "U0CAROL", channelId: "C0RUNS" }),
     });
@@ -144,14 +128,12 @@ describe("approval channels named by a desktop's policy", () => {
   });
 
   it("falls back to SLACK_DESKTOP_CHANNELS when the published policy cannot be read by this bot", async () => {
-    stopBot = (
-      await startBot(harness, slack, {
-        channels: ["C0RUNS", "C0QA"],
-        desktopChannels: [{ pattern: "qa-*", channel: "C0ENVQA" }],
-      })
-    ).stop;
+    await each.startBot({
+      channels: ["C0RUNS", "C0QA"],
+      desktopChannels: [{ pattern: "qa-*", channel: "C0ENVQA" }],
+    });
     // A newer worker's policy: a key this bot's schema does not know, beside a route.
-    await harness.backend.redis.set(
+    await each.harness.backend.redis.set(
       redisKeys.desktopPolicy("qa-9"),
       JSON.stringify({
         source: {
@@ -161,18 +143,18 @@ describe("approval channels named by a desktop's policy", () => {
         },
       }),
     );
-    await slack.send({
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("start look around --desktop qa-9", { userId: "U0ALICE" }),
     });
     const root = await waitForMessage(
-      slack,
+      each.slack,
       (m) => !m.threadTs && textOf(m).includes("look around"),
       "the run's root message",
     );
     expect(root.channel).toBe("C0ENVQA");
     await replyTo("U0ALICE", /^Started `run_\w+`; its approvals are in <#C0ENVQA>\.$/);
-    const [run] = await harness.backend.runDesk.listRuns();
+    const [run] = await each.harness.backend.runDesk.listRuns();
     expect(run?.request.channel).toBe("C0ENVQA");
   });
 });

@@ -1,52 +1,30 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import {
-  blockAction,
-  FakeSlack,
-  slashCommand,
-  viewSubmission,
-} from "@deskgate/test-support/fake-slack";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { cards, startBot, textOf, waitForMessage } from "./bot-harness.ts";
+import { blockAction, slashCommand, viewSubmission } from "@deskgate/test-support/fake-slack";
+import { describe, expect, it } from "vitest";
+import { cards, textOf, waitForMessage } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: () => Promise<void>;
+const each = useSlackGate({ bot: true });
 
 const click: ComputerAction = { action: "left_click", coordinate: [812, 440] };
 const typeDate: ComputerAction = { action: "type", text: "date" };
 
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  stopBot = (await startBot(harness, slack)).stop;
-});
-afterEach(async () => {
-  await stopBot();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
-
 async function startRunFromSlack(actions: ComputerAction[]) {
-  await harness.startDesktop({ actions });
-  await slack.send({
+  await each.harness.startDesktop({ actions });
+  await each.slack.send({
     type: "slash_commands",
     payload: slashCommand("start open a terminal and print the date", { userId: "U0ALICE" }),
   });
   const root = await waitForMessage(
-    slack,
+    each.slack,
     (m) => m.channel === "C0RUNS" && !m.threadTs && textOf(m).includes("print the date"),
     "the run's root message",
   );
   // The root message is posted first, so the run has a thread before anything happens in it.
   const [run] = await waitFor(
     async () => {
-      const runs = await harness.backend.runDesk.listRuns();
+      const runs = await each.harness.backend.runDesk.listRuns();
       return runs.length > 0 ? runs : undefined;
     },
     { what: "the run to be queued" },
@@ -55,12 +33,15 @@ async function startRunFromSlack(actions: ComputerAction[]) {
 }
 
 const buttonClick = (actionId: string, value: string, userId: string, messageTs: string) =>
-  slack.send({ type: "interactive", payload: blockAction({ actionId, value, userId, messageTs }) });
+  each.slack.send({
+    type: "interactive",
+    payload: blockAction({ actionId, value, userId, messageTs }),
+  });
 
 describe("approving from Slack", () => {
   it("/agent start → card with the marked screenshot → Approve → the gate acts and the thread tells it all", async () => {
     const { root, runId } = await startRunFromSlack([click]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
     expect(card.threadTs).toBe(root.ts);
     expect(textOf(card)).toContain("Step 1 · Left click at (812, 440)");
     const buttons = (
@@ -77,54 +58,54 @@ describe("approving from Slack", () => {
       "run.stop",
     ]);
     expect(
-      slack.webApi
+      each.slack.webApi
         .callsOf("chat.postMessage")
         .find(
           (c) => c.args.ts === undefined && JSON.stringify(c.blocks).includes("approval.approve"),
         )?.args.reply_broadcast,
     ).toBe("true");
     // The upload went into the thread, before the card, with the bytes the worker stored.
-    const approval = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
-    const stored = await harness.backend.runDesk.readScreenshot(
-      (await harness.backend.runDesk.getApproval(approval))!.request.screenshotKey!,
+    const approval = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const stored = await each.harness.backend.runDesk.readScreenshot(
+      (await each.harness.backend.runDesk.getApproval(approval))!.request.screenshotKey!,
     );
-    const [upload] = [...slack.webApi.files.values()];
+    const [upload] = [...each.slack.webApi.files.values()];
     expect(upload?.bytes.equals(stored!)).toBe(true);
     expect(upload?.threadTs).toBe(root.ts);
 
     await buttonClick("approval.approve", approval, "U0BOB", card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect(await harness.executed(runId)).toEqual([{ step: 1, action: click, note: null }]);
+    await each.harness.waitForStatus(runId, "finished");
+    expect(await each.harness.executed(runId)).toEqual([{ step: 1, action: click, note: null }]);
     await waitFor(
-      () => textOf(slack.webApi.messages.get(card.ts)!).includes("Approved by <@U0BOB>"),
+      () => textOf(each.slack.webApi.messages.get(card.ts)!).includes("Approved by <@U0BOB>"),
       { what: "the card to show the decision" },
     );
-    expect(JSON.stringify(slack.webApi.messages.get(card.ts)!.blocks)).not.toContain(
+    expect(JSON.stringify(each.slack.webApi.messages.get(card.ts)!.blocks)).not.toContain(
       "approval.approve",
     );
     await waitForMessage(
-      slack,
+      each.slack,
       (m) => m.threadTs === root.ts && textOf(m).includes("Run finished"),
       "the summary",
     );
-    await waitFor(() => textOf(slack.webApi.messages.get(root.ts)!).includes("finished"), {
+    await waitFor(() => textOf(each.slack.webApi.messages.get(root.ts)!).includes("finished"), {
       what: "the root status",
     });
   });
 
   it("denies with a reason through the modal, and the reason reaches the agent", async () => {
     const { runId } = await startRunFromSlack([click]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
     await buttonClick("approval.deny_with_reason", approvalId, "U0BOB", card.ts);
-    const opened = await waitFor(() => slack.webApi.callsOf("views.open")[0], {
+    const opened = await waitFor(() => each.slack.webApi.callsOf("views.open")[0], {
       what: "the modal",
     });
     expect(JSON.parse(String(opened.args.view))).toMatchObject({
       callback_id: "approval.deny_reason",
       private_metadata: `${approvalId}@1`,
     });
-    const ack = await slack.send({
+    const ack = await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.deny_reason",
@@ -134,22 +115,22 @@ describe("approving from Slack", () => {
       }),
     });
     expect(ack ?? {}).not.toHaveProperty("response_action");
-    await harness.waitForStatus(runId, "finished");
-    expect(await harness.executed(runId)).toEqual([]);
-    expect((await harness.denied(runId))[0]!.reason).toMatch(
+    await each.harness.waitForStatus(runId, "finished");
+    expect(await each.harness.executed(runId)).toEqual([]);
+    expect((await each.harness.denied(runId))[0]!.reason).toMatch(
       /^wrong window, use the terminal \(denied by/,
     );
     await waitFor(
-      () => textOf(slack.webApi.messages.get(card.ts)!).includes("reason: wrong window"),
+      () => textOf(each.slack.webApi.messages.get(card.ts)!).includes("reason: wrong window"),
       { what: "the card to show the reason" },
     );
   });
 
   it("approves an edited action from the Edit modal", async () => {
     const { runId } = await startRunFromSlack([typeDate]);
-    await waitFor(() => cards(slack)[0], { what: "an approval card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
-    const bad = await slack.send({
+    await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const bad = await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.edit_submit",
@@ -159,7 +140,7 @@ describe("approving from Slack", () => {
       }),
     });
     expect(bad).toMatchObject({ response_action: "errors", errors: { text: expect.any(String) } });
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: viewSubmission({
         callbackId: "approval.edit_submit",
@@ -168,19 +149,22 @@ describe("approving from Slack", () => {
         values: { text: { value: "date -u" } },
       }),
     });
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId))[0]!.action).toEqual({ action: "type", text: "date -u" });
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId))[0]!.action).toEqual({
+      action: "type",
+      text: "date -u",
+    });
   });
 
   it("'Approve for 10 min' lets the run's next actions through, shown as auto-approved lines", async () => {
     const { root, runId } = await startRunFromSlack([click, typeDate]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
     await buttonClick("approval.approve_window", approvalId, "U0CAROL", card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect((await harness.executed(runId)).map((e) => e.step)).toEqual([1, 2]);
+    await each.harness.waitForStatus(runId, "finished");
+    expect((await each.harness.executed(runId)).map((e) => e.step)).toEqual([1, 2]);
     await waitForMessage(
-      slack,
+      each.slack,
       (m) => m.threadTs === root.ts && textOf(m).includes("auto-approved (trust window)"),
       "an auto-approved line",
     );
@@ -188,70 +172,74 @@ describe("approving from Slack", () => {
 
   it("refuses a non-approver's click and answers a click on a decided card, changing nothing", async () => {
     const { runId } = await startRunFromSlack([click]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
     await buttonClick("approval.approve", approvalId, "U0MALLORY", card.ts);
     const refusal = await waitFor(
-      () => slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0MALLORY"),
+      () =>
+        each.slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0MALLORY"),
       { what: "the refusal" },
     );
     expect(String(refusal.args.text)).toMatch(/not on this workspace's approver list/);
-    expect((await harness.backend.runDesk.getApproval(approvalId))!.status).toBe("pending");
+    expect((await each.harness.backend.runDesk.getApproval(approvalId))!.status).toBe("pending");
 
     await buttonClick("approval.deny", approvalId, "U0BOB", card.ts);
     await waitFor(
-      async () => (await harness.backend.runDesk.getApproval(approvalId))!.status === "decided",
+      async () =>
+        (await each.harness.backend.runDesk.getApproval(approvalId))!.status === "decided",
       { what: "the deny" },
     );
     await buttonClick("approval.approve", approvalId, "U0CAROL", card.ts);
     const late = await waitFor(
-      () => slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0CAROL"),
+      () => each.slack.webApi.callsOf("chat.postEphemeral").find((c) => c.args.user === "U0CAROL"),
       { what: "the late answer" },
     );
     expect(String(late.args.text)).toMatch(/Already decided — .*Denied by <@U0BOB>/);
-    expect((await harness.backend.runDesk.getApproval(approvalId))!.outcome?.status).toBe("denied");
+    expect((await each.harness.backend.runDesk.getApproval(approvalId))!.outcome?.status).toBe(
+      "denied",
+    );
   });
 
   it("answers usage errors and refuses runs outside the configured channels", async () => {
-    await slack.send({
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("start", { userId: "U0ALICE" }),
     });
-    await slack.send({
+    await each.slack.send({
       type: "slash_commands",
       payload: slashCommand("start do things", { userId: "U0ALICE", channelId: "C0RANDOM" }),
     });
     const answers = await waitFor(
       () => {
-        const calls = slack.webApi.callsOf("chat.postEphemeral");
+        const calls = each.slack.webApi.callsOf("chat.postEphemeral");
         return calls.length >= 2 ? calls.map((c) => String(c.args.text)) : undefined;
       },
       { what: "two ephemeral answers" },
     );
     expect(answers[0]).toMatch(/Say what the agent should do[\s\S]*\/agent start <task>/);
     expect(answers[1]).toMatch(/can't be started in this channel/);
-    expect(await harness.backend.runDesk.listRuns()).toEqual([]);
+    expect(await each.harness.backend.runDesk.listRuns()).toEqual([]);
   });
 
   it("stops a run from the card's Stop button", async () => {
     const { runId } = await startRunFromSlack([click]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
     await buttonClick("run.stop", runId, "U0ALICE", card.ts);
-    await harness.waitForStatus(runId, "cancelled");
+    await each.harness.waitForStatus(runId, "cancelled");
     await waitFor(
-      () => textOf(slack.webApi.messages.get(card.ts)!).includes("Run stopped by <@U0ALICE>"),
+      () => textOf(each.slack.webApi.messages.get(card.ts)!).includes("Run stopped by <@U0ALICE>"),
       { what: "the card to show the stop" },
     );
   });
 
   it("answers clicks for unknown requests and survives malformed payloads, changing nothing", async () => {
     const { runId } = await startRunFromSlack([click]);
-    const card = await waitFor(() => cards(slack)[0], { what: "an approval card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "an approval card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
     await buttonClick("approval.approve", "apr_run_unknown000_1", "U0BOB", card.ts);
     const answer = await waitFor(
       () =>
-        slack.webApi
+        each.slack.webApi
           .callsOf("chat.postEphemeral")
           .find((c) => /no longer exists/.test(String(c.args.text))),
       { what: "the answer" },
@@ -264,11 +252,11 @@ describe("approving from Slack", () => {
       userId: "U0BOB",
       messageTs: card.ts,
     }) as Record<string, unknown>;
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: { ...bad, actions: [{ action_id: "approval.approve", type: "button" }] },
     });
-    await slack
+    await each.slack
       .send({
         type: "interactive",
         payload: {
@@ -277,7 +265,7 @@ describe("approving from Slack", () => {
         },
       })
       .catch(() => undefined);
-    await slack.send({
+    await each.slack.send({
       type: "interactive",
       payload: {
         type: "view_submission",
@@ -289,38 +277,38 @@ describe("approving from Slack", () => {
         },
       },
     });
-    expect((await harness.backend.runDesk.getApproval(approvalId))!.status).toBe("pending");
+    expect((await each.harness.backend.runDesk.getApproval(approvalId))!.status).toBe("pending");
     // Still alive and deciding correctly afterwards.
     await buttonClick("approval.approve", approvalId, "U0BOB", card.ts);
-    await harness.waitForStatus(runId, "finished");
-    expect(await harness.executed(runId)).toHaveLength(1);
+    await each.harness.waitForStatus(runId, "finished");
+    expect(await each.harness.executed(runId)).toHaveLength(1);
   });
 
   it("fails the run clearly when Slack refuses its approval card, and nothing is actuated", async () => {
     // The app was installed without files:write: every upload is refused, never to succeed.
-    slack.webApi.failNext("files.getUploadURLExternal", "missing_scope", 100);
+    each.slack.webApi.failNext("files.getUploadURLExternal", "missing_scope", 100);
     const { root, runId } = await startRunFromSlack([click]);
-    const run = await harness.waitForStatus(runId, "failed");
+    const run = await each.harness.waitForStatus(runId, "failed");
     expect(run.endReason).toMatch(
       /approval card for step 1 could not be posted to Slack \(Slack said missing_scope: .*manifest/,
     );
-    expect(await harness.executed(runId)).toEqual([]);
-    expect(slack.webApi.callsOf("files.getUploadURLExternal")).toHaveLength(1);
-    expect(cards(slack)).toEqual([]);
+    expect(await each.harness.executed(runId)).toEqual([]);
+    expect(each.slack.webApi.callsOf("files.getUploadURLExternal")).toHaveLength(1);
+    expect(cards(each.slack)).toEqual([]);
     // The request was withdrawn, and the audit stream says why the run ended.
-    const audit = (await harness.backend.audit.read(runId)).map((r) => r.event);
+    const audit = (await each.harness.backend.audit.read(runId)).map((r) => r.event);
     expect(audit.map((e) => e.type)).toEqual(
       expect.arrayContaining(["approval.requested", "approval.cancelled", "run.failed"]),
     );
     expect(audit.at(-1)).toMatchObject({ type: "run.failed", reason: run.endReason });
     // The thread (still reachable for messages) says so, and the root shows it.
     const summary = await waitForMessage(
-      slack,
+      each.slack,
       (m) => m.threadTs === root.ts && textOf(m).includes("Run failed"),
       "the failure summary",
     );
     expect(textOf(summary)).toContain("missing_scope");
-    await waitFor(() => textOf(slack.webApi.messages.get(root.ts)!).includes("failed"), {
+    await waitFor(() => textOf(each.slack.webApi.messages.get(root.ts)!).includes("failed"), {
       what: "the root status",
     });
   });

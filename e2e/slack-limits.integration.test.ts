@@ -1,18 +1,13 @@
 import type { ComputerAction } from "@deskgate/contracts";
-import { type PrivateRedis, startPrivateRedis } from "@deskgate/redis/testing";
 import { waitFor } from "@deskgate/test-support/app-process";
-import { blockAction, FakeSlack, slashCommand } from "@deskgate/test-support/fake-slack";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GateHarness } from "../apps/worker/src/testing/gate-harness.ts";
-import { cards, startBot, textOf } from "./bot-harness.ts";
-
-/** Slack's real limits are on (the FakeSlack default): these tests are about them. */
-let redis: PrivateRedis;
-let harness: GateHarness;
-let slack: FakeSlack;
-let stopBot: () => Promise<void>;
+import { blockAction, slashCommand } from "@deskgate/test-support/fake-slack";
+import { describe, expect, it } from "vitest";
+import { cards, textOf } from "./bot-harness.ts";
+import { useSlackGate } from "./support/use-slack-gate.ts";
 
 const approvers = Array.from({ length: 20 }, (_, i) => `U0APPROVER${String(i).padStart(2, "0")}`);
+/** Slack's real limits are on (the FakeSlack default): these tests are about them. */
+const each = useSlackGate({ bot: { settings: { approvers } } });
 const move: ComputerAction = { action: "mouse_move", coordinate: [10, 10] };
 const click: ComputerAction = { action: "left_click", coordinate: [812, 440] };
 const movesFreely = {
@@ -22,49 +17,39 @@ const movesFreely = {
   ],
 };
 
-beforeEach(async () => {
-  redis = await startPrivateRedis();
-  harness = new GateHarness(redis.url);
-  slack = await new FakeSlack().start();
-  stopBot = (await startBot(harness, slack, { approvers })).stop;
-});
-afterEach(async () => {
-  await stopBot();
-  await harness.close();
-  await slack.close();
-  await redis.dispose();
-});
-
 async function startRun(actions: ComputerAction[], policy: unknown, userId = "U0ALICE") {
-  await harness.startDesktop({ actions, policy });
-  await slack.send({ type: "slash_commands", payload: slashCommand("start a task", { userId }) });
-  return waitFor(async () => (await harness.backend.runDesk.listRuns())[0]?.request.runId, {
+  await each.harness.startDesktop({ actions, policy });
+  await each.slack.send({
+    type: "slash_commands",
+    payload: slashCommand("start a task", { userId }),
+  });
+  return waitFor(async () => (await each.harness.backend.runDesk.listRuns())[0]?.request.runId, {
     what: "the run",
   });
 }
 
 /** The thread's step messages in the order Slack shows them: "card" or "line". */
 const threadOrder = () =>
-  [...slack.webApi.messages.values()]
+  [...each.slack.webApi.messages.values()]
     .filter((m) => m.threadTs && textOf(m).includes("Step"))
     .sort((a, b) => a.postedByCall - b.postedByCall)
-    .map((m) => (cards(slack).includes(m) ? "card" : "line"));
+    .map((m) => (cards(each.slack).includes(m) ? "card" : "line"));
 
 describe("Slack as it really behaves", () => {
   it("keeps the thread in order when a post of step lines fails once (internal_error)", async () => {
     // Five auto-approved moves make five lines: the fifth gets the lines a message of
     // their own, and that post fails once. The card for step 6 must still come after it.
-    slack.webApi.failNext("chat.postMessage", "internal_error", 1, 1, (args) =>
+    each.slack.webApi.failNext("chat.postMessage", "internal_error", 1, 1, (args) =>
       String(args.text).includes("Step 1"),
     );
     await startRun([move, move, move, move, move, click], movesFreely);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card for step 6" });
-    const lines = [...slack.webApi.messages.values()].find(
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card for step 6" });
+    const lines = [...each.slack.webApi.messages.values()].find(
       (m) => m !== card && textOf(m).includes("Step 1 · Move the pointer"),
     );
     expect(lines, "the step lines were posted").toBeDefined();
     expect(lines!.postedByCall).toBeLessThan(card.postedByCall);
-    const tries = slack.webApi
+    const tries = each.slack.webApi
       .callsOf("chat.postMessage")
       .filter((c) => String(c.args.text).includes("Step 1"));
     expect(tries.length, "the lines were tried twice").toBe(2);
@@ -73,7 +58,7 @@ describe("Slack as it really behaves", () => {
 
   it("shows fewer than five step lines above the next card instead of posting them", async () => {
     await startRun([move, click], movesFreely);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card for step 2" });
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card for step 2" });
     expect(textOf(card)).toContain("Step 1 · Move the pointer");
     expect(card.text).not.toContain("Step 1");
     expect(threadOrder()).toEqual(["card"]);
@@ -81,11 +66,11 @@ describe("Slack as it really behaves", () => {
 
   it("edits a card once however many people click it; the others are told privately", async () => {
     const runId = await startRun([click], movesFreely);
-    const card = await waitFor(() => cards(slack)[0], { what: "the card" });
-    const approvalId = (await harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
+    const card = await waitFor(() => cards(each.slack)[0], { what: "the card" });
+    const approvalId = (await each.harness.backend.runDesk.getRun(runId))!.pendingApprovalId!;
     await Promise.all(
       approvers.map((userId) =>
-        slack.send({
+        each.slack.send({
           type: "interactive",
           payload: blockAction({
             actionId: "approval.approve",
@@ -98,30 +83,33 @@ describe("Slack as it really behaves", () => {
     );
     await waitFor(
       () =>
-        slack.webApi
+        each.slack.webApi
           .callsOf("chat.postEphemeral")
           .filter((c) => /Already decided/.test(String(c.args.text))).length === 19,
       { what: "19 private answers" },
     );
-    await waitFor(() => slack.webApi.messages.get(card.ts)!.updates === 1, {
+    await waitFor(() => each.slack.webApi.messages.get(card.ts)!.updates === 1, {
       what: "the card edited",
     });
     await waitFor(
-      async () => (await harness.backend.runDesk.getRun(runId))?.status === "finished",
+      async () => (await each.harness.backend.runDesk.getRun(runId))?.status === "finished",
       {
         what: "the run to finish",
       },
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const cardEdits = slack.webApi.callsOf("chat.update").filter((c) => c.args.ts === card.ts);
+    const cardEdits = each.slack.webApi.callsOf("chat.update").filter((c) => c.args.ts === card.ts);
     expect(cardEdits).toHaveLength(1);
-    expect(textOf(slack.webApi.messages.get(card.ts)!)).toMatch(/Approved by/);
+    expect(textOf(each.slack.webApi.messages.get(card.ts)!)).toMatch(/Approved by/);
   });
 
   it("lists runs only in approval channels, and a requester's own runs in a DM", async () => {
     await startRun([click], movesFreely, "U0ALICE");
     const ask = (channelId: string, userId: string, text = "list") =>
-      slack.send({ type: "slash_commands", payload: slashCommand(text, { userId, channelId }) });
+      each.slack.send({
+        type: "slash_commands",
+        payload: slashCommand(text, { userId, channelId }),
+      });
     await ask("C0RANDOM", "U0MALLORY");
     await ask("C0RANDOM", "U0MALLORY", "status");
     await ask("D0MALLORY", "U0MALLORY");
@@ -129,7 +117,7 @@ describe("Slack as it really behaves", () => {
     await ask("C0RUNS", "U0BOB");
     const answers = await waitFor(
       () => {
-        const calls = slack.webApi.callsOf("chat.postEphemeral");
+        const calls = each.slack.webApi.callsOf("chat.postEphemeral");
         return calls.length >= 5 ? calls : undefined;
       },
       { what: "five answers" },
@@ -148,16 +136,16 @@ describe("Slack as it really behaves", () => {
   });
 
   it("starts one run for a slash command that is sent twice", async () => {
-    await harness.startDesktop({ actions: [click], policy: movesFreely });
+    await each.harness.startDesktop({ actions: [click], policy: movesFreely });
     const payload = slashCommand("start once only", { userId: "U0ALICE" });
-    await slack.send({ type: "slash_commands", payload });
-    await slack.send({ type: "slash_commands", payload });
-    await waitFor(async () => (await harness.backend.runDesk.listRuns()).length === 1, {
+    await each.slack.send({ type: "slash_commands", payload });
+    await each.slack.send({ type: "slash_commands", payload });
+    await waitFor(async () => (await each.harness.backend.runDesk.listRuns()).length === 1, {
       what: "the run",
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await harness.backend.runDesk.listRuns()).toHaveLength(1);
-    const roots = [...slack.webApi.messages.values()].filter(
+    expect(await each.harness.backend.runDesk.listRuns()).toHaveLength(1);
+    const roots = [...each.slack.webApi.messages.values()].filter(
       (m) => !m.threadTs && textOf(m).includes("once only"),
     );
     expect(roots).toHaveLength(1);
