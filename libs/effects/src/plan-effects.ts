@@ -302,6 +302,14 @@ class Planner {
     // line: what the line holds and where the cursor is are no longer known, and nothing
     // typed so far is forgotten.
     if (changes && kind !== "scroll") this.lineUnknown();
+    // A selection made with the pointer (a drag, a double or triple click, shift+click) is
+    // replaced by what is typed next in a GUI field: text in a row may go, typing goes there.
+    const selects =
+      kind === "double_click" ||
+      kind === "triple_click" ||
+      kind === "left_click_drag" ||
+      (options.held?.modifiers.includes("shift") ?? false);
+    if (changes && selects) this.setLine(removedAround(this.state.line), undefined);
   }
 
   look(kind: ComputerActionName): void {
