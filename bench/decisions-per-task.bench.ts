@@ -27,7 +27,11 @@ import { terminalTask } from "./support/decision-tasks/terminal-task.ts";
  * wrong. Decisions are compared with the baseline's (default policy) for the same task.
  */
 const msPerDecision = Number(process.env.BENCH_SECONDS_PER_DECISION ?? 20) * 1_000;
-const tasks = [terminalTask, formTask, editorTask];
+// BENCH_TASKS=editor,form plays only those tasks (for a quick look; the report needs all).
+const wantedTasks = process.env.BENCH_TASKS?.split(",").map((name) => name.trim());
+const tasks = [terminalTask, formTask, editorTask].filter(
+  (task) => !wantedTasks || wantedTasks.includes(task.name),
+);
 const screen = { width: 1280, height: 800 };
 
 const xvfb = await startXvfb(screen);

@@ -7,7 +7,7 @@ import type { BenchStack } from "./bench-stack.ts";
 import { decisionAuditEvents } from "./decision-audit-event.ts";
 import type { TaskMeasurement } from "./decision-report.ts";
 import { type DecisionTask, type OpenedTask, scriptedActions } from "./decision-task.ts";
-import { executedVersusScript } from "./executed-versus-script.ts";
+import { executedVersusScript, stopReasons } from "./executed-versus-script.ts";
 import { consequentialWithoutOwnDecision } from "./own-decisions.ts";
 import { SimulatedApprover } from "./simulated-approver.ts";
 
@@ -59,7 +59,8 @@ export async function playTask(options: PlayTaskOptions): Promise<TaskMeasuremen
         end = event;
       }),
     ]);
-    const events = decisionAuditEvents((await stack.audit.read(runId)).map((r) => r.event));
+    const trail = (await stack.audit.read(runId)).map((r) => r.event);
+    const events = decisionAuditEvents(trail);
     const actions = scriptedActions(opened.turns);
     const consequential = actions.flatMap((action, step) =>
       action.consequential ? [step + 1] : [],
@@ -80,6 +81,7 @@ export async function playTask(options: PlayTaskOptions): Promise<TaskMeasuremen
         ...executedVersusScript(
           events,
           actions.map(({ action }) => action),
+          stopReasons(trail),
         ),
         ...(await opened.verify()),
       ],
