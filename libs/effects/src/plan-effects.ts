@@ -177,7 +177,11 @@ class Planner {
     const tab = once === "\t" ? { text: "\t".repeat(presses), line: this.state.line } : {};
     // The line an edit leaves is judged like typed text (`sudxo`, Left, BackSpace reads
     // `sudo`); of edits in a row, only the last one's line stays in the field to be read.
-    const edited = this.state.line !== lineBefore && !tab.line;
+    // Text nobody saw (history, a yank) is held against the Enter that may send it, not
+    // read here; a move of the cursor changes no text.
+    const kind = lineEffectOf(combo)?.kind;
+    const edited =
+      this.state.line !== lineBefore && !tab.line && (kind === "edit" || kind === "removal");
     const changed = edited ? { line: this.state.line } : {};
     if (edited && this.lineEditAt >= 0 && this.lineEditAt === this.effects.length - 1) {
       const { line: _superseded, ...previous } = this.effects[this.lineEditAt]!;

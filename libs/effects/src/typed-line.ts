@@ -120,7 +120,12 @@ export function lineReadings(
   words: readonly string[],
   limit = 16_384,
 ): string[] | "too many" {
-  const arranged = arrangements(line, limit);
+  // An Enter's newline ends the line wherever the cursor was: it is not moved with the text
+  // typed before it.
+  const ended = /\n+$/.exec(line)?.[0] ?? "";
+  const arranged = arrangements(line.slice(0, line.length - ended.length), limit)?.map(
+    (reading) => `${reading}${ended}`,
+  );
   if (!arranged) return "too many";
   const bases = holdsUnknownText(line)
     ? arranged.flatMap((a) => [a.replaceAll(unknownText, ""), a.replaceAll(unknownText, "\n")])

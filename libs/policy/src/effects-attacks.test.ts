@@ -464,3 +464,29 @@ describe("typing over a selection made with the pointer", () => {
     ).toContain("deny");
   });
 });
+
+describe("what a form leaves in the line stays routine", () => {
+  it("asks (does not refuse) an Enter in the next program after a form filled with Tab and clicks", () => {
+    const at = (x: number): ComputerAction => ({ action: "left_click", coordinate: [x, 300] });
+    const verdicts = judgeRun(
+      [
+        at(1),
+        { action: "type", text: "Ada Lovelace" },
+        { action: "key", text: "Tab" },
+        { action: "type", text: "ada@example.com" },
+        { action: "key", text: "Tab" },
+        { action: "type", text: "London" },
+        at(2),
+        { action: "type", text: "correct-horse-battery" },
+        at(6),
+        { action: "key", text: "ctrl+End" },
+        { action: "key", text: "Return" },
+        { action: "key", text: "Up" },
+      ],
+      examplePolicy,
+    );
+    // The Enter's newline stays at the end of the line: it is not placed with the text
+    // typed after a click, where a completion could follow it as a word of its own.
+    expect(verdicts.map((v) => v.kind)).not.toContain("deny");
+  });
+});
