@@ -6,6 +6,7 @@ export * from "./key-repeat.ts";
 export * from "./key-vocabulary.ts";
 export * from "./plan-effects.ts";
 export * from "./submit-keys.ts";
+export * from "./terminal-windows.ts";
 export * from "./typed-line.ts";
 export * from "./validate-action.ts";
 export * from "./window-at.ts";

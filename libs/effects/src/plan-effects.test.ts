@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type DesktopInputState, initialInputState } from "./input-state.ts";
 import { formatCombo } from "./key-combo.ts";
 import { planEffects } from "./plan-effects.ts";
-import { deletedText, lineReadings } from "./typed-line.ts";
+import { deletedText, lineReadings, sentText } from "./typed-line.ts";
 
 const state = (partial: Partial<DesktopInputState> = {}): DesktopInputState => ({
   ...initialInputState,
@@ -99,7 +99,21 @@ describe("planEffects", () => {
       line: "sudo ls\n",
       typedBefore: true,
     });
-    expect(enter.after).toMatchObject({ line: "", lineUnknown: false });
+    // Where the window is not known to be a terminal, the field may keep what Enter sent.
+    expect(enter.after).toMatchObject({ line: `sudo ls${sentText}`, lineUnknown: false });
+    const xterm = { id: "1", title: "bash", className: "XTerm" };
+    const inTerminal = planEffects({ action: "key", text: "Return" }, { ...input, window: xterm });
+    expect(inTerminal.after).toMatchObject({ line: "", lineUnknown: false });
+    // A field that kept `su` and gets `do`: read as `sudo`, and as `do` alone.
+    const kept = ["su", "\n", "do"].reduce(
+      (at, text) => planEffects({ action: "type", text }, at).after,
+      state({
+        lineUnknown: false,
+        cursor: 0,
+        window: { id: "2", title: "Search", className: "Firefox" },
+      }),
+    );
+    expect(new Set(lineReadings(kept.line, []))).toEqual(new Set(["sudo", "do"]));
     // A click keeps what was typed and makes the line unknown: focus may have moved into
     // a field holding text, or the middle button pasted.
     const click = planEffects(

@@ -5,6 +5,7 @@ import { comboOf, type KeyCombo, parseKeySequence, singleKeyCombo, textOf } from
 import { heldKeyPresses } from "./key-repeat.ts";
 import { physicalKeysOf } from "./key-vocabulary.ts";
 import { isEnterLike, lineEffectOf, submitsSurely } from "./submit-keys.ts";
+import { isTerminalClass } from "./terminal-windows.ts";
 import {
   completionGap,
   continuedLine,
@@ -17,6 +18,8 @@ import {
   type LineEdit,
   lineMarkers,
   removedAround,
+  sentLine,
+  sinceLastSend,
   unknownText,
   withUnknownText,
 } from "./typed-line.ts";
@@ -219,7 +222,9 @@ class Planner {
       typedBefore,
     );
     const { line } = this.state;
-    if (presses === 1 && holdsPlacement(line) && line.includes("\\")) {
+    const terminal = isTerminalClass(this.state.window?.className);
+    const shell = terminal || this.state.window === undefined;
+    if (shell && presses === 1 && holdsPlacement(line) && sinceLastSend(line).includes("\\")) {
       // Whether a backslash ends the line depends on where text went unseen: the line may
       // have run, or go on without that backslash (a deletion, then text nobody saw).
       const kept = `${line}${deletedText}${unknownText}`;
@@ -227,8 +232,15 @@ class Planner {
       return;
     }
     const joined = presses === 1 ? continuedLine(line) : undefined;
-    if (joined !== undefined) {
+    if (joined !== undefined && shell) {
       this.setLine(joined, joined.length);
+      return;
+    }
+    if (!terminal) {
+      // Outside a terminal the field may keep what Enter sent: typing goes on after it.
+      const kept = sentLine(line, maxLineLength);
+      this.setLine(kept, kept.length);
+      this.state.lineUnknown = false;
       return;
     }
     this.state.line = "";
@@ -322,7 +334,7 @@ class Planner {
 
   /** Text may be pending in the focused field: typed here, or there before. */
   private pending(): boolean {
-    return this.state.line.length > 0 || this.state.lineUnknown;
+    return sinceLastSend(this.state.line).length > 0 || this.state.lineUnknown;
   }
 
   private lineUnknown(): void {

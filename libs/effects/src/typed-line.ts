@@ -14,14 +14,18 @@
  * - `deletedText`: a BackSpace or Delete pressed where the cursor was not known: one
  *   character anywhere in what comes before it may be gone. A run of n markers is n such
  *   presses at one place: up to n characters in a row may be gone.
+ * - `sentText`: an Enter outside a terminal sent what comes before it, and the field may
+ *   have kept it (a search box) or been cleared (a chat box): both are read, and what
+ *   follows is typed into each.
  */
 export const completionGap = "\ue000";
 export const unknownText = "\ue001";
 export const displacedText = "\ue002";
 export const deletedText = "\ue003";
+export const sentText = "\ue004";
 
 /** Every marker, and every character `validateAction` would have to refuse to keep them apart. */
-export const lineMarkers = /[\ue000-\ue003]/g;
+export const lineMarkers = /[\ue000-\ue004]/g;
 
 /** Whether the line holds text nobody saw (an `unknownText` marker). */
 export function holdsUnknownText(line: string): boolean {
@@ -30,7 +34,7 @@ export function holdsUnknownText(line: string): boolean {
 
 /** Whether the line holds any marker. */
 export function holdsGaps(line: string): boolean {
-  return /[\ue000-\ue003]/.test(line);
+  return /[\ue000-\ue004]/.test(line);
 }
 
 /**
@@ -38,7 +42,7 @@ export function holdsGaps(line: string): boolean {
  * deleted, where the cursor was not known — so a cursor key cannot be followed in it.
  */
 export function holdsPlacement(line: string): boolean {
-  return line.includes(displacedText) || line.includes(deletedText);
+  return line.includes(displacedText) || line.includes(deletedText) || line.includes(sentText);
 }
 
 /** The line as far as it is known, markers taken out (what a card may show). */
@@ -53,7 +57,8 @@ interface Arranged {
 }
 
 /**
- * Every line the markers of placement stand for, in the order things happened: each run
+ * Every line the markers of placement stand for, in the order things happened: a
+ * `sentText` marker goes on with the line kept and with it cleared; each run
  * of `deletedText` markers takes out up to that many characters in a row anywhere in what
  * came before it, and leaves the cursor there; a piece typed right after such a run goes
  * where the deletion was, any other piece after a `displacedText` marker at each position
@@ -65,8 +70,16 @@ function arrangements(line: string, limit: number): string[] | undefined {
   const forgetPlace = () => {
     results = results.map(({ text }) => ({ text }));
   };
-  for (const token of line.split(/(\ue002|\ue003+)/)) {
+  for (const token of line.split(/(\ue002|\ue003+|\ue004)/)) {
     if (token === "") continue;
+    if (token === sentText) {
+      // Kept by the field, or cleared: both go on, the cursor at the end of each.
+      results = [
+        ...new Map([...results, { text: "" }].map((r) => [r.text, { text: r.text }])).values(),
+      ];
+      placing = false;
+      continue;
+    }
     if (token === displacedText) {
       if (placing) forgetPlace();
       placing = true;
@@ -148,7 +161,7 @@ export interface LineAndCursor {
 }
 
 const isMarker = (character: string | undefined) =>
-  character !== undefined && /[\ue000-\ue003]/.test(character);
+  character !== undefined && /[\ue000-\ue004]/.test(character);
 
 /** `line` with `unknownText` appended, once. */
 export function withUnknownText(line: string): string {
@@ -266,6 +279,27 @@ export function removedAround(line: string): string {
  */
 export function endDeletionRun(line: string): string {
   return line.endsWith(deletedText) ? `${line}${displacedText}` : line;
+}
+
+/** Most sends a line keeps (older ones are forgotten): a field holding more is not read. */
+const keptSends = 3;
+
+/**
+ * The line after an Enter outside a terminal: what it sent may stay in the field, so it is
+ * kept before a `sentText` marker — the last `keptSends` sends, older ones dropped whole
+ * while the line is over half of `maxLength`.
+ */
+export function sentLine(line: string, maxLength: number): string {
+  let kept = `${line}${sentText}`;
+  const sends = () => kept.split(sentText).length - 1;
+  while (sends() > keptSends || (sends() > 1 && kept.length > maxLength / 2))
+    kept = kept.slice(kept.indexOf(sentText) + 1);
+  return kept;
+}
+
+/** What was typed since the line was last sent or cleared (the text after the last `sentText`). */
+export function sinceLastSend(line: string): string {
+  return line.slice(line.lastIndexOf(sentText) + 1);
 }
 
 /**

@@ -490,3 +490,33 @@ describe("what a form leaves in the line stays routine", () => {
     expect(verdicts.map((v) => v.kind)).not.toContain("deny");
   });
 });
+
+describe("a GUI field that keeps what Enter sent", () => {
+  const inWindow = (className: string, actions: ComputerAction[]) => {
+    let input: DesktopInputState = {
+      ...initialInputState,
+      lineUnknown: false,
+      cursor: 0,
+      window: { id: "7", title: "Search", className },
+    };
+    return actions.map((action) => {
+      const verdict = authorizeAction(action, { desktop: "desktop-1", input }, examplePolicy);
+      input = planEffects(action, input).after;
+      return verdict;
+    });
+  };
+  const split = [
+    { action: "type", text: "su" },
+    { action: "key", text: "Return" },
+    { action: "type", text: "do" },
+    { action: "key", text: "Return" },
+  ] satisfies ComputerAction[];
+
+  it("refuses `su`, Enter, `do` in a search box (the box holds `sudo`)", () => {
+    expect(inWindow("firefox", split).map((v) => v.kind)).toContain("deny");
+  });
+
+  it("asks (does not refuse) the same in a terminal, where Enter ran `su` and the line is new", () => {
+    expect(inWindow("XTerm", split).map((v) => v.kind)).not.toContain("deny");
+  });
+});

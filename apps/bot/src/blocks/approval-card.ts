@@ -164,7 +164,7 @@ function submittedLineBlocks(description: ActionDescription): Block[] {
   if (!submits) return [];
   const verb = submits.how === "surely" ? "sends" : "may send";
   const unseen =
-    "a click, a paste, a history key or a completion came before it, so the field may hold text deskgate did not see, or lack what a deletion took out: read it on the screenshot";
+    "a click, a paste, a history key, a completion or an earlier Enter came before it, so the field may hold text deskgate did not see or that it sent before, or lack what a deletion took out: read it on the screenshot";
   if (submits.lines.every((line) => line.length === 0))
     return [contextLine([{ ours: `:warning: What this key ${verb} is not known: ${unseen}.` }])];
   const { text } = fitShown(showText(submits.lines.join("\n")));

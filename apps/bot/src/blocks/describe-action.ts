@@ -16,6 +16,7 @@ import {
   keyRepeatIntervalMs,
   knownText,
   planEffects,
+  sinceLastSend,
 } from "@deskgate/effects";
 
 /**
@@ -264,7 +265,10 @@ function submittedLines(effects: Effect[], input: DesktopInputState): ActionDesc
   const raw = first.line ?? input.line;
   const partial = holdsGaps(raw) || input.lineUnknown;
   // Each effect's line ends with its Enter's own newline.
-  const lines = submitting.map((effect) => knownText(effect.line ?? "").replace(/\n$/, ""));
+  // What was typed since the field last sent; what it may have kept is the warning's.
+  const lines = submitting.map((effect) =>
+    knownText(sinceLastSend(effect.line ?? "")).replace(/\n$/, ""),
+  );
   if (lines.every((line) => line.length === 0) && !partial) return undefined;
   const how = submitting.some((effect) => effect.submits === "surely") ? "surely" : "maybe";
   return { how, lines, partial };
