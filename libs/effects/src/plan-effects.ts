@@ -332,9 +332,12 @@ class Planner {
     this.add({ kind, changesDesktop: false });
   }
 
-  /** Text may be pending in the focused field: typed here, or there before. */
+  /**
+   * Text may be pending in the focused field: typed here, there before, or sent by an
+   * Enter in a field that may have kept it (a second Enter would send it again).
+   */
   private pending(): boolean {
-    return sinceLastSend(this.state.line).length > 0 || this.state.lineUnknown;
+    return this.state.line.length > 0 || this.state.lineUnknown;
   }
 
   private lineUnknown(): void {

@@ -516,6 +516,19 @@ describe("a GUI field that keeps what Enter sent", () => {
     expect(inWindow("firefox", split).map((v) => v.kind)).toContain("deny");
   });
 
+  it("asks a second Enter in a search box as Enter after typing: it may send the kept text again", () => {
+    const verdicts = inWindow("firefox", [
+      { action: "type", text: "rm -rf ~" },
+      { action: "key", text: "Return" },
+      { action: "key", text: "Return" },
+    ]);
+    expect(verdicts.at(-1)).toMatchObject({
+      kind: "ask",
+      ruleId: "submit-after-typing",
+      risk: "high",
+    });
+  });
+
   it("asks (does not refuse) the same in a terminal, where Enter ran `su` and the line is new", () => {
     expect(inWindow("XTerm", split).map((v) => v.kind)).not.toContain("deny");
   });
