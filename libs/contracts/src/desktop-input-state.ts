@@ -43,6 +43,12 @@ export const desktopInputStateSchema = z.object({
    * so is `type "do ls"`, Home, `type "su"`.
    */
   line: z.string().max(maxLineLength),
+  /**
+   * The windows (ids; "?" where the focused window was not known) in which text of `line`
+   * was typed or edited: a terminal's Enter starts a new line only when all of it went to
+   * that terminal, for text typed in another window stays in that window's field.
+   */
+  lineWindows: z.array(z.string().max(40)).max(16).optional(),
   /** Where the cursor is in `line` (code units); absent when not known (then typing appends). */
   cursor: z.number().int().min(0).optional(),
   /**

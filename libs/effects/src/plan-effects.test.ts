@@ -102,8 +102,12 @@ describe("planEffects", () => {
     // Where the window is not known to be a terminal, the field may keep what Enter sent.
     expect(enter.after).toMatchObject({ line: `sudo ls${sentText}`, lineUnknown: false });
     const xterm = { id: "1", title: "bash", className: "XTerm" };
-    const inTerminal = planEffects({ action: "key", text: "Return" }, { ...input, window: xterm });
+    const typedInTerminal = planEffects({ action: "type", text: "ls" }, state({ window: xterm }));
+    const inTerminal = planEffects({ action: "key", text: "Return" }, typedInTerminal.after);
     expect(inTerminal.after).toMatchObject({ line: "", lineUnknown: false });
+    // Text typed in another window stays in its field: a terminal's Enter keeps it.
+    const elsewhere = planEffects({ action: "key", text: "Return" }, { ...input, window: xterm });
+    expect(elsewhere.after.line).toBe(`sudo l${sentText}`);
     // A field that kept `su` and gets `do`: read as `sudo`, and as `do` alone.
     const kept = ["su", "\n", "do"].reduce(
       (at, text) => planEffects({ action: "type", text }, at).after,

@@ -232,11 +232,15 @@ class Planner {
       return;
     }
     const joined = presses === 1 ? continuedLine(line) : undefined;
-    if (joined !== undefined && shell) {
+    // Text typed in another window stays in that window's field: only a line typed all in
+    // this terminal is run and forgotten.
+    const here = this.state.window?.id ?? "?";
+    const ownLine = (this.state.lineWindows ?? []).every((id) => id === here);
+    if (joined !== undefined && shell && ownLine) {
       this.setLine(joined, joined.length);
       return;
     }
-    if (!terminal) {
+    if (!terminal || !ownLine) {
       // Outside a terminal the field may keep what Enter sent: typing goes on after it.
       const kept = sentLine(line, maxLineLength);
       this.setLine(kept, kept.length);
@@ -246,6 +250,7 @@ class Planner {
     this.state.line = "";
     this.state.cursor = 0;
     this.state.lineUnknown = false;
+    delete this.state.lineWindows;
   }
 
   /**
@@ -258,7 +263,7 @@ class Planner {
   ): void {
     const line = withUnknownText(this.state.line);
     this.add({ ...effect, line, submits: "maybe", changesDesktop: true }, typedBefore);
-    this.state.line = line;
+    this.setLine(line, undefined);
     this.lineUnknown();
   }
 
@@ -354,6 +359,13 @@ class Planner {
   }
 
   private setLine(line: string, cursor: number | undefined): void {
+    if (line !== this.state.line) {
+      // Which windows hold text of the line (bounded: past 16, one more reads as "?").
+      const id = this.state.window?.id ?? "?";
+      const known = this.state.lineWindows ?? [];
+      if (!known.includes(id))
+        this.state.lineWindows = known.length < 15 ? [...known, id] : [...known.slice(0, 15), "?"];
+    }
     this.state.line = line;
     if (cursor === undefined) delete this.state.cursor;
     else this.state.cursor = cursor;

@@ -286,13 +286,15 @@ const keptSends = 3;
 
 /**
  * The line after an Enter outside a terminal: what it sent may stay in the field, so it is
- * kept before a `sentText` marker — the last `keptSends` sends, older ones dropped whole
- * while the line is over half of `maxLength`.
+ * kept before a `sentText` marker. An Enter that sends nothing new (a find bar's "next")
+ * adds no send. The last `keptSends` sends are kept, older ones dropped whole while the
+ * line is longer than `maxLength` less room to type (256).
  */
 export function sentLine(line: string, maxLength: number): string {
+  if (line.endsWith(sentText)) return line;
   let kept = `${line}${sentText}`;
   const sends = () => kept.split(sentText).length - 1;
-  while (sends() > keptSends || (sends() > 1 && kept.length > maxLength / 2))
+  while (sends() > keptSends || (sends() > 1 && kept.length > maxLength - 256))
     kept = kept.slice(kept.indexOf(sentText) + 1);
   return kept;
 }
