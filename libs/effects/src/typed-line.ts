@@ -24,8 +24,11 @@ export const displacedText = "\ue002";
 export const deletedText = "\ue003";
 export const sentText = "\ue004";
 
+/** Any one marker. */
+const anyMarker = /[\ue000-\ue004]/;
+
 /** Every marker, and every character `validateAction` would have to refuse to keep them apart. */
-export const lineMarkers = /[\ue000-\ue004]/g;
+export const lineMarkers = new RegExp(anyMarker.source, "g");
 
 /** Whether the line holds text nobody saw (an `unknownText` marker). */
 export function holdsUnknownText(line: string): boolean {
@@ -34,7 +37,7 @@ export function holdsUnknownText(line: string): boolean {
 
 /** Whether the line holds any marker. */
 export function holdsGaps(line: string): boolean {
-  return /[\ue000-\ue004]/.test(line);
+  return anyMarker.test(line);
 }
 
 /**
@@ -161,7 +164,7 @@ export interface LineAndCursor {
 }
 
 const isMarker = (character: string | undefined) =>
-  character !== undefined && /[\ue000-\ue004]/.test(character);
+  character !== undefined && anyMarker.test(character);
 
 /** `line` with `unknownText` appended, once. */
 export function withUnknownText(line: string): string {
