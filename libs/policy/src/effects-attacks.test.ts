@@ -491,37 +491,42 @@ describe("what a form leaves in the line stays routine", () => {
   });
 });
 
+/**
+ * Fields outside a terminal that keep what Enter sent (a search box, a browser's find bar,
+ * where Enter is "find next"), tried against the example policy's `no-sudo` rule. The
+ * focused window is read live from the desktop before each action
+ * (`DesktopInputStore.read`), so a step may run in another window than the one before it
+ * without any click: with focus-follows-mouse a `mouse_move` — allowed by `look-and-move` —
+ * gives the window under the pointer the keyboard.
+ */
 describe("a GUI field that keeps what Enter sent", () => {
-  const inWindow = (className: string, actions: ComputerAction[]) => {
-    let input: DesktopInputState = {
-      ...initialInputState,
-      lineUnknown: false,
-      cursor: 0,
-      window: { id: "7", title: "Search", className },
-    };
-    return actions.map((action) => {
+  const firefox = { id: "7", title: "Search", className: "firefox" };
+  const xterm = { id: "9", title: "bash", className: "XTerm" };
+  /** One step: the window that has the keyboard when it runs, and the action. */
+  type Step = [typeof firefox, ComputerAction];
+
+  /** Each step's authorisation (the action valid), the input state carried on. */
+  const judgeSteps = (steps: Step[]): Authorization[] => {
+    let input: DesktopInputState = { ...initialInputState, lineUnknown: false, cursor: 0 };
+    return steps.map(([window, action]) => {
+      expect(validateAction(action, screen).ok).toBe(true);
+      input = { ...input, window };
       const verdict = authorizeAction(action, { desktop: "desktop-1", input }, examplePolicy);
       input = planEffects(action, input).after;
       return verdict;
     });
   };
-  const split = [
-    { action: "type", text: "su" },
-    { action: "key", text: "Return" },
-    { action: "type", text: "do" },
-    { action: "key", text: "Return" },
-  ] satisfies ComputerAction[];
+  const inWindow = (window: typeof firefox, actions: ComputerAction[]) =>
+    judgeSteps(actions.map((action): Step => [window, action]));
+  const moveTo = (x: number): ComputerAction => ({ action: "mouse_move", coordinate: [x, 300] });
+  const split = [type("su"), key("Return"), type("do"), key("Return")];
 
   it("refuses `su`, Enter, `do` in a search box (the box holds `sudo`)", () => {
-    expect(inWindow("firefox", split).map((v) => v.kind)).toContain("deny");
+    expect(inWindow(firefox, split).map((v) => v.kind)).toContain("deny");
   });
 
   it("asks a second Enter in a search box as Enter after typing: it may send the kept text again", () => {
-    const verdicts = inWindow("firefox", [
-      { action: "type", text: "rm -rf ~" },
-      { action: "key", text: "Return" },
-      { action: "key", text: "Return" },
-    ]);
+    const verdicts = inWindow(firefox, [type("rm -rf ~"), key("Return"), key("Return")]);
     expect(verdicts.at(-1)).toMatchObject({
       kind: "ask",
       ruleId: "submit-after-typing",
@@ -530,6 +535,77 @@ describe("a GUI field that keeps what Enter sent", () => {
   });
 
   it("asks (does not refuse) the same in a terminal, where Enter ran `su` and the line is new", () => {
-    expect(inWindow("XTerm", split).map((v) => v.kind)).not.toContain("deny");
+    expect(inWindow(xterm, split).map((v) => v.kind)).not.toContain("deny");
+  });
+
+  it.each<[string, Step[]]>([
+    [
+      // The search box keeps `s` after its Enter. The terminal's Enter (nothing typed
+      // since the send: ask, one approver, medium) once started the one typed line anew,
+      // forgetting the `s` still in the search box: `udo` there read only `udo`.
+      "send `s` in a search box, Enter in a terminal, `udo` back in the search box",
+      [
+        [firefox, type("s")],
+        [firefox, key("Return")],
+        [firefox, moveTo(900)],
+        [xterm, key("Return")],
+        [xterm, moveTo(100)],
+        [firefox, type("udo")],
+      ],
+    ],
+    [
+      // No Enter in the search box at all: `s` stays in it; the terminal's Enter once
+      // cleared the typed line, and `udo` follows the `s` (the cursor never left it).
+      "type `s` in a search box, Enter in a terminal, `udo` back in the search box",
+      [
+        [firefox, type("s")],
+        [firefox, moveTo(900)],
+        [xterm, key("Return")],
+        [xterm, moveTo(100)],
+        [firefox, type("udo")],
+      ],
+    ],
+    [
+      // A find bar keeps its text and Enter finds the next match: four Enters, only the
+      // first after typing. Each Enter after the first once added an empty send, and the
+      // fourth dropped `su` from the line although nothing new was sent.
+      "`su`, Enter four times (find next), `do` in a find bar",
+      [
+        [firefox, type("su")],
+        [firefox, key("Return")],
+        [firefox, key("Return")],
+        [firefox, key("Return")],
+        [firefox, key("Return")],
+        [firefox, type("do")],
+      ],
+    ],
+    [
+      // The same in one action: `Return` pressed three more times with `repeat`.
+      "`su`, Enter, Enter repeated three times, `do` in a find bar",
+      [
+        [firefox, type("su")],
+        [firefox, key("Return")],
+        [firefox, { action: "key", text: "Return", repeat: 3 }],
+        [firefox, type("do")],
+      ],
+    ],
+    [
+      // A line longer than half the cap once kept only the last send: the second Enter
+      // (nothing typed since the first) dropped the whole line, though the field still
+      // held it.
+      "a long line ending in ` su`, Enter, Enter, `do` in a search box",
+      [
+        [firefox, type(`${"x".repeat(2_100)} su`)],
+        [firefox, key("Return")],
+        [firefox, key("Return")],
+        [firefox, type("do")],
+      ],
+    ],
+  ])("refuses what makes the field hold `sudo`: %s", (_, steps) => {
+    const verdicts = judgeSteps(steps);
+    expect(
+      verdicts.map((v) => v.kind),
+      `verdicts: ${verdicts.map((v) => `${v.kind}:${v.ruleId}`).join(", ")}`,
+    ).toContain("deny");
   });
 });
