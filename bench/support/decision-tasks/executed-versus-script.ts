@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { AuditEvent } from "@deskgate/audit";
 import { type ComputerAction, computerActionSchema } from "@deskgate/contracts";
 import type { DecisionAuditEvent } from "./decision-audit-event.ts";
 
@@ -35,25 +36,32 @@ export function executedVersusScript(
 }
 
 /**
- * What the audit trail (libs/audit `auditEventSchema`) says stopped each step: refused by a
- * rule, invalid, a changed screen, or asked again; by step, for `executedVersusScript`.
+ * What the audit trail says stopped each step: refused by a rule, invalid, a changed
+ * screen, or asked again; by step, for `executedVersusScript`.
  */
-export function stopReasons(trail: readonly unknown[]): (step: number) => string | undefined {
+export function stopReasons(trail: readonly AuditEvent[]): (step: number) => string | undefined {
   const reasons = new Map<number, string>();
-  for (const raw of trail) {
-    const event = raw as { type?: string; step?: number; [key: string]: unknown };
-    if (typeof event.step !== "number") continue;
-    const detail =
-      event.type === "action.denied_by_policy"
-        ? `refused by rule ${String(event.ruleId)} (${String(event.reason)})`
-        : event.type === "action.rejected_invalid"
-          ? `invalid (${String(event.message)})`
-          : event.type === "action.blocked_screen_changed"
-            ? `the screen changed (${String(event.difference)} ${String(event.where ?? "")})`
-            : event.type === "action.reauthorization_required"
-              ? `asked again under ${String(event.ruleId)}`
-              : undefined;
-    if (detail) reasons.set(event.step, detail);
+  for (const event of trail) {
+    const detail = stopReason(event);
+    if (detail) reasons.set(detail.step, detail.why);
   }
   return (step) => reasons.get(step);
+}
+
+function stopReason(event: AuditEvent): { step: number; why: string } | undefined {
+  switch (event.type) {
+    case "action.denied_by_policy":
+      return { step: event.step, why: `refused by rule ${event.ruleId} (${event.reason})` };
+    case "action.rejected_invalid":
+      return { step: event.step, why: `invalid (${event.message})` };
+    case "action.blocked_screen_changed":
+      return {
+        step: event.step,
+        why: `the screen changed (${event.difference} ${event.where ?? ""})`,
+      };
+    case "action.reauthorization_required":
+      return { step: event.step, why: `asked again under ${event.ruleId}` };
+    default:
+      return undefined;
+  }
 }

@@ -25,8 +25,8 @@ import type { PolicyContext, PolicyMatch, PolicyRule, Region } from "./policy.ts
  * - `afterAction: type` also holds while typed text is pending in the field.
  * - `textMatches`: allow needs the line fully known and matching; ask and deny match a
  *   line that may read so (`lineReadings`: text typed after a click placed anywhere, a
- *   Tab completion filled in, each line of it on its own), and, for an effect that may submit, whenever the line
- *   holds text nobody saw (a paste, a history entry).
+ *   Tab completion filled in, each line of it on its own), and, for an effect that may
+ *   submit, whenever the line holds text nobody saw (a paste, a history entry).
  * - `region`: allow needs every point inside; ask and deny need any, and an effect whose
  *   place is unknown counts as inside.
  * - `window`: the window the effect reaches — the one under each pointer press, the
